@@ -1,0 +1,316 @@
+/**
+ * The JSON-RPC engine: one side of a connection. Correlates responses, times requests out, propagates
+ * cancellation and progress both ways, and dispatches incoming requests to a handler.
+ * @module
+ */
+import {
+  CancelledError,
+  ConnectionClosedError,
+  ErrorCode,
+  ProtocolError,
+  TransportStateError,
+} from '../errors.js';
+import {
+  type JsonObject,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type RequestId,
+  errorResponse,
+  parseMessage,
+  recoverId,
+} from '../jsonrpc.js';
+import type { MessageInfo, Transport } from '../transport.js';
+import { PendingRequest, type Progress, type RequestOptions } from './outgoing.js';
+
+/** What a request handler gets besides the request. */
+export interface IncomingRequestContext {
+  readonly requestId: RequestId;
+  /** Aborted when the peer cancels the request or the connection closes. */
+  readonly signal: AbortSignal;
+  readonly info: MessageInfo | undefined;
+  /** Sends a notification tied to this request. */
+  notify(method: string, params?: JsonObject): Promise<void>;
+  /** Sends a request to the peer on behalf of this one. */
+  request(method: string, params: JsonObject | undefined, options?: RequestOptions): Promise<JsonObject>;
+}
+
+export type RequestHandler = (request: JsonRpcRequest, context: IncomingRequestContext) => Promise<JsonObject> | JsonObject;
+export type NotificationHandler = (notification: JsonRpcNotification, info: MessageInfo | undefined) => void;
+
+export interface PeerOptions {
+  onRequest?: RequestHandler;
+  onNotification?: NotificationHandler;
+  /** Called for every error the engine cannot hand to a caller (bad input, a failed send). */
+  onError?: (error: Error) => void;
+  /** Turns a non-ProtocolError thrown by a handler into a wire error. Default: -32603 "Internal error". */
+  toWireError?: (error: unknown) => ProtocolError;
+}
+
+class RequestContext implements IncomingRequestContext {
+  readonly requestId: RequestId;
+  readonly info: MessageInfo | undefined;
+  readonly controller = new AbortController();
+  readonly #peer: Peer;
+
+  constructor(peer: Peer, requestId: RequestId, info: MessageInfo | undefined) {
+    this.#peer = peer;
+    this.requestId = requestId;
+    this.info = info;
+  }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  notify(method: string, params?: JsonObject): Promise<void> {
+    return this.#peer.notify(method, params, this.requestId);
+  }
+  request(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<JsonObject> {
+    return this.#peer.request(method, params, { ...options, relatedRequestId: this.requestId });
+  }
+}
+
+function defaultWireError(): ProtocolError {
+  return new ProtocolError(ErrorCode.InternalError, 'Internal error');
+}
+
+/**
+ * One side of a JSON-RPC connection over a {@link Transport}.
+ * @example
+ * const peer = new Peer(transport, { onRequest: async (req) => ({}) });
+ * await peer.start();
+ * const result = await peer.request('ping', {});
+ */
+export class Peer {
+  readonly transport: Transport;
+  #options: PeerOptions;
+  #nextId = 0;
+  #pending = new Map<RequestId, PendingRequest>();
+  #incoming = new Map<RequestId, RequestContext>();
+  #closed = false;
+  #closeListeners: Array<() => void> = [];
+
+  constructor(transport: Transport, options: PeerOptions = {}) {
+    this.transport = transport;
+    this.#options = options;
+    transport.onmessage = (message, info) => this.receive(message, info);
+    transport.onerror = (error) => this.#onTransportError(error);
+    transport.onclose = () => this.#onClose();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  start(): Promise<void> {
+    return this.transport.start();
+  }
+
+  /** Registers a listener for the end of the connection. */
+  onClose(listener: () => void): void {
+    this.#closeListeners.push(listener);
+  }
+
+  /**
+   * Sends a request and resolves with its result.
+   * @throws ProtocolError for an error response; TimeoutError `MCPKIT_TIMEOUT`; CancelledError `MCPKIT_CANCELLED`;
+   *   ConnectionClosedError `MCPKIT_CONNECTION_CLOSED`.
+   */
+  request(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<JsonObject> {
+    if (this.#closed) return Promise.reject(new ConnectionClosedError(`Cannot send ${method}: connection closed`));
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new CancelledError(`Request ${method} cancelled before it was sent`, { cause: signal.reason }));
+    const id = this.#nextId++;
+    let message: JsonRpcRequest;
+    if (options.onProgress) {
+      const meta = { ...(params?._meta as JsonObject | undefined), progressToken: id };
+      message = { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } };
+    } else {
+      message = params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params };
+    }
+    return new Promise<JsonObject>((resolve, reject) => {
+      const pending = new PendingRequest(id, method, resolve, reject, options, (p, error) => {
+        this.#settle(p.id);
+        void this.#sendCancel(p.id, error.message, options.relatedRequestId);
+        reject(error);
+      });
+      if (signal) {
+        const onAbort = () => {
+          if (!this.#settle(id)) return;
+          void this.#sendCancel(id, String(signal.reason ?? 'cancelled'), options.relatedRequestId);
+          reject(new CancelledError(`Request ${method} cancelled`, { cause: signal.reason }));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#pending.set(id, pending);
+      this.transport.send(message, { relatedRequestId: options.relatedRequestId }).catch((error: unknown) => {
+        if (this.#settle(id)) reject(error instanceof Error ? error : new TransportStateError(String(error)));
+      });
+    });
+  }
+
+  /** Sends a notification. */
+  notify(method: string, params?: JsonObject, relatedRequestId?: RequestId): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const message: JsonRpcNotification = params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
+    return this.transport.send(message, { relatedRequestId });
+  }
+
+  /** Removes a pending request; false if it had already settled. */
+  #settle(id: RequestId): boolean {
+    const pending = this.#pending.get(id);
+    if (!pending) return false;
+    this.#pending.delete(id);
+    pending.clearTimer();
+    pending.cleanup?.();
+    return true;
+  }
+
+  async #sendCancel(requestId: RequestId, reason: string, relatedRequestId: RequestId | undefined): Promise<void> {
+    try {
+      await this.notify('notifications/cancelled', { requestId, reason }, relatedRequestId);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /** Feeds one decoded message into the engine (transports call this through `onmessage`). */
+  receive(value: unknown, info?: MessageInfo): void {
+    let message: JsonRpcMessage;
+    try {
+      message = parseMessage(value);
+    } catch (error) {
+      const wire = error as ProtocolError;
+      this.#report(wire);
+      const id = recoverId(value);
+      // Never answer something that might itself be a response: that could loop between two peers.
+      if (typeof value === 'object' && value !== null && 'method' in value) void this.#sendSafe(errorResponse(id, wire.toJSON()));
+      else if (id === null) void this.#sendSafe(errorResponse(null, wire.toJSON()));
+      return;
+    }
+    if ('method' in message) {
+      if ('id' in message) this.#onRequest(message as JsonRpcRequest, info);
+      else this.#onNotification(message, info);
+    } else {
+      this.#onResponse(message);
+    }
+  }
+
+  #onResponse(message: JsonRpcResponse): void {
+    const id = message.id;
+    if (id === null) {
+      this.#report(ProtocolError.fromWire((message as { error: { code: number; message: string } }).error));
+      return;
+    }
+    const pending = this.#pending.get(id);
+    if (!pending) return; // late answer to a cancelled or timed-out request: ignored (spec: cancellation)
+    this.#settle(id);
+    if ('result' in message) pending.resolve(message.result);
+    else pending.reject(ProtocolError.fromWire(message.error));
+  }
+
+  #onNotification(message: JsonRpcNotification, info: MessageInfo | undefined): void {
+    const params = message.params;
+    if (message.method === 'notifications/cancelled') {
+      const requestId = params?.requestId;
+      if (typeof requestId === 'string' || typeof requestId === 'number') {
+        this.#incoming.get(requestId)?.controller.abort(params?.reason ?? 'cancelled by peer');
+      }
+    } else if (message.method === 'notifications/progress') {
+      const token = params?.progressToken;
+      if ((typeof token === 'string' || typeof token === 'number') && typeof params?.progress === 'number') {
+        this.#pending.get(token)?.progressed(params as unknown as Progress);
+      }
+    }
+    try {
+      this.#options.onNotification?.(message, info);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  #onRequest(message: JsonRpcRequest, info: MessageInfo | undefined): void {
+    const handler = this.#options.onRequest;
+    if (!handler) {
+      void this.#sendSafe(errorResponse(message.id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${message.method}` }));
+      return;
+    }
+    if (this.#incoming.has(message.id)) {
+      void this.#sendSafe(errorResponse(message.id, { code: ErrorCode.InvalidRequest, message: `Invalid request: id ${String(message.id)} is already in use` }), message.id);
+      return;
+    }
+    const context = new RequestContext(this, message.id, info);
+    this.#incoming.set(message.id, context);
+    let outcome: Promise<JsonObject> | JsonObject;
+    try {
+      outcome = handler(message, context);
+    } catch (error) {
+      this.#finish(context, undefined, error);
+      return;
+    }
+    if (outcome instanceof Promise) outcome.then((r) => this.#finish(context, r, undefined), (e: unknown) => this.#finish(context, undefined, e));
+    else this.#finish(context, outcome, undefined);
+  }
+
+  #finish(context: RequestContext, result: JsonObject | undefined, error: unknown): void {
+    const id = context.requestId;
+    this.#incoming.delete(id);
+    // spec basic/utilities/cancellation: a cancelled request gets no response.
+    if (context.controller.signal.aborted || this.#closed) return;
+    if (result !== undefined) {
+      void this.#sendSafe({ jsonrpc: '2.0', id, result }, id);
+      return;
+    }
+    let wire: ProtocolError;
+    if (error instanceof ProtocolError) wire = error;
+    else {
+      this.#report(error);
+      wire = (this.#options.toWireError ?? defaultWireError)(error);
+    }
+    void this.#sendSafe(errorResponse(id, wire.toJSON()), id);
+  }
+
+  async #sendSafe(message: JsonRpcMessage, relatedRequestId?: RequestId): Promise<void> {
+    try {
+      await this.transport.send(message, { relatedRequestId });
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  #onTransportError(error: Error): void {
+    if (error instanceof ProtocolError && error.code === ErrorCode.ParseError) {
+      void this.#sendSafe(errorResponse(null, error.toJSON()));
+    }
+    this.#report(error);
+  }
+
+  #report(error: unknown): void {
+    const e = error instanceof Error ? error : new Error(String(error));
+    try {
+      this.#options.onError?.(e);
+    } catch {
+      // An error reporter that throws has nowhere left to report to.
+    }
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#pending.keys()]) {
+      const pending = this.#pending.get(id)!;
+      this.#settle(id);
+      pending.reject(new ConnectionClosedError(`Connection closed before ${pending.method} (id ${String(id)}) was answered`));
+    }
+    for (const context of this.#incoming.values()) context.controller.abort('connection closed');
+    this.#incoming.clear();
+    for (const listener of this.#closeListeners) listener();
+  }
+
+  /** Closes the transport; outstanding requests reject with `ConnectionClosedError`. */
+  async close(): Promise<void> {
+    await this.transport.close();
+    this.#onClose();
+  }
+}
