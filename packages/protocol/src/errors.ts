@@ -124,6 +124,9 @@ export class TransportStateError extends defineError('MCPKIT_TRANSPORT_STATE', '
 /** A stateless-era `requestState` failed verification. Code `MCPKIT_INVALID_REQUEST_STATE`. */
 export class RequestStateError extends defineError('MCPKIT_INVALID_REQUEST_STATE', 'RequestStateError') {}
 
+/** A handler asked the client for something it did not declare support for. Code `MCPKIT_MISSING_CAPABILITY`. */
+export class MissingCapabilityError extends defineError('MCPKIT_MISSING_CAPABILITY', 'MissingCapabilityError') {}
+
 /** Every local error code, append-only. A test keeps docs/errors.md equal to this list. */
 export const MCPKIT_ERROR_CODES = [
   'MCPKIT_TIMEOUT',
@@ -134,4 +137,5 @@ export const MCPKIT_ERROR_CODES = [
   'MCPKIT_INVALID_ARGUMENT',
   'MCPKIT_TRANSPORT_STATE',
   'MCPKIT_INVALID_REQUEST_STATE',
+  'MCPKIT_MISSING_CAPABILITY',
 ] as const;

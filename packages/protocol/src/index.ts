@@ -14,6 +14,7 @@ export {
   InvalidArgumentError,
   TransportStateError,
   RequestStateError,
+  MissingCapabilityError,
   MCPKIT_ERROR_CODES,
   invalidParams,
 } from './errors.js';
@@ -54,6 +55,8 @@ export {
 } from './versions.js';
 export type { ProtocolRevision, SessionRevision, StatelessRevision, Era } from './versions.js';
 export { InMemoryTransport } from './transport.js';
+export { UriTemplate } from './uri-template.js';
+export { LineDecoder, encodeLine, DEFAULT_MAX_MESSAGE_BYTES } from './framing.js';
 export type { Transport, TransportSendOptions, MessageInfo } from './transport.js';
 export { Peer } from './engine/peer.js';
 export type { IncomingRequestContext, RequestHandler, NotificationHandler, PeerOptions } from './engine/peer.js';

@@ -1,1 +1,29 @@
-export {};
+/**
+ * @mcpkit/server: the MCP server SDK. One handler API for both protocol eras; Streamable HTTP as a
+ * web-standard handler. Node-only transports (stdio, node:http) are in `@mcpkit/server/node`.
+ * @module
+ */
+export { McpServer } from './server.js';
+export type { RegisteredTool, RegisteredResource, RegisteredResourceTemplate, RegisteredPrompt } from './server.js';
+export type { McpServerOptions } from './core.js';
+export { RequestContext } from './context.js';
+export { ServerSession } from './session/session.js';
+export type { Registered } from './registry/registry.js';
+export type { ToolConfig, ToolHandler, ToolArgs } from './features/tools.js';
+export type {
+  ResourceMetadata,
+  ResourceReadResult,
+  ResourceHandler,
+  ResourceTemplateConfig,
+  ResourceTemplateHandler,
+  TemplateVariables,
+  Completer,
+} from './features/resources.js';
+export type { PromptConfig, PromptHandler } from './features/prompts.js';
+export type { SchemaInput } from './schema/compile.js';
+export type { StandardSchemaV1, InferOutput } from './schema/standard.js';
+export { InputRequiredSignal } from './stateless/input-required.js';
+export { createHttpHandler } from './http/handler.js';
+export type { HttpHandlerOptions, McpHttpHandler } from './http/handler.js';
+export { InMemoryEventStore } from './http/event-store.js';
+export type { EventStore } from './http/event-store.js';

@@ -1,0 +1,155 @@
+/**
+ * The request context a handler receives. It is the same object in both eras; an era adapter
+ * ({@link Exchange}) decides what reaches the wire.
+ * @module
+ */
+import {
+  type ClientCapabilities,
+  type CreateMessageParams,
+  type CreateMessageResult,
+  type ElicitParams,
+  type ElicitResult,
+  type Era,
+  type Implementation,
+  type InputRequest,
+  type JsonObject,
+  type LoggingLevel,
+  type MessageInfo,
+  type RequestId,
+  type Root,
+  LOGGING_LEVELS,
+} from '@mcpkit/protocol';
+import { requireCapability } from './capabilities.js';
+
+/** What an era adapter provides for one incoming request. */
+export interface Exchange {
+  readonly era: Era;
+  readonly protocolVersion: string;
+  readonly requestId: RequestId;
+  readonly signal: AbortSignal;
+  readonly clientCapabilities: ClientCapabilities;
+  readonly clientInfo: Implementation | undefined;
+  readonly sessionId: string | undefined;
+  readonly info: MessageInfo | undefined;
+  /** The request's `_meta`, if any. */
+  readonly meta: JsonObject | undefined;
+  /** The least severe level the client wants; undefined means "send nothing". */
+  readonly logLevel: LoggingLevel | undefined;
+  /** Sends a notification tied to this request. */
+  notify(method: string, params: JsonObject): Promise<void>;
+  /**
+   * Asks the client for something: a server-to-client request (session era) or an MRTR round (stateless),
+   * where `key` names the entry in `inputRequests` (generated when absent).
+   */
+  input(request: InputRequest, key?: string): Promise<JsonObject>;
+}
+
+/** Options for one ask of the client. */
+export interface InputOptions {
+  /**
+   * The key of this ask in a stateless `input_required` result. Keys must be unique within the request and
+   * stable across its retries; by default they are generated from the order of the asks.
+   */
+  key?: string;
+}
+
+const severity = new Map<LoggingLevel, number>(LOGGING_LEVELS.map((l, i) => [l, i]));
+
+/** The context passed to tool, resource, prompt and completion handlers. */
+export class RequestContext {
+  readonly #x: Exchange;
+
+  constructor(exchange: Exchange) {
+    this.#x = exchange;
+  }
+
+  /** Aborted when the client cancels, the connection closes, or the attempt ends (stateless era). */
+  get signal(): AbortSignal {
+    return this.#x.signal;
+  }
+  get requestId(): RequestId {
+    return this.#x.requestId;
+  }
+  get era(): Era {
+    return this.#x.era;
+  }
+  get protocolVersion(): string {
+    return this.#x.protocolVersion;
+  }
+  get clientCapabilities(): ClientCapabilities {
+    return this.#x.clientCapabilities;
+  }
+  get clientInfo(): Implementation | undefined {
+    return this.#x.clientInfo;
+  }
+  get sessionId(): string | undefined {
+    return this.#x.sessionId;
+  }
+  /** Transport details: HTTP headers, verified auth info. */
+  get info(): MessageInfo | undefined {
+    return this.#x.info;
+  }
+  get meta(): JsonObject | undefined {
+    return this.#x.meta;
+  }
+
+  /** Reports progress if the client asked for it (a progress token in `_meta`); otherwise does nothing. */
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    const token = this.#x.meta?.progressToken;
+    if (typeof token !== 'string' && typeof token !== 'number') return;
+    const params: JsonObject = { progressToken: token, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    await this.#x.notify('notifications/progress', params);
+  }
+
+  /** Sends a `notifications/message` log entry if the client's level lets it through. */
+  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    const min = this.#x.logLevel;
+    if (min === undefined || (severity.get(level) ?? 0) < (severity.get(min) ?? 0)) return;
+    const params: JsonObject = { level, data };
+    if (logger !== undefined) params.logger = logger;
+    await this.#x.notify('notifications/message', params);
+  }
+
+  /**
+   * Asks the user for input (form or URL mode).
+   * @throws ProtocolError when the client did not declare the elicitation capability (or its URL mode).
+   */
+  async elicit(params: ElicitParams, options?: InputOptions): Promise<ElicitResult> {
+    const mode = params.mode ?? 'form';
+    requireCapability(this.#x, 'elicitation', mode);
+    let wire = params as unknown as JsonObject;
+    // `mode` arrived in 2025-11-25; older clients only know form mode and a strict one may reject the field.
+    if (mode === 'form' && this.#x.protocolVersion < '2025-11-25' && 'mode' in params) {
+      const { mode: _omit, ...rest } = params;
+      wire = rest as unknown as JsonObject;
+    }
+    return (await this.#x.input({ method: 'elicitation/create', params: wire }, options?.key)) as unknown as ElicitResult;
+  }
+
+  /**
+   * Asks the client's LLM for a completion.
+   * @throws ProtocolError when the client did not declare the sampling capability.
+   */
+  async sample(params: CreateMessageParams, options?: InputOptions): Promise<CreateMessageResult> {
+    requireCapability(this.#x, 'sampling');
+    const request: InputRequest = { method: 'sampling/createMessage', params: params as JsonObject };
+    return (await this.#x.input(request, options?.key)) as unknown as CreateMessageResult;
+  }
+
+  /**
+   * The client's roots.
+   * @throws ProtocolError when the client did not declare the roots capability.
+   */
+  async listRoots(options?: InputOptions): Promise<Root[]> {
+    requireCapability(this.#x, 'roots');
+    const result = await this.#x.input({ method: 'roots/list', params: {} }, options?.key);
+    return Array.isArray(result.roots) ? (result.roots as Root[]) : [];
+  }
+
+  /** Sends any notification tied to this request (advanced use). */
+  notify(method: string, params: JsonObject = {}): Promise<void> {
+    return this.#x.notify(method, params);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The state an McpServer shares with its era adapters: registries, options, list caches, listeners.
+ * @module
+ */
+import {
+  type CacheScope,
+  type Implementation,
+  type JsonObject,
+  type ServerCapabilities,
+  PROTOCOL_REVISIONS,
+} from '@mcpkit/protocol';
+import { Registry } from './registry/registry.js';
+import type { ToolEntry } from './features/tools.js';
+import type { ResourceEntry, TemplateEntry } from './features/resources.js';
+import type { PromptEntry } from './features/prompts.js';
+import { RequestStateCodec } from './stateless/request-state.js';
+
+export interface McpServerOptions {
+  /** Shown to the model by hosts that support it. */
+  instructions?: string;
+  /** Extra capabilities merged into what the registrations imply (e.g. `extensions`). */
+  capabilities?: ServerCapabilities;
+  /** Page size for list results; unset lists everything in one page. */
+  pageSize?: number;
+  /** Cache hints on discover/list/read results in the stateless era. Default `{ ttlMs: 0, scope: 'private' }`. */
+  cache?: { ttlMs?: number; scope?: CacheScope };
+  /** HMAC key for MRTR `requestState` (≥ 32 bytes). Random per process when unset; share it across replicas. */
+  requestStateSecret?: string | Uint8Array;
+  /** How long a `requestState` stays valid. Default 10 minutes. */
+  requestStateTtlMs?: number;
+  /** Revisions this server speaks. Default: every revision. */
+  revisions?: readonly string[];
+  /** How long to wait for a client's answer to a session-era server-to-client request. Default 5 minutes. */
+  inputTimeoutMs?: number;
+  /** Receives errors the server handled but a developer should see (a throwing tool, a failed send). Default: stderr. */
+  onError?: (error: Error, context: string) => void;
+}
+
+/** Who wants change notifications: a session-era session or a stateless `subscriptions/listen` stream. */
+export interface ChangeListener {
+  readonly tools: boolean;
+  readonly prompts: boolean;
+  readonly resources: boolean;
+  wantsResource(uri: string): boolean;
+  send(method: string, params: JsonObject): void;
+}
+
+export type ListKind = 'tools' | 'resources' | 'prompts';
+
+export class ServerCore {
+  readonly info: Implementation;
+  readonly options: McpServerOptions;
+  readonly revisions: readonly string[];
+  readonly tools: Registry<ToolEntry>;
+  readonly resources: Registry<ResourceEntry>;
+  readonly templates: Registry<TemplateEntry>;
+  readonly prompts: Registry<PromptEntry>;
+  readonly listeners = new Set<ChangeListener>();
+  /** Run when the server closes: ends open streams gracefully. */
+  readonly closers = new Set<() => void>();
+  readonly codec: RequestStateCodec;
+  /** List results cached per (kind, revision, cursor); dropped on any change of that kind. */
+  readonly listCache = new Map<string, JsonObject>();
+  #pending = new Set<ListKind>();
+  #flushScheduled = false;
+
+  constructor(info: Implementation, options: McpServerOptions) {
+    this.info = info;
+    this.options = options;
+    this.revisions = options.revisions ?? PROTOCOL_REVISIONS;
+    this.tools = new Registry('tool', () => this.#changed('tools'));
+    this.resources = new Registry('resource', () => this.#changed('resources'));
+    this.templates = new Registry('resource template', () => this.#changed('resources'));
+    this.prompts = new Registry('prompt', () => this.#changed('prompts'));
+    this.codec = new RequestStateCodec(options.requestStateSecret, options.requestStateTtlMs);
+  }
+
+  report(error: unknown, context: string): void {
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (this.options.onError) this.options.onError(e, context);
+    else console.error(`[mcpkit] ${context}:`, e);
+  }
+
+  /** Capabilities implied by what is registered, plus the configured extras. */
+  capabilities(): ServerCapabilities {
+    const caps: ServerCapabilities = { logging: {} };
+    if (this.tools.size > 0) caps.tools = { listChanged: true };
+    if (this.resources.size > 0 || this.templates.size > 0) caps.resources = { subscribe: true, listChanged: true };
+    if (this.prompts.size > 0) caps.prompts = { listChanged: true };
+    if (this.#hasCompleters()) caps.completions = {};
+    const extra = this.options.capabilities;
+    if (extra) for (const [k, v] of Object.entries(extra)) caps[k] = typeof v === 'object' && v !== null && typeof caps[k] === 'object' ? { ...(caps[k] as object), ...v } : v;
+    return caps;
+  }
+
+  #hasCompleters(): boolean {
+    for (const p of this.prompts.enabled()) if (p.complete) return true;
+    for (const t of this.templates.enabled()) if (t.complete) return true;
+    return false;
+  }
+
+  #changed(kind: ListKind): void {
+    for (const key of this.listCache.keys()) if (key.startsWith(kind)) this.listCache.delete(key);
+    this.#pending.add(kind);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // Many registrations in one tick produce one notification per kind.
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      const kinds = [...this.#pending];
+      this.#pending.clear();
+      for (const k of kinds) this.broadcastListChanged(k);
+    });
+  }
+
+  broadcastListChanged(kind: ListKind): void {
+    const method = `notifications/${kind}/list_changed`;
+    for (const l of this.listeners) if (l[kind]) l.send(method, {});
+  }
+
+  broadcastResourceUpdated(uri: string): void {
+    for (const l of this.listeners) if (l.wantsResource(uri)) l.send('notifications/resources/updated', { uri });
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * Streamable HTTP as a web-standard `(Request) => Promise<Response>` handler, serving both eras on one
+ * endpoint: session era (initialize, `Mcp-Session-Id`, GET stream, DELETE, resumable SSE) and 2026-07-28
+ * (stateless POST with `Mcp-*` header checks, `subscriptions/listen`).
+ * @module
+ */
+import {
+  type JsonObject,
+  type JsonRpcMessage,
+  type MessageInfo,
+  type RequestId,
+  ErrorCode,
+  META_PROTOCOL_VERSION,
+  ProtocolError,
+  isKnownRevision,
+  isSessionRevision,
+  isStatelessRevision,
+  parseJson,
+  parseMessage,
+  recoverId,
+} from '@mcpkit/protocol';
+import type { McpServer } from '../server.js';
+import { ServerSession } from '../session/session.js';
+import { BodyTooLargeError, readBody } from './body.js';
+import type { EventStore } from './event-store.js';
+import { refuse, rpcErrorResponse } from './responses.js';
+import { LOOPBACK_HOSTS, type OriginPolicy, checkOrigin } from './security.js';
+import { HttpSessionTransport } from './session-transport.js';
+import { statelessPost } from './stateless-post.js';
+
+export interface HttpHandlerOptions {
+  /** Hostnames accepted in `Host` (DNS-rebinding protection). Default: localhost, 127.0.0.1, [::1]. `false` accepts any. */
+  allowedHosts?: readonly string[] | false;
+  /** Extra origins accepted in `Origin` (an origin whose host is an allowed host is accepted). */
+  allowedOrigins?: readonly string[];
+  /** Largest accepted request body. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Serve the session era (initialize + Mcp-Session-Id). Default true. */
+  sessions?: boolean;
+  /** Idle time after which a session is closed. Default 30 minutes. */
+  sessionIdleTtlMs?: number;
+  /** Most sessions at once; more get 503. Default 100,000. */
+  maxSessions?: number;
+  /** Enables resumable SSE (Last-Event-ID) in the session era. */
+  eventStore?: EventStore;
+  /** SSE keep-alive comment interval for long-lived streams. Default 25 s. */
+  keepAliveMs?: number;
+}
+
+/** The handler, plus what its owner needs to manage it. */
+export interface McpHttpHandler {
+  (request: Request): Promise<Response>;
+  /** Closes every session and open stream. */
+  close(): Promise<void>;
+  /** Live session-era sessions. */
+  readonly sessionCount: number;
+}
+
+interface Live {
+  transport: HttpSessionTransport;
+  session: ServerSession;
+}
+
+function acceptOf(header: string | null): { sse: boolean; json: boolean } {
+  if (header === null || header.trim() === '') return { sse: true, json: true };
+  const h = header.toLowerCase();
+  const any = h.includes('*/*');
+  return { sse: any || h.includes('text/event-stream'), json: any || h.includes('application/json') };
+}
+
+function headersOf(request: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  request.headers.forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}
+
+/**
+ * Era detection at the edge, once per message: a request carrying its protocol version in `_meta` is
+ * stateless; so is one whose MCP-Protocol-Version header names no session-era revision (it then gets the
+ * stateless era's precise errors). Everything else takes the session path.
+ */
+function wantsStateless(message: JsonRpcMessage, versionHeader: string | null): boolean {
+  const meta = 'method' in message ? (message.params?._meta as JsonObject | undefined) : undefined;
+  if (typeof meta === 'object' && meta !== null && META_PROTOCOL_VERSION in meta) return true;
+  return versionHeader !== null && !isSessionRevision(versionHeader.trim());
+}
+
+/**
+ * Creates the Streamable HTTP handler for a server.
+ * @example
+ * const handler = createHttpHandler(server);
+ * const response = await handler(new Request('http://127.0.0.1/mcp', { method: 'POST', body }));
+ */
+export function createHttpHandler(server: McpServer, options: HttpHandlerOptions = {}): McpHttpHandler {
+  const core = server.core;
+  const policy: OriginPolicy = {
+    allowedHosts: options.allowedHosts === false ? undefined : new Set((options.allowedHosts ?? LOOPBACK_HOSTS).map((h) => h.toLowerCase())),
+    allowedOrigins: new Set(options.allowedOrigins ?? []),
+  };
+  const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const sessionsEnabled = options.sessions ?? true;
+  const idleTtl = options.sessionIdleTtlMs ?? 30 * 60_000;
+  const maxSessions = options.maxSessions ?? 100_000;
+  const keepAliveMs = options.keepAliveMs ?? 25_000;
+  const sessions = new Map<string, Live>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+
+  const sweep = () => {
+    const cutoff = Date.now() - idleTtl;
+    for (const [id, live] of sessions) {
+      if (live.transport.lastSeen < cutoff) {
+        sessions.delete(id);
+        void live.session.close();
+      }
+    }
+    if (sessions.size === 0 && sweeper !== undefined) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+
+  const openSession = async (): Promise<Live> => {
+    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs);
+    const session = await server.connect(transport);
+    const live = { transport, session };
+    sessions.set(transport.sessionId, live);
+    session.peer.onClose(() => sessions.delete(transport.sessionId));
+    if (sweeper === undefined) {
+      sweeper = setInterval(sweep, Math.max(1000, Math.min(idleTtl / 2, 60_000)));
+      (sweeper as { unref?: () => void }).unref?.();
+    }
+    return live;
+  };
+
+  const sessionFor = (request: Request): Live | Response => {
+    const id = request.headers.get('mcp-session-id');
+    if (id === null) return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
+    const live = sessions.get(id);
+    if (!live) return refuse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or never existed; initialize again');
+    const version = request.headers.get('mcp-protocol-version');
+    if (version !== null && !isKnownRevision(version.trim())) {
+      return refuse(400, ErrorCode.InvalidRequest, `Bad Request: unsupported MCP-Protocol-Version ${version}`);
+    }
+    return live;
+  };
+
+  const post = async (request: Request): Promise<Response> => {
+    const type = request.headers.get('content-type');
+    if (type === null || !type.toLowerCase().startsWith('application/json')) {
+      return refuse(415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json');
+    }
+    const accept = acceptOf(request.headers.get('accept'));
+    if (!accept.json && !accept.sse) {
+      return refuse(406, ErrorCode.InvalidRequest, 'Not Acceptable: Accept must include application/json and text/event-stream');
+    }
+    let text: string;
+    try {
+      text = await readBody(request, maxBody);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return refuse(413, ErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${maxBody} bytes`);
+      return refuse(400, ErrorCode.ParseError, 'Parse error: the body could not be read');
+    }
+    let value: unknown;
+    let message: JsonRpcMessage;
+    try {
+      value = parseJson(text);
+      if (Array.isArray(value)) {
+        return refuse(400, ErrorCode.InvalidRequest, 'Invalid request: JSON-RPC batches are not supported (removed in 2025-06-18)');
+      }
+      message = parseMessage(value);
+    } catch (error) {
+      const e = error as ProtocolError;
+      return rpcErrorResponse(400, e.code === ErrorCode.ParseError ? null : recoverId(value), e);
+    }
+    const info: MessageInfo = { headers: headersOf(request) };
+    const versionHeader = request.headers.get('mcp-protocol-version');
+    if (wantsStateless(message, versionHeader)) return statelessPost(core, message, request, info, keepAliveMs);
+    if (!sessionsEnabled) {
+      return rpcErrorResponse(400, recoverId(value), new ProtocolError(ErrorCode.UnsupportedProtocolVersion, 'This endpoint serves only the stateless protocol', {
+        supported: [...core.revisions].filter(isStatelessRevision),
+        requested: versionHeader ?? 'unknown',
+      }));
+    }
+    const isInit = 'method' in message && message.method === 'initialize';
+    if (isInit) {
+      if (request.headers.get('mcp-session-id') !== null) {
+        return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: initialize must not carry an Mcp-Session-Id');
+      }
+      if (sessions.size >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
+      const live = await openSession();
+      return live.transport.handlePost([message], [(message as { id: RequestId }).id], accept, info);
+    }
+    const live = sessionFor(request);
+    if (live instanceof Response) return live;
+    const ids = 'method' in message && 'id' in message ? [message.id] : [];
+    return live.transport.handlePost([message], ids, accept, info);
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    const refusal = checkOrigin(policy, request.headers.get('host'), request.headers.get('origin'));
+    if (refusal) return refuse(403, ErrorCode.InvalidRequest, `Forbidden: ${refusal}`);
+    try {
+      switch (request.method) {
+        case 'POST':
+          return await post(request);
+        case 'GET': {
+          if (!sessionsEnabled) return new Response(null, { status: 405, headers: { allow: 'POST' } });
+          if (!acceptOf(request.headers.get('accept')).sse) {
+            return refuse(406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
+          }
+          const live = sessionFor(request);
+          if (live instanceof Response) return live;
+          return await live.transport.handleGet(request.headers.get('last-event-id'));
+        }
+        case 'DELETE': {
+          if (!sessionsEnabled) return new Response(null, { status: 405, headers: { allow: 'POST' } });
+          const live = sessionFor(request);
+          if (live instanceof Response) return live;
+          sessions.delete(live.transport.sessionId);
+          await live.session.close();
+          return new Response(null, { status: 200 });
+        }
+        default:
+          return new Response(null, { status: 405, headers: { allow: sessionsEnabled ? 'GET, POST, DELETE' : 'POST' } });
+      }
+    } catch (error) {
+      core.report(error, 'HTTP handler');
+      return refuse(500, ErrorCode.InternalError, 'Internal error');
+    }
+  };
+
+  return Object.assign(handler, {
+    async close() {
+      for (const close of [...core.closers]) close();
+      const all = [...sessions.values()];
+      sessions.clear();
+      if (sweeper !== undefined) clearInterval(sweeper);
+      sweeper = undefined;
+      await Promise.all(all.map((l) => l.session.close()));
+    },
+    get sessionCount() {
+      return sessions.size;
+    },
+  });
+}

@@ -1,0 +1,197 @@
+/**
+ * The Transport of one session-era HTTP session: routes each outgoing message to the POST stream of the
+ * request it belongs to, or to the standalone GET stream; stores events for resumption when configured.
+ * @module
+ */
+import {
+  type JsonRpcMessage,
+  type MessageInfo,
+  type RequestId,
+  type Transport,
+  type TransportSendOptions,
+  TransportStateError,
+} from '@mcpkit/protocol';
+import type { EventStore } from './event-store.js';
+import { jsonResponse } from './responses.js';
+import { SseStream } from './sse.js';
+
+function randomId(): string {
+  return crypto.randomUUID().replace(/-/g, '');
+}
+
+/** The HTTP exchange of one POST that carried requests. */
+class PostStream {
+  readonly streamId = randomId();
+  readonly open = new Set<RequestId>();
+  sse: SseStream | undefined;
+  #resolve: ((response: Response) => void) | undefined;
+  readonly response: Promise<Response>;
+  readonly #transport: HttpSessionTransport;
+  readonly #sseAllowed: boolean;
+  readonly #jsonAllowed: boolean;
+
+  constructor(transport: HttpSessionTransport, ids: RequestId[], accept: { sse: boolean; json: boolean }) {
+    this.#transport = transport;
+    for (const id of ids) this.open.add(id);
+    this.#sseAllowed = accept.sse;
+    this.#jsonAllowed = accept.json;
+    this.response = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  async deliver(message: JsonRpcMessage): Promise<void> {
+    const isResponse = !('method' in message);
+    if (isResponse) this.open.delete((message as { id: RequestId }).id);
+    const done = this.open.size === 0;
+    if (this.#resolve && !this.sse) {
+      // Plain JSON when the answer is the first and only thing to send (DESIGN: SSE only when needed).
+      if (isResponse && done && this.#jsonAllowed) {
+        this.#settle(jsonResponse(message, 200, this.#transport.headers()));
+        this.#transport.finished(this);
+        return;
+      }
+      if (!this.#sseAllowed) {
+        // A JSON-only client cannot receive notifications; the final response still goes out as JSON.
+        if (isResponse && done) {
+          this.#settle(jsonResponse(message, 200, this.#transport.headers()));
+          this.#transport.finished(this);
+        }
+        return;
+      }
+      this.sse = new SseStream();
+      this.#settle(this.sse.response(this.#transport.headers()));
+      if (this.#transport.eventStore) this.sse.prime(await this.#transport.eventStore.storeEvent(this.streamId, primer));
+    }
+    const id = this.#transport.eventStore ? await this.#transport.eventStore.storeEvent(this.streamId, message) : undefined;
+    this.sse?.send(message, id);
+    if (done) {
+      this.sse?.close();
+      this.#transport.finished(this);
+    }
+  }
+
+  #settle(response: Response): void {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    resolve?.(response);
+  }
+
+  /** Fails the POST when the session ends before an answer. */
+  abort(response: Response): void {
+    this.#settle(response);
+    this.sse?.close();
+  }
+}
+
+// An empty, never-replayed placeholder so priming events get an id in the store's sequence.
+const primer = { jsonrpc: '2.0', method: 'notifications/mcpkit/prime' } as JsonRpcMessage;
+
+export class HttpSessionTransport implements Transport {
+  readonly sessionId: string;
+  readonly eventStore: EventStore | undefined;
+  onmessage?: ((message: unknown, info?: MessageInfo) => void) | undefined;
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  /** Negotiated revision, for the response headers; set after initialize. */
+  protocolVersion: string | undefined;
+  #byRequest = new Map<RequestId, PostStream>();
+  #standalone: SseStream | undefined;
+  readonly #standaloneId: string;
+  #closed = false;
+  lastSeen = Date.now();
+  readonly #keepAliveMs: number;
+
+  constructor(eventStore: EventStore | undefined, keepAliveMs: number) {
+    this.sessionId = crypto.randomUUID();
+    this.#standaloneId = `s${randomId()}`;
+    this.eventStore = eventStore;
+    this.#keepAliveMs = keepAliveMs;
+  }
+
+  headers(): Record<string, string> {
+    return { 'mcp-session-id': this.sessionId };
+  }
+
+  async start(): Promise<void> {}
+
+  /** Takes the messages of one POST; resolves with the HTTP response for it. */
+  handlePost(messages: unknown[], requestIds: RequestId[], accept: { sse: boolean; json: boolean }, info: MessageInfo): Promise<Response> {
+    this.lastSeen = Date.now();
+    let stream: PostStream | undefined;
+    if (requestIds.length > 0) {
+      stream = new PostStream(this, requestIds, accept);
+      for (const id of requestIds) this.#byRequest.set(id, stream);
+    }
+    for (const m of messages) this.onmessage?.(m, info);
+    return stream ? stream.response : Promise.resolve(new Response(null, { status: 202, headers: this.headers() }));
+  }
+
+  finished(stream: PostStream): void {
+    for (const [id, s] of this.#byRequest) if (s === stream) this.#byRequest.delete(id);
+  }
+
+  /** Opens the standalone stream, or resumes one with Last-Event-ID. */
+  async handleGet(lastEventId: string | null): Promise<Response> {
+    this.lastSeen = Date.now();
+    const sse = new SseStream(this.#keepAliveMs);
+    if (lastEventId !== null && this.eventStore) {
+      const streamId = await this.eventStore.streamIdOf(lastEventId);
+      if (streamId !== undefined) {
+        await this.eventStore.replayAfter(lastEventId, (id, message) => {
+          if ((message as { method?: string }).method !== (primer as { method?: string }).method) sse.send(message, id);
+        });
+        const post = [...this.#byRequest.values()].find((s) => s.streamId === streamId);
+        if (post) {
+          // Resume a POST stream: its remaining messages now flow here.
+          post.sse?.close();
+          post.sse = sse;
+          return sse.response(this.headers());
+        }
+        if (streamId !== this.#standaloneId) {
+          sse.close();
+          return sse.response(this.headers());
+        }
+      }
+    }
+    if (this.#standalone && !this.#standalone.closed) {
+      sse.close();
+      return jsonResponse(
+        { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Conflict: this session already has a standalone SSE stream' } },
+        409,
+        this.headers(),
+      );
+    }
+    this.#standalone = sse;
+    sse.onclose = () => {
+      if (this.#standalone === sse) this.#standalone = undefined;
+    };
+    if (this.eventStore) sse.prime(await this.eventStore.storeEvent(this.#standaloneId, primer));
+    else sse.comment('stream open');
+    return sse.response(this.headers());
+  }
+
+  async send(message: JsonRpcMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#closed) throw new TransportStateError('HTTP session is closed');
+    const routeId = 'method' in message ? options?.relatedRequestId : (message as { id: RequestId }).id;
+    const stream = routeId === undefined ? undefined : this.#byRequest.get(routeId);
+    if (stream) {
+      await stream.deliver(message);
+      return;
+    }
+    // Unrelated to an open POST: the standalone stream (spec: server-initiated messages go on GET).
+    const id = this.eventStore ? await this.eventStore.storeEvent(this.#standaloneId, message) : undefined;
+    if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, id);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const stream of new Set(this.#byRequest.values())) {
+      stream.abort(jsonResponse({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Session closed' } }, 404));
+    }
+    this.#byRequest.clear();
+    this.#standalone?.close();
+    this.onclose?.();
+  }
+}

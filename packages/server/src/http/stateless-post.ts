@@ -1,0 +1,120 @@
+/**
+ * A 2026-07-28 POST: header and `_meta` checks, then the request, answered as JSON or, when it emits
+ * notifications first, as an SSE stream. `subscriptions/listen` always streams.
+ * @module
+ */
+import {
+  type JsonObject,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type MessageInfo,
+  ErrorCode,
+  META_PROTOCOL_VERSION,
+  ProtocolError,
+} from '@mcpkit/protocol';
+import type { ServerCore } from '../core.js';
+import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
+import { openListen } from '../stateless/listen.js';
+import { checkMcpHeaders } from './mcp-headers.js';
+import { jsonResponse, rpcErrorResponse, statusForError } from './responses.js';
+import { SseStream } from './sse.js';
+
+function errorOf(error: unknown, core: ServerCore, method: string): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  core.report(error, `${method} failed`);
+  return new ProtocolError(ErrorCode.InternalError, 'Internal error');
+}
+
+/** Handles one stateless message. `request.signal` aborting means the client went away (cancellation). */
+export async function statelessPost(
+  core: ServerCore,
+  message: JsonRpcMessage,
+  request: Request,
+  info: MessageInfo,
+  keepAliveMs: number,
+): Promise<Response> {
+  if (!('method' in message)) {
+    return rpcErrorResponse(400, null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: clients send no responses in 2026-07-28' });
+  }
+  if (!('id' in message)) return new Response(null, { status: 202 });
+  const rpc = message as JsonRpcRequest;
+  const params = rpc.params;
+  let meta;
+  try {
+    const metaObj = params?._meta as JsonObject | undefined;
+    if (typeof metaObj?.[META_PROTOCOL_VERSION] !== 'string') return rpcErrorResponse(400, rpc.id, readError(core, params));
+    const tool = rpc.method === 'tools/call' && typeof params?.name === 'string' ? core.tools.get(params.name) : undefined;
+    const mismatch = checkMcpHeaders(request.headers, rpc.method, params, tool?.headerParams);
+    if (mismatch) return rpcErrorResponse(400, rpc.id, mismatch);
+    meta = readStatelessMeta(core, params);
+  } catch (error) {
+    return rpcErrorResponse(400, rpc.id, errorOf(error, core, rpc.method));
+  }
+  if (rpc.method === 'subscriptions/listen') return listen(core, rpc, request, keepAliveMs);
+
+  let sse: SseStream | undefined;
+  let switchToSse: (() => void) | undefined;
+  const streaming = new Promise<void>((resolve) => {
+    switchToSse = resolve;
+  });
+  const notify = async (method: string, p: JsonObject): Promise<void> => {
+    if (!sse) {
+      sse = new SseStream();
+      sse.onclose = () => undefined;
+      switchToSse?.();
+    }
+    sse.send({ jsonrpc: '2.0', method, params: p });
+  };
+  const run = executeStateless(core, { request: rpc, signal: request.signal, info, notify }, meta).then(
+    (result) => ({ jsonrpc: '2.0' as const, id: rpc.id, result }),
+    (error: unknown) => ({ jsonrpc: '2.0' as const, id: rpc.id, error: errorOf(error, core, rpc.method).toJSON() }),
+  );
+  const first = await Promise.race([run, streaming.then(() => undefined)]);
+  if (first !== undefined && !sse) {
+    const status = 'error' in first ? statusForError(first.error.code) : 200;
+    return jsonResponse(first, status);
+  }
+  const stream = sse!;
+  void run.then((response) => {
+    stream.send(response);
+    stream.close();
+  });
+  return stream.response();
+}
+
+function readError(core: ServerCore, params: JsonObject | undefined): ProtocolError {
+  try {
+    readStatelessMeta(core, params);
+  } catch (error) {
+    if (error instanceof ProtocolError) return error;
+  }
+  return new ProtocolError(ErrorCode.InvalidParams, 'Invalid params: params._meta is required');
+}
+
+function listen(core: ServerCore, rpc: JsonRpcRequest, request: Request, keepAliveMs: number): Response {
+  let sub;
+  const sse = new SseStream(keepAliveMs);
+  try {
+    sub = openListen(core, rpc.id, rpc.params ?? {}, (n) => sse.send(n));
+  } catch (error) {
+    sse.close();
+    const e = errorOf(error, core, rpc.method);
+    return rpcErrorResponse(statusForError(e.code) === 200 ? 400 : statusForError(e.code), rpc.id, e);
+  }
+  const s = sub;
+  sse.send(s.acknowledgement);
+  const graceful = () => {
+    // Server-side end: the listen result, then close (spec 2026-07-28 basic/patterns/subscriptions).
+    sse.send({ jsonrpc: '2.0', id: rpc.id, result: s.finalResult });
+    sse.close();
+  };
+  const stop = () => sse.close();
+  sse.onclose = () => {
+    s.close();
+    core.closers.delete(graceful);
+    request.signal.removeEventListener('abort', stop);
+  };
+  request.signal.addEventListener('abort', stop, { once: true });
+  core.closers.add(graceful);
+  return sse.response();
+}

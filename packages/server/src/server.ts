@@ -1,0 +1,155 @@
+/**
+ * McpServer: register tools, resources and prompts once; serve them to session-era and stateless clients.
+ * @module
+ */
+import type { Implementation, Transport } from '@mcpkit/protocol';
+import { type McpServerOptions, ServerCore } from './core.js';
+import { type Registered, handleFor } from './registry/registry.js';
+import type { SchemaInput } from './schema/compile.js';
+import { type ToolArgs, type ToolConfig, type ToolEntry, type ToolHandler, createToolEntry } from './features/tools.js';
+import {
+  type ResourceEntry,
+  type ResourceHandler,
+  type ResourceMetadata,
+  type ResourceTemplateConfig,
+  type ResourceTemplateHandler,
+  type TemplateEntry,
+  createResourceEntry,
+  createTemplateEntry,
+} from './features/resources.js';
+import { type PromptConfig, type PromptEntry, type PromptHandler, createPromptEntry } from './features/prompts.js';
+import { ServerSession } from './session/session.js';
+
+/** A registered tool: enable, disable, update or remove it at runtime. */
+export interface RegisteredTool extends Registered {
+  update(changes: Partial<ToolConfig> & { name?: string; handler?: ToolHandler<never> }): void;
+}
+export interface RegisteredResource extends Registered {
+  update(changes: ResourceMetadata & { name?: string; uri?: string; handler?: ResourceHandler }): void;
+}
+export interface RegisteredResourceTemplate extends Registered {
+  update(changes: Omit<ResourceTemplateConfig, 'list' | 'complete'> & { name?: string; handler?: ResourceTemplateHandler }): void;
+}
+export interface RegisteredPrompt extends Registered {
+  update(changes: Partial<PromptConfig> & { name?: string; handler?: PromptHandler }): void;
+}
+
+/**
+ * An MCP server.
+ * @example
+ * const server = new McpServer({ name: 'demo', version: '1.0.0' });
+ * server.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
+ *   async (args) => ({ content: [{ type: 'text', text: String(args.text) }] }));
+ */
+export class McpServer {
+  /** @internal shared with the transports */
+  readonly core: ServerCore;
+  readonly #configs = new WeakMap<object, unknown>();
+
+  constructor(info: Implementation, options: McpServerOptions = {}) {
+    this.core = new ServerCore(info, options);
+  }
+
+  get info(): Implementation {
+    return this.core.info;
+  }
+
+  /**
+   * Registers a tool. Schemas are converted and validators compiled here, once.
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a bad name, a duplicate, or an unusable schema.
+   */
+  tool<S extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<S>, handler: ToolHandler<ToolArgs<S>>): RegisteredTool {
+    const registry = this.core.tools;
+    let entry: ToolEntry = createToolEntry(name, config, handler as ToolHandler<never>);
+    registry.add(entry);
+    let current = { config: config as ToolConfig, handler: handler as ToolHandler<never> };
+    return {
+      ...handleFor(registry, () => entry),
+      update(changes) {
+        const { name: newName, handler: newHandler, ...rest } = changes;
+        current = { config: { ...current.config, ...rest }, handler: newHandler ?? current.handler };
+        const next = createToolEntry(newName ?? entry.key, current.config, current.handler);
+        next.enabled = entry.enabled;
+        registry.rekey(entry.key, next);
+        entry = next;
+      },
+    };
+  }
+
+  /** Registers a fixed resource. */
+  resource(name: string, uri: string, meta: ResourceMetadata, handler: ResourceHandler): RegisteredResource {
+    const registry = this.core.resources;
+    let entry: ResourceEntry = createResourceEntry(name, uri, meta, handler);
+    registry.add(entry);
+    let current = { name, uri, meta, handler };
+    return {
+      ...handleFor(registry, () => entry),
+      update(changes) {
+        const { name: n, uri: u, handler: h, ...m } = changes;
+        current = { name: n ?? current.name, uri: u ?? current.uri, meta: { ...current.meta, ...m }, handler: h ?? current.handler };
+        const next = createResourceEntry(current.name, current.uri, current.meta, current.handler);
+        next.enabled = entry.enabled;
+        registry.rekey(entry.key, next);
+        entry = next;
+      },
+    };
+  }
+
+  /**
+   * Registers a resource template (RFC 6570). `resources/read` tries fixed resources first, then templates in
+   * registration order.
+   */
+  resourceTemplate(name: string, uriTemplate: string, config: ResourceTemplateConfig, handler: ResourceTemplateHandler): RegisteredResourceTemplate {
+    const registry = this.core.templates;
+    let entry: TemplateEntry = createTemplateEntry(name, uriTemplate, config, handler);
+    registry.add(entry);
+    let current = { name, config, handler };
+    return {
+      ...handleFor(registry, () => entry),
+      update(changes) {
+        const { name: n, handler: h, ...c } = changes;
+        current = { name: n ?? current.name, config: { ...current.config, ...c }, handler: h ?? current.handler };
+        const next = createTemplateEntry(current.name, uriTemplate, current.config, current.handler);
+        next.enabled = entry.enabled;
+        registry.rekey(entry.key, next);
+        entry = next;
+      },
+    };
+  }
+
+  /** Registers a prompt. */
+  prompt(name: string, config: PromptConfig, handler: PromptHandler): RegisteredPrompt {
+    const registry = this.core.prompts;
+    let entry: PromptEntry = createPromptEntry(name, config, handler);
+    registry.add(entry);
+    let current = { config, handler };
+    return {
+      ...handleFor(registry, () => entry),
+      update(changes) {
+        const { name: n, handler: h, ...c } = changes;
+        current = { config: { ...current.config, ...c }, handler: h ?? current.handler };
+        const next = createPromptEntry(n ?? entry.key, current.config, current.handler);
+        next.enabled = entry.enabled;
+        registry.rekey(entry.key, next);
+        entry = next;
+      },
+    };
+  }
+
+  /** Tells subscribers that a resource changed (`notifications/resources/updated`). */
+  notifyResourceUpdated(uri: string): void {
+    this.core.broadcastResourceUpdated(uri);
+  }
+
+  /** Sends `notifications/{tools,resources,prompts}/list_changed` now (registrations send it by themselves). */
+  notifyListChanged(kind: 'tools' | 'resources' | 'prompts'): void {
+    this.core.broadcastListChanged(kind);
+  }
+
+  /** Serves one connection (stdio, in-memory, …). Resolves once the transport has started. */
+  async connect(transport: Transport): Promise<ServerSession> {
+    const session = new ServerSession(this.core, transport);
+    await session.start();
+    return session;
+  }
+}

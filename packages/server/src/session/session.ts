@@ -1,0 +1,253 @@
+/**
+ * A connection over a {@link Transport} (stdio, in-memory, one HTTP session). It serves the session era
+ * (`initialize`, then requests) and, per message, stateless 2026-07-28 requests that carry their own `_meta`.
+ * @module
+ */
+import {
+  type ClientCapabilities,
+  type Implementation,
+  type IncomingRequestContext,
+  type InputRequest,
+  type JsonObject,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type LoggingLevel,
+  type MessageInfo,
+  type RequestId,
+  type RequestOptions,
+  type Root,
+  type Transport,
+  ErrorCode,
+  LOGGING_LEVELS,
+  META_PROTOCOL_VERSION,
+  Peer,
+  ProtocolError,
+  invalidParams,
+  isSessionRevision,
+  negotiateSessionRevision,
+} from '@mcpkit/protocol';
+import type { ChangeListener, ServerCore } from '../core.js';
+import type { Exchange } from '../context.js';
+import { sharedHandler } from '../dispatch.js';
+import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
+import { openListen } from '../stateless/listen.js';
+
+const levels: ReadonlySet<string> = new Set(LOGGING_LEVELS);
+const DEFAULT_INPUT_TIMEOUT_MS = 5 * 60_000;
+
+class SessionExchange implements Exchange {
+  readonly era = 'session' as const;
+  readonly #session: ServerSession;
+  readonly #ctx: IncomingRequestContext;
+  readonly meta: JsonObject | undefined;
+
+  constructor(session: ServerSession, ctx: IncomingRequestContext, meta: JsonObject | undefined) {
+    this.#session = session;
+    this.#ctx = ctx;
+    this.meta = meta;
+  }
+  get protocolVersion(): string {
+    return this.#session.protocolVersion ?? '2025-03-26';
+  }
+  get requestId(): RequestId {
+    return this.#ctx.requestId;
+  }
+  get signal(): AbortSignal {
+    return this.#ctx.signal;
+  }
+  get clientCapabilities(): ClientCapabilities {
+    return this.#session.clientCapabilities;
+  }
+  get clientInfo(): Implementation | undefined {
+    return this.#session.clientInfo;
+  }
+  get sessionId(): string | undefined {
+    return this.#session.sessionId;
+  }
+  get info(): MessageInfo | undefined {
+    return this.#ctx.info;
+  }
+  get logLevel(): LoggingLevel | undefined {
+    return this.#session.logLevel;
+  }
+  notify(method: string, params: JsonObject): Promise<void> {
+    if (this.#ctx.signal.aborted) return Promise.resolve();
+    return this.#ctx.notify(method, params);
+  }
+  input(request: InputRequest): Promise<JsonObject> {
+    // Session era: a real request on the session; `key` only matters to stateless rounds.
+    return this.#ctx.request(request.method, request.params, { signal: this.#ctx.signal, timeoutMs: this.#session.inputTimeoutMs });
+  }
+}
+
+function isStatelessRequest(params: JsonObject | undefined): boolean {
+  const meta = params?._meta;
+  return typeof meta === 'object' && meta !== null && META_PROTOCOL_VERSION in meta;
+}
+
+/** One client connection. Created by `McpServer.connect()`. */
+export class ServerSession {
+  readonly peer: Peer;
+  readonly #core: ServerCore;
+  /** Negotiated session-era revision; undefined until `initialize`. */
+  protocolVersion: string | undefined;
+  clientCapabilities: ClientCapabilities = {};
+  clientInfo: Implementation | undefined;
+  /** Least severe log level the client wants (`logging/setLevel`); everything until it says otherwise. */
+  logLevel: LoggingLevel = 'debug';
+  readonly subscriptions = new Set<string>();
+  readonly inputTimeoutMs: number;
+  /** Called when the client's roots change (`notifications/roots/list_changed`). */
+  onRootsChanged: (() => void) | undefined;
+  #initialized = false;
+  #listener: ChangeListener;
+  #listens = new Map<RequestId, () => void>();
+
+  constructor(core: ServerCore, transport: Transport) {
+    this.#core = core;
+    this.inputTimeoutMs = core.options.inputTimeoutMs ?? DEFAULT_INPUT_TIMEOUT_MS;
+    this.peer = new Peer(transport, {
+      onRequest: (request, ctx) => this.#onRequest(request, ctx),
+      onNotification: (n) => this.#onNotification(n),
+      onError: (error) => core.report(error, 'connection'),
+    });
+    const ready = () => this.#initialized;
+    this.#listener = {
+      get tools() {
+        return ready();
+      },
+      get prompts() {
+        return ready();
+      },
+      get resources() {
+        return ready();
+      },
+      wantsResource: (uri) => this.subscriptions.has(uri),
+      send: (method, params) => {
+        void this.peer.notify(method, params).catch((e: unknown) => core.report(e, `sending ${method}`));
+      },
+    };
+    core.listeners.add(this.#listener);
+    this.peer.onClose(() => {
+      core.listeners.delete(this.#listener);
+      for (const stop of this.#listens.values()) stop();
+      this.#listens.clear();
+    });
+  }
+
+  get sessionId(): string | undefined {
+    return this.peer.transport.sessionId;
+  }
+
+  /** Whether `initialize` has completed. */
+  get initialized(): boolean {
+    return this.protocolVersion !== undefined;
+  }
+
+  start(): Promise<void> {
+    return this.peer.start();
+  }
+
+  close(): Promise<void> {
+    return this.peer.close();
+  }
+
+  /** Sends a request to the client outside any incoming request (session era only). */
+  request(method: string, params?: JsonObject, options?: RequestOptions): Promise<JsonObject> {
+    return this.peer.request(method, params, options);
+  }
+
+  /** The client's roots (session era). */
+  async listRoots(options?: RequestOptions): Promise<Root[]> {
+    const r = await this.peer.request('roots/list', {}, options);
+    return Array.isArray(r.roots) ? (r.roots as Root[]) : [];
+  }
+
+  #onNotification(n: JsonRpcNotification): void {
+    if (n.method === 'notifications/initialized') this.#initialized = true;
+    else if (n.method === 'notifications/roots/list_changed') this.onRootsChanged?.();
+  }
+
+  async #onRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
+    const params = request.params;
+    // Era detection, once per message: a request with its own protocol version in `_meta` is stateless.
+    if (isStatelessRequest(params)) return this.#stateless(request, ctx);
+    const core = this.#core;
+    switch (request.method) {
+      case 'initialize':
+        return this.#initialize(params ?? {});
+      case 'ping':
+        return {};
+    }
+    if (!this.initialized) {
+      throw new ProtocolError(ErrorCode.InvalidRequest, `Invalid request: ${request.method} before initialize; send initialize first`);
+    }
+    switch (request.method) {
+      case 'logging/setLevel': {
+        const level = params?.level;
+        if (typeof level !== 'string' || !levels.has(level)) throw invalidParams('params.level', `must be one of ${LOGGING_LEVELS.join(', ')}`);
+        this.logLevel = level as LoggingLevel;
+        return {};
+      }
+      case 'resources/subscribe':
+      case 'resources/unsubscribe': {
+        const uri = params?.uri;
+        if (typeof uri !== 'string') throw invalidParams('params.uri', 'must be a string');
+        if (core.resources.size + core.templates.size === 0) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+        if (request.method === 'resources/subscribe') this.subscriptions.add(uri);
+        else this.subscriptions.delete(uri);
+        return {};
+      }
+    }
+    const handler = sharedHandler(request.method);
+    if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+    return handler(core, params ?? {}, new SessionExchange(this, ctx, params?._meta as JsonObject | undefined));
+  }
+
+  #initialize(params: JsonObject): JsonObject {
+    if (this.initialized) throw new ProtocolError(ErrorCode.InvalidRequest, 'Invalid request: the session is already initialized');
+    const requested = params.protocolVersion;
+    if (typeof requested !== 'string') throw invalidParams('params.protocolVersion', 'must be a string');
+    const caps = params.capabilities;
+    if (caps !== undefined && (typeof caps !== 'object' || caps === null || Array.isArray(caps))) throw invalidParams('params.capabilities', 'must be an object');
+    const supported = this.#core.revisions.filter(isSessionRevision);
+    if (supported.length === 0) {
+      throw new ProtocolError(ErrorCode.UnsupportedProtocolVersion, 'This server speaks only the stateless protocol', {
+        supported: [...this.#core.revisions],
+        requested,
+      });
+    }
+    this.protocolVersion = negotiateSessionRevision(requested, supported);
+    this.clientCapabilities = (caps ?? {}) as ClientCapabilities;
+    const info = params.clientInfo;
+    this.clientInfo = typeof info === 'object' && info !== null ? (info as Implementation) : undefined;
+    const result: JsonObject = {
+      protocolVersion: this.protocolVersion,
+      capabilities: this.#core.capabilities(),
+      serverInfo: this.#core.info,
+    };
+    if (this.#core.options.instructions !== undefined) result.instructions = this.#core.options.instructions;
+    return result;
+  }
+
+  async #stateless(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
+    const core = this.#core;
+    const call = { request, signal: ctx.signal, info: ctx.info, notify: (m: string, p: JsonObject) => ctx.notify(m, p) };
+    if (request.method !== 'subscriptions/listen') return executeStateless(core, call);
+    readStatelessMeta(core, request.params);
+    const sub = openListen(core, request.id, request.params ?? {}, (n) => {
+      void this.peer.notify(n.method, n.params).catch((e: unknown) => core.report(e, `sending ${n.method}`));
+    });
+    await this.peer.notify(sub.acknowledgement.method, sub.acknowledgement.params);
+    // The request stays open until the client cancels it or the connection ends.
+    return new Promise<JsonObject>((resolve) => {
+      const stop = () => {
+        sub.close();
+        this.#listens.delete(request.id);
+        resolve(sub.finalResult);
+      };
+      this.#listens.set(request.id, stop);
+      ctx.signal.addEventListener('abort', stop, { once: true });
+    });
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The stateless-era adapter (2026-07-28): checks a request's `_meta`, runs it, and turns unanswered input
+ * into an `input_required` result. Used by every transport.
+ * @module
+ */
+import {
+  type ClientCapabilities,
+  type Implementation,
+  type InputRequest,
+  type JsonObject,
+  type JsonRpcRequest,
+  type LoggingLevel,
+  type MessageInfo,
+  type RequestId,
+  ErrorCode,
+  LOGGING_LEVELS,
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_LOG_LEVEL,
+  META_PROTOCOL_VERSION,
+  META_SERVER_INFO,
+  ProtocolError,
+  RequestStateError,
+  invalidParams,
+  isStatelessRevision,
+} from '@mcpkit/protocol';
+import type { ServerCore } from '../core.js';
+import type { Exchange } from '../context.js';
+import { CACHEABLE_METHODS, INPUT_METHODS, sharedHandler } from '../dispatch.js';
+import { InputRound, isInputRequired } from './input-required.js';
+import { bindingOf } from './request-state.js';
+
+/** A 2026-07-28 request as a transport hands it over. */
+export interface StatelessCall {
+  request: JsonRpcRequest;
+  /** Aborted when the client goes away (HTTP stream closed, stdio `notifications/cancelled`). */
+  signal: AbortSignal;
+  info?: MessageInfo | undefined;
+  /** Sends a request-scoped notification (progress, log) on the request's stream. */
+  notify(method: string, params: JsonObject): Promise<void>;
+}
+
+/** The checked `_meta` of a stateless request. */
+export interface StatelessMeta {
+  meta: JsonObject;
+  protocolVersion: string;
+  clientCapabilities: ClientCapabilities;
+  clientInfo: Implementation | undefined;
+  logLevel: LoggingLevel | undefined;
+}
+
+const levels: ReadonlySet<string> = new Set(LOGGING_LEVELS);
+
+/**
+ * Checks the per-request `_meta` (spec 2026-07-28 basic/index#request-metadata).
+ * @throws ProtocolError -32602 for a missing or malformed field; -32022 for an unsupported version.
+ */
+export function readStatelessMeta(core: ServerCore, params: JsonObject | undefined): StatelessMeta {
+  const meta = params?._meta;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw invalidParams('params._meta', 'is required');
+  const m = meta as JsonObject;
+  const version = m[META_PROTOCOL_VERSION];
+  if (typeof version !== 'string') throw invalidParams(`params._meta["${META_PROTOCOL_VERSION}"]`, 'is required');
+  if (!isStatelessRevision(version) || !core.revisions.includes(version)) throw unsupportedVersion(core, version);
+  const caps = m[META_CLIENT_CAPABILITIES];
+  if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) {
+    throw invalidParams(`params._meta["${META_CLIENT_CAPABILITIES}"]`, 'is required and must be an object');
+  }
+  const level = m[META_LOG_LEVEL];
+  if (level !== undefined && (typeof level !== 'string' || !levels.has(level))) {
+    throw invalidParams(`params._meta["${META_LOG_LEVEL}"]`, `must be one of ${LOGGING_LEVELS.join(', ')}`);
+  }
+  const info = m[META_CLIENT_INFO];
+  return {
+    meta: m,
+    protocolVersion: version,
+    clientCapabilities: caps as ClientCapabilities,
+    clientInfo: typeof info === 'object' && info !== null ? (info as Implementation) : undefined,
+    logLevel: level as LoggingLevel | undefined,
+  };
+}
+
+/** The -32022 error, listing what this server speaks (spec 2026-07-28 basic/versioning). */
+export function unsupportedVersion(core: ServerCore, requested: string): ProtocolError {
+  const supported = [...core.revisions].reverse();
+  return new ProtocolError(ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${requested}`, { supported, requested });
+}
+
+class StatelessExchange implements Exchange {
+  readonly era = 'stateless' as const;
+  readonly protocolVersion: string;
+  readonly requestId: RequestId;
+  readonly signal: AbortSignal;
+  readonly clientCapabilities: ClientCapabilities;
+  readonly clientInfo: Implementation | undefined;
+  readonly sessionId = undefined;
+  readonly info: MessageInfo | undefined;
+  readonly meta: JsonObject;
+  readonly logLevel: LoggingLevel | undefined;
+  readonly #call: StatelessCall;
+  readonly #round: InputRound | undefined;
+  readonly #method: string;
+
+  constructor(call: StatelessCall, m: StatelessMeta, signal: AbortSignal, round: InputRound | undefined) {
+    this.#call = call;
+    this.#round = round;
+    this.#method = call.request.method;
+    this.protocolVersion = m.protocolVersion;
+    this.requestId = call.request.id;
+    this.signal = signal;
+    this.clientCapabilities = m.clientCapabilities;
+    this.clientInfo = m.clientInfo;
+    this.info = call.info;
+    this.meta = m.meta;
+    this.logLevel = m.logLevel;
+  }
+
+  notify(method: string, params: JsonObject): Promise<void> {
+    if (this.signal.aborted) return Promise.resolve();
+    return this.#call.notify(method, params);
+  }
+
+  input(request: InputRequest, key?: string): Promise<JsonObject> {
+    if (!this.#round) {
+      // spec 2026-07-28 basic/patterns/mrtr: only tools/call, resources/read and prompts/get may ask.
+      throw new ProtocolError(ErrorCode.InternalError, `Internal error: ${this.#method} cannot ask the client for input`);
+    }
+    return this.#round.ask(request, key);
+  }
+}
+
+function readAnswers(params: JsonObject): Record<string, JsonObject> {
+  const raw = params.inputResponses;
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidParams('params.inputResponses', 'must be an object');
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidParams(`params.inputResponses.${k}`, 'must be an object');
+  }
+  return raw as Record<string, JsonObject>;
+}
+
+/** Adds what every 2026-07-28 result carries. Never mutates `result` (it may be a cached list). */
+function complete(core: ServerCore, method: string, result: JsonObject): JsonObject {
+  const out: JsonObject = { ...result, resultType: 'complete' };
+  if (CACHEABLE_METHODS.has(method)) {
+    out.ttlMs = core.options.cache?.ttlMs ?? 0;
+    out.cacheScope = core.options.cache?.scope ?? 'private';
+  }
+  const meta = result._meta as JsonObject | undefined;
+  out._meta = { ...meta, [META_SERVER_INFO]: core.info };
+  return out;
+}
+
+/** The `server/discover` result (spec 2026-07-28 server/discover). */
+function discover(core: ServerCore): JsonObject {
+  const result: JsonObject = { supportedVersions: [...core.revisions].reverse(), capabilities: statelessCapabilities(core) };
+  if (core.options.instructions !== undefined) result.instructions = core.options.instructions;
+  return result;
+}
+
+/** Capabilities as 2026-07-28 spells them: no core `tasks` key. */
+export function statelessCapabilities(core: ServerCore): JsonObject {
+  const { tasks: _legacy, ...caps } = core.capabilities();
+  return caps;
+}
+
+async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessMeta): Promise<JsonObject> {
+  const { request } = call;
+  const params = request.params ?? {};
+  const handler = sharedHandler(request.method)!;
+  const bind = await bindingOf(request.method, params);
+  let answers: Record<string, JsonObject> = {};
+  const state = params.requestState;
+  if (state !== undefined) {
+    if (typeof state !== 'string') throw invalidParams('params.requestState', 'must be a string');
+    try {
+      answers = { ...(await core.codec.open(state, bind)).answers };
+    } catch (error) {
+      if (error instanceof RequestStateError) throw invalidParams('params.requestState', `was rejected: ${error.message}`);
+      throw error;
+    }
+  }
+  Object.assign(answers, readAnswers(params));
+  const round = new InputRound(answers);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(call.signal.reason);
+  if (call.signal.aborted) controller.abort(call.signal.reason);
+  else call.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const run = Promise.resolve(handler(core, params, new StatelessExchange(call, m, controller.signal, round)));
+    const outcome = await Promise.race([run, round.needed.then(() => undefined)]);
+    if (outcome !== undefined) return complete(core, request.method, outcome);
+    controller.abort('input required');
+    round.end();
+    run.catch((error: unknown) => {
+      if (!isInputRequired(error)) core.report(error, `${request.method} failed after its attempt ended for input`);
+    });
+    const requestState = await core.codec.seal({ bind, answers: round.used, exp: Date.now() + core.codec.ttlMs });
+    return { resultType: 'input_required', inputRequests: round.missing, requestState, _meta: { [META_SERVER_INFO]: core.info } };
+  } finally {
+    call.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Runs one 2026-07-28 request (not `subscriptions/listen`, which streams: see listen.ts).
+ * @throws ProtocolError with the code the client should see.
+ */
+export async function executeStateless(core: ServerCore, call: StatelessCall, m?: StatelessMeta): Promise<JsonObject> {
+  const { request } = call;
+  const meta = m ?? readStatelessMeta(core, request.params);
+  if (request.method === 'server/discover') return complete(core, request.method, discover(core));
+  const handler = sharedHandler(request.method);
+  if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+  if (INPUT_METHODS.has(request.method)) return runWithInput(core, call, meta);
+  const result = await handler(core, request.params ?? {}, new StatelessExchange(call, meta, call.signal, undefined));
+  return complete(core, request.method, result);
+}
