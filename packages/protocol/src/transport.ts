@@ -17,6 +17,11 @@ export interface MessageInfo {
   headers?: Readonly<Record<string, string>>;
   /** Verified credentials, when an auth layer ran. */
   authInfo?: unknown;
+  /**
+   * Ends the HTTP SSE stream carrying this request without ending the request (session era with an event
+   * store): the client reconnects with Last-Event-ID and receives what it missed (SSE polling, SEP-1699).
+   */
+  closeStream?: () => void;
 }
 
 /**

@@ -42,6 +42,8 @@ export interface Exchange {
    * where `key` names the entry in `inputRequests` (generated when absent).
    */
   input(request: InputRequest, key?: string): Promise<JsonObject>;
+  /** Turns the running request into a task, if this exchange can (tasks extension); see RequestContext.startTask. */
+  startTask?(): Promise<boolean>;
 }
 
 /** Options for one ask of the client. */
@@ -146,6 +148,23 @@ export class RequestContext {
     requireCapability(this.#x, 'roots');
     const result = await this.#x.input({ method: 'roots/list', params: {} }, options?.key);
     return Array.isArray(result.roots) ? (result.roots as Root[]) : [];
+  }
+
+  /**
+   * Makes this tool call a task now (tools registered with `task: { support, start: 'manual' }`): the client
+   * gets a CreateTaskResult and the handler goes on in the background; later asks park the task in
+   * `input_required`. Resolves false, and the call stays synchronous, when the client did not opt in.
+   */
+  startTask(): Promise<boolean> {
+    return this.#x.startTask?.() ?? Promise.resolve(false);
+  }
+
+  /**
+   * Ends the HTTP stream carrying this request while the request goes on; the client resumes with
+   * Last-Event-ID (session era, HTTP with an event store: SSE polling). Elsewhere it does nothing.
+   */
+  closeStream(): void {
+    this.#x.info?.closeStream?.();
   }
 
   /** Sends any notification tied to this request (advanced use). */

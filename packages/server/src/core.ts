@@ -8,12 +8,14 @@ import {
   type JsonObject,
   type ServerCapabilities,
   PROTOCOL_REVISIONS,
+  ProtocolError,
 } from '@mcpkit/protocol';
 import { Registry } from './registry/registry.js';
 import type { ToolEntry } from './features/tools.js';
 import type { ResourceEntry, TemplateEntry } from './features/resources.js';
 import type { PromptEntry } from './features/prompts.js';
 import { RequestStateCodec } from './stateless/request-state.js';
+import { TaskStore } from './tasks/task-store.js';
 
 export interface McpServerOptions {
   /** Shown to the model by hosts that support it. */
@@ -32,6 +34,8 @@ export interface McpServerOptions {
   revisions?: readonly string[];
   /** How long to wait for a client's answer to a session-era server-to-client request. Default 5 minutes. */
   inputTimeoutMs?: number;
+  /** Tasks extension: how long a task stays readable (default 1 hour) and the poll interval hinted (default 1 s). */
+  tasks?: { ttlMs?: number; pollIntervalMs?: number; maxTasks?: number };
   /** Receives errors the server handled but a developer should see (a throwing tool, a failed send). Default: stderr. */
   onError?: (error: Error, context: string) => void;
 }
@@ -42,6 +46,8 @@ export interface ChangeListener {
   readonly prompts: boolean;
   readonly resources: boolean;
   wantsResource(uri: string): boolean;
+  /** Tasks extension: whether `notifications/tasks` for this task are wanted. */
+  wantsTask?(taskId: string): boolean;
   send(method: string, params: JsonObject): void;
 }
 
@@ -59,6 +65,7 @@ export class ServerCore {
   /** Run when the server closes: ends open streams gracefully. */
   readonly closers = new Set<() => void>();
   readonly codec: RequestStateCodec;
+  readonly tasks: TaskStore;
   /** List results cached per (kind, revision, cursor); dropped on any change of that kind. */
   readonly listCache = new Map<string, JsonObject>();
   #pending = new Set<ListKind>();
@@ -73,11 +80,24 @@ export class ServerCore {
     this.templates = new Registry('resource template', () => this.#changed('resources'));
     this.prompts = new Registry('prompt', () => this.#changed('prompts'));
     this.codec = new RequestStateCodec(options.requestStateSecret, options.requestStateTtlMs);
+    this.tasks = new TaskStore(options.tasks?.maxTasks);
+    this.tasks.onChange = (task) => {
+      const params = task.detailed();
+      for (const l of this.listeners) if (l.wantsTask?.(task.taskId)) l.send('notifications/tasks', params);
+    };
+  }
+
+  /** Whether any tool can run as a task (then the tasks extension is advertised, stateless era only). */
+  hasTaskTools(): boolean {
+    for (const t of this.tools.enabled()) if (t.task) return true;
+    return false;
   }
 
   report(error: unknown, context: string): void {
     const e = error instanceof Error ? error : new Error(String(error));
     if (this.options.onError) this.options.onError(e, context);
+    // A peer's bad input is worth a line, not a stack trace.
+    else if (e instanceof ProtocolError) console.error(`[mcpkit] ${context}: ${e.message}`);
     else console.error(`[mcpkit] ${context}:`, e);
   }
 

@@ -37,10 +37,18 @@ export interface ToolConfig<S extends SchemaInput | undefined = SchemaInput | un
   outputSchema?: SchemaInput;
   annotations?: ToolAnnotations;
   icons?: Icon[];
-  /** Session-era tasks (2025-11-25): `{ taskSupport: 'forbidden' | 'optional' | 'required' }`. */
+  /**
+   * Whether the tool may run as a task (tasks extension, 2026-07-28). `optional` runs it as a task when the
+   * client declares the extension, `required` refuses clients that don't. `start: 'manual'` lets the handler
+   * finish MRTR rounds first and become a task when it calls `ctx.startTask()`.
+   */
+  task?: TaskSupport | { support: TaskSupport; start?: 'auto' | 'manual' };
+  /** Raw `execution` object for session-era (2025-11-25) clients. */
   execution?: JsonObject;
   _meta?: JsonObject;
 }
+
+export type TaskSupport = 'optional' | 'required';
 
 export interface ToolEntry {
   key: string;
@@ -50,6 +58,7 @@ export interface ToolEntry {
   output: CompiledSchema | undefined;
   /** Arguments mirrored into `Mcp-Param-*` headers (2026-07-28 HTTP). */
   headerParams: HeaderParam[];
+  task: { support: TaskSupport; start: 'auto' | 'manual' } | undefined;
   handler: ToolHandler<never>;
 }
 
@@ -75,7 +84,9 @@ export function createToolEntry(name: string, config: ToolConfig, handler: ToolH
   if (config.icons !== undefined) definition.icons = config.icons;
   if (config.execution !== undefined) definition.execution = config.execution;
   if (config._meta !== undefined) definition._meta = config._meta;
-  return { key: name, enabled: true, definition, input, output, headerParams: findHeaderParams(inputSchema, name), handler };
+  const t = config.task;
+  const task = t === undefined ? undefined : typeof t === 'string' ? { support: t, start: 'auto' as const } : { support: t.support, start: t.start ?? 'auto' };
+  return { key: name, enabled: true, definition, input, output, headerParams: findHeaderParams(inputSchema, name), task, handler };
 }
 
 /** The `tools/list` entry for a revision: fields a revision does not know are left out. */

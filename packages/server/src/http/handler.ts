@@ -45,6 +45,8 @@ export interface HttpHandlerOptions {
   eventStore?: EventStore;
   /** SSE keep-alive comment interval for long-lived streams. Default 25 s. */
   keepAliveMs?: number;
+  /** The reconnection delay (`retry:`) suggested on resumable streams. Default 1 s. */
+  retryMs?: number;
 }
 
 /** The handler, plus what its owner needs to manage it. */
@@ -122,7 +124,7 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
   };
 
   const openSession = async (): Promise<Live> => {
-    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs);
+    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs);
     const session = await server.connect(transport);
     const live = { transport, session };
     sessions.set(transport.sessionId, live);

@@ -33,7 +33,15 @@ function mismatch(message: string): ProtocolError {
 }
 
 /** Methods whose `Mcp-Name` header mirrors a body field. */
-const NAME_FIELD: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+const NAME_FIELD: Record<string, string> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  // tasks extension (SEP-2663): routed by task id.
+  'tasks/get': 'taskId',
+  'tasks/update': 'taskId',
+  'tasks/cancel': 'taskId',
+};
 
 function valueAt(args: JsonObject | undefined, path: readonly string[]): unknown {
   let cur: unknown = args;

@@ -40,6 +40,20 @@ class PostStream {
     });
   }
 
+  /** Switches to SSE if needed, then ends the HTTP stream; later messages wait in the event store. */
+  async closeStream(): Promise<void> {
+    if (!this.#transport.eventStore || !this.#sseAllowed) return;
+    if (!this.sse && this.#resolve) await this.#startSse();
+    this.sse?.close();
+  }
+
+  async #startSse(): Promise<void> {
+    this.sse = new SseStream();
+    this.#settle(this.sse.response(this.#transport.headers()));
+    const store = this.#transport.eventStore;
+    if (store) this.sse.prime(await store.storeEvent(this.streamId, primer), this.#transport.retryMs);
+  }
+
   async deliver(message: JsonRpcMessage): Promise<void> {
     const isResponse = !('method' in message);
     if (isResponse) this.open.delete((message as { id: RequestId }).id);
@@ -59,9 +73,7 @@ class PostStream {
         }
         return;
       }
-      this.sse = new SseStream();
-      this.#settle(this.sse.response(this.#transport.headers()));
-      if (this.#transport.eventStore) this.sse.prime(await this.#transport.eventStore.storeEvent(this.streamId, primer));
+      await this.#startSse();
     }
     const id = this.#transport.eventStore ? await this.#transport.eventStore.storeEvent(this.streamId, message) : undefined;
     this.sse?.send(message, id);
@@ -101,8 +113,11 @@ export class HttpSessionTransport implements Transport {
   #closed = false;
   lastSeen = Date.now();
   readonly #keepAliveMs: number;
+  /** The `retry:` hint sent with priming events. */
+  readonly retryMs: number;
 
-  constructor(eventStore: EventStore | undefined, keepAliveMs: number) {
+  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000) {
+    this.retryMs = retryMs;
     this.sessionId = crypto.randomUUID();
     this.#standaloneId = `s${randomId()}`;
     this.eventStore = eventStore;
@@ -123,7 +138,9 @@ export class HttpSessionTransport implements Transport {
       stream = new PostStream(this, requestIds, accept);
       for (const id of requestIds) this.#byRequest.set(id, stream);
     }
-    for (const m of messages) this.onmessage?.(m, info);
+    const s = stream;
+    const withClose: MessageInfo = s && this.eventStore ? { ...info, closeStream: () => void s.closeStream() } : info;
+    for (const m of messages) this.onmessage?.(m, withClose);
     return stream ? stream.response : Promise.resolve(new Response(null, { status: 202, headers: this.headers() }));
   }
 
@@ -166,7 +183,7 @@ export class HttpSessionTransport implements Transport {
     sse.onclose = () => {
       if (this.#standalone === sse) this.#standalone = undefined;
     };
-    if (this.eventStore) sse.prime(await this.eventStore.storeEvent(this.#standaloneId, primer));
+    if (this.eventStore) sse.prime(await this.eventStore.storeEvent(this.#standaloneId, primer), this.retryMs);
     else sse.comment('stream open');
     return sse.response(this.headers());
   }

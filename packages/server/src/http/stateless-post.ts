@@ -95,7 +95,7 @@ function listen(core: ServerCore, rpc: JsonRpcRequest, request: Request, keepAli
   let sub;
   const sse = new SseStream(keepAliveMs);
   try {
-    sub = openListen(core, rpc.id, rpc.params ?? {}, (n) => sse.send(n));
+    sub = openListen(core, rpc.id, rpc.params ?? {}, readStatelessMeta(core, rpc.params).clientCapabilities, (n) => sse.send(n));
   } catch (error) {
     sse.close();
     const e = errorOf(error, core, rpc.method);

@@ -235,7 +235,7 @@ export class ServerSession {
     const call = { request, signal: ctx.signal, info: ctx.info, notify: (m: string, p: JsonObject) => ctx.notify(m, p) };
     if (request.method !== 'subscriptions/listen') return executeStateless(core, call);
     readStatelessMeta(core, request.params);
-    const sub = openListen(core, request.id, request.params ?? {}, (n) => {
+    const sub = openListen(core, request.id, request.params ?? {}, readStatelessMeta(core, request.params).clientCapabilities, (n) => {
       void this.peer.notify(n.method, n.params).catch((e: unknown) => core.report(e, `sending ${n.method}`));
     });
     await this.peer.notify(sub.acknowledgement.method, sub.acknowledgement.params);

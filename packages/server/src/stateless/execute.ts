@@ -29,6 +29,11 @@ import type { Exchange } from '../context.js';
 import { CACHEABLE_METHODS, INPUT_METHODS, sharedHandler } from '../dispatch.js';
 import { InputRound, isInputRequired } from './input-required.js';
 import { bindingOf } from './request-state.js';
+import { TASKS_EXTENSION, TaskRecord } from '../tasks/task-store.js';
+import { TASK_METHODS, declaresTasks, runTaskMethod, tasksRequired } from '../tasks/methods.js';
+import { TaskExchange, settleTask } from '../tasks/task-runner.js';
+import { readCallParams, callTool, type ToolEntry } from '../features/tools.js';
+import { RequestContext } from '../context.js';
 
 /** A 2026-07-28 request as a transport hands it over. */
 export interface StatelessCall {
@@ -90,7 +95,6 @@ class StatelessExchange implements Exchange {
   readonly era = 'stateless' as const;
   readonly protocolVersion: string;
   readonly requestId: RequestId;
-  readonly signal: AbortSignal;
   readonly clientCapabilities: ClientCapabilities;
   readonly clientInfo: Implementation | undefined;
   readonly sessionId = undefined;
@@ -100,6 +104,10 @@ class StatelessExchange implements Exchange {
   readonly #call: StatelessCall;
   readonly #round: InputRound | undefined;
   readonly #method: string;
+  readonly #signal: AbortSignal;
+  /** Set by the tool-call path when the handler may become a task (`start: 'manual'`). */
+  taskStarter: (() => TaskExchange) | undefined;
+  #task: TaskExchange | undefined;
 
   constructor(call: StatelessCall, m: StatelessMeta, signal: AbortSignal, round: InputRound | undefined) {
     this.#call = call;
@@ -107,7 +115,7 @@ class StatelessExchange implements Exchange {
     this.#method = call.request.method;
     this.protocolVersion = m.protocolVersion;
     this.requestId = call.request.id;
-    this.signal = signal;
+    this.#signal = signal;
     this.clientCapabilities = m.clientCapabilities;
     this.clientInfo = m.clientInfo;
     this.info = call.info;
@@ -115,12 +123,25 @@ class StatelessExchange implements Exchange {
     this.logLevel = m.logLevel;
   }
 
+  /** The request's signal; once the call became a task, the task's. */
+  get signal(): AbortSignal {
+    return this.#task ? this.#task.signal : this.#signal;
+  }
+
   notify(method: string, params: JsonObject): Promise<void> {
-    if (this.signal.aborted) return Promise.resolve();
+    if (this.#task || this.signal.aborted) return Promise.resolve();
     return this.#call.notify(method, params);
   }
 
+  async startTask(): Promise<boolean> {
+    if (this.#task) return true;
+    if (!this.taskStarter) return false;
+    this.#task = this.taskStarter();
+    return true;
+  }
+
   input(request: InputRequest, key?: string): Promise<JsonObject> {
+    if (this.#task) return this.#task.input(request, key);
     if (!this.#round) {
       // spec 2026-07-28 basic/patterns/mrtr: only tools/call, resources/read and prompts/get may ask.
       throw new ProtocolError(ErrorCode.InternalError, `Internal error: ${this.#method} cannot ask the client for input`);
@@ -161,10 +182,13 @@ function discover(core: ServerCore): JsonObject {
 /** Capabilities as 2026-07-28 spells them: no core `tasks` key. */
 export function statelessCapabilities(core: ServerCore): JsonObject {
   const { tasks: _legacy, ...caps } = core.capabilities();
+  if (core.hasTaskTools()) {
+    caps.extensions = { ...(caps.extensions as JsonObject | undefined), [TASKS_EXTENSION]: {} };
+  }
   return caps;
 }
 
-async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessMeta): Promise<JsonObject> {
+async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessMeta, taskTool?: ToolEntry): Promise<JsonObject> {
   const { request } = call;
   const params = request.params ?? {};
   const handler = sharedHandler(request.method)!;
@@ -187,9 +211,27 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   if (call.signal.aborted) controller.abort(call.signal.reason);
   else call.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const run = Promise.resolve(handler(core, params, new StatelessExchange(call, m, controller.signal, round)));
-    const outcome = await Promise.race([run, round.needed.then(() => undefined)]);
-    if (outcome !== undefined) return complete(core, request.method, outcome);
+    const exchange = new StatelessExchange(call, m, controller.signal, round);
+    let started: ((task: TaskRecord) => void) | undefined;
+    const taskStarted = new Promise<TaskRecord>((resolve) => {
+      started = resolve;
+    });
+    if (taskTool) {
+      exchange.taskStarter = () => {
+        const task = newTask(core);
+        started?.(task);
+        return new TaskExchange(task, exchange);
+      };
+    }
+    const run = Promise.resolve(handler(core, params, exchange));
+    const outcome = await Promise.race([run, round.needed.then(() => undefined), taskStarted]);
+    if (outcome instanceof TaskRecord) {
+      const task = outcome;
+      run.then((result) => settleTask(task, { result }, (e) => core.report(e, `task ${task.taskId}`)), (error: unknown) =>
+        settleTask(task, { error }, (e) => core.report(e, `task ${task.taskId}`)));
+      return taskCreated(core, task);
+    }
+    if (outcome !== undefined) return complete(core, request.method, outcome as JsonObject);
     controller.abort('input required');
     round.end();
     run.catch((error: unknown) => {
@@ -202,6 +244,34 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   }
 }
 
+function newTask(core: ServerCore): TaskRecord {
+  return core.tasks.create(core.options.tasks?.ttlMs ?? 3_600_000, core.options.tasks?.pollIntervalMs ?? 1000);
+}
+
+/** The flat CreateTaskResult, with the server's identity. */
+function taskCreated(core: ServerCore, task: TaskRecord): JsonObject {
+  return { ...task.created(), _meta: { [META_SERVER_INFO]: core.info } };
+}
+
+/** A task-capable tool call from a client that declared the extension, started at once. */
+function startToolTask(core: ServerCore, call: StatelessCall, m: StatelessMeta, entry: ToolEntry, args: JsonObject | undefined): JsonObject {
+  const task = newTask(core);
+  const exchange = new TaskExchange(task, {
+    protocolVersion: m.protocolVersion,
+    requestId: call.request.id,
+    clientCapabilities: m.clientCapabilities,
+    clientInfo: m.clientInfo,
+    info: call.info,
+    meta: m.meta,
+  });
+  const report = (e: unknown) => core.report(e, `task ${task.taskId} (tool ${entry.key})`);
+  callTool(entry, args, new RequestContext(exchange), report).then(
+    (result) => settleTask(task, { result: result as JsonObject }, report),
+    (error: unknown) => settleTask(task, { error }, report),
+  );
+  return taskCreated(core, task);
+}
+
 /**
  * Runs one 2026-07-28 request (not `subscriptions/listen`, which streams: see listen.ts).
  * @throws ProtocolError with the code the client should see.
@@ -210,6 +280,19 @@ export async function executeStateless(core: ServerCore, call: StatelessCall, m?
   const { request } = call;
   const meta = m ?? readStatelessMeta(core, request.params);
   if (request.method === 'server/discover') return complete(core, request.method, discover(core));
+  if (TASK_METHODS.has(request.method)) {
+    return complete(core, request.method, runTaskMethod(core.tasks, request.method, request.params ?? {}, meta.clientCapabilities));
+  }
+  if (request.method === 'tools/call') {
+    const { name, args } = readCallParams(request.params ?? {});
+    const entry = core.tools.get(name);
+    if (entry?.task) {
+      const opted = declaresTasks(meta.clientCapabilities);
+      if (!opted && entry.task.support === 'required') throw tasksRequired(`Tool ${name}`);
+      if (opted && entry.task.start === 'auto') return startToolTask(core, call, meta, entry, args);
+      if (opted) return runWithInput(core, call, meta, entry);
+    }
+  }
   const handler = sharedHandler(request.method);
   if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
   if (INPUT_METHODS.has(request.method)) return runWithInput(core, call, meta);

@@ -3,8 +3,9 @@
  * carries the change notifications the client opted in to, each tagged with the subscription id.
  * @module
  */
-import { type JsonObject, type JsonRpcNotification, type RequestId, invalidParams } from '@mcpkit/protocol';
+import { type ClientCapabilities, type JsonObject, type JsonRpcNotification, type RequestId, invalidParams } from '@mcpkit/protocol';
 import type { ChangeListener, ServerCore } from '../core.js';
+import { declaresTasks, tasksRequired } from '../tasks/methods.js';
 
 export const META_SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 
@@ -21,7 +22,13 @@ export interface ListenSubscription {
  * Registers a listen subscription. `send` receives each notification (already tagged).
  * @throws ProtocolError -32602 for a malformed filter.
  */
-export function openListen(core: ServerCore, id: RequestId, params: JsonObject, send: (message: JsonRpcNotification) => void): ListenSubscription {
+export function openListen(
+  core: ServerCore,
+  id: RequestId,
+  params: JsonObject,
+  caps: ClientCapabilities,
+  send: (message: JsonRpcNotification) => void,
+): ListenSubscription {
   const filter = params.notifications;
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw invalidParams('params.notifications', 'must be an object');
   const f = filter as JsonObject;
@@ -32,23 +39,32 @@ export function openListen(core: ServerCore, id: RequestId, params: JsonObject, 
   if (subs !== undefined && (!Array.isArray(subs) || subs.some((u) => typeof u !== 'string'))) {
     throw invalidParams('params.notifications.resourceSubscriptions', 'must be an array of strings');
   }
-  const caps = core.capabilities();
+  const taskIds = f.taskIds;
+  if (taskIds !== undefined) {
+    if (!Array.isArray(taskIds) || taskIds.some((t) => typeof t !== 'string')) throw invalidParams('params.notifications.taskIds', 'must be an array of strings');
+    // SEP-2663: task notifications need the extension declared on this request.
+    if (!declaresTasks(caps)) throw tasksRequired('notifications.taskIds');
+  }
+  const tasks = new Set<string>(core.hasTaskTools() ? ((taskIds as string[] | undefined) ?? []) : []);
+  const serverCaps = core.capabilities();
   // The acknowledgement lists only what the server agreed to honour.
   const agreed: JsonObject = {};
-  const tools = f.toolsListChanged === true && caps.tools?.listChanged === true;
-  const prompts = f.promptsListChanged === true && caps.prompts?.listChanged === true;
-  const resources = f.resourcesListChanged === true && caps.resources?.listChanged === true;
-  const uris = new Set<string>(caps.resources?.subscribe === true ? ((subs as string[] | undefined) ?? []) : []);
+  const tools = f.toolsListChanged === true && serverCaps.tools?.listChanged === true;
+  const prompts = f.promptsListChanged === true && serverCaps.prompts?.listChanged === true;
+  const resources = f.resourcesListChanged === true && serverCaps.resources?.listChanged === true;
+  const uris = new Set<string>(serverCaps.resources?.subscribe === true ? ((subs as string[] | undefined) ?? []) : []);
   if (tools) agreed.toolsListChanged = true;
   if (prompts) agreed.promptsListChanged = true;
   if (resources) agreed.resourcesListChanged = true;
-  if (subs !== undefined && caps.resources?.subscribe === true) agreed.resourceSubscriptions = [...uris];
+  if (subs !== undefined && serverCaps.resources?.subscribe === true) agreed.resourceSubscriptions = [...uris];
+  if (taskIds !== undefined && core.hasTaskTools()) agreed.taskIds = [...tasks];
   const tag = { [META_SUBSCRIPTION_ID]: id };
   const listener: ChangeListener = {
     tools,
     prompts,
     resources,
     wantsResource: (uri) => uris.has(uri),
+    wantsTask: (taskId) => tasks.has(taskId),
     send(method, p) {
       send({ jsonrpc: '2.0', method, params: { ...p, _meta: tag } });
     },
