@@ -26,12 +26,15 @@ import {
   type ServerCommand,
   spawnHttpServer,
 } from './servers.js';
+import { type Wire, takeLateProgress, tap, toolCallInputRounds, toolCallProgress } from './wire.js';
 
 const CLIENT_INFO = { name: 'official-sdk-v1-interop', version: '1.32.2' };
 
 /** A connected official client plus what it saw of the server's requests. */
 interface Connection {
   readonly client: Client;
+  /** What went over the transport after the handshake. */
+  readonly wire: Wire;
   /** Errors the SDK reported on `onerror` (malformed or unexpected messages from our server). */
   readonly errors: Error[];
   readonly samplingRequests: CreateMessageRequest['params'][];
@@ -75,6 +78,7 @@ async function open(transport: StdioClientTransport | StreamableHTTPClientTransp
   await client.connect(transport);
   return {
     client,
+    wire: tap(transport),
     errors,
     samplingRequests,
     elicitationRequests,
@@ -92,7 +96,9 @@ let everythingHttp: HttpServerProcess;
 let echoHttp: HttpServerProcess;
 
 beforeAll(async () => {
-  [everythingHttp, echoHttp] = await Promise.all([spawnHttpServer(EVERYTHING_HTTP), spawnHttpServer(ECHO_HTTP)]);
+  // One after the other, so that if the second fails to start, afterAll still stops the first.
+  everythingHttp = await spawnHttpServer(EVERYTHING_HTTP);
+  echoHttp = await spawnHttpServer(ECHO_HTTP);
 });
 
 afterAll(async () => {
@@ -151,6 +157,11 @@ describe.each([
   afterEach(() => {
     expect(conn.errors).toEqual([]);
   });
+
+  /** Checks that `tool` got its input the session-era way: one call, during which the server sent a request. */
+  function expectServerRequest(tool: string, method: string): void {
+    expect(toolCallInputRounds(conn.wire, tool)).toEqual({ attempts: [{ inputResponses: [], resultType: undefined }], serverRequests: [method] });
+  }
 
   it('completes the initialize handshake in the session era', () => {
     expect(conn.client.getServerVersion()).toEqual({ name: 'mcpkit-everything', version: '0.1.0', title: 'mcpkit everything demo' });
@@ -236,6 +247,7 @@ describe.each([
     expect(conn.samplingRequests).toEqual([
       expect.objectContaining({ maxTokens: 20, messages: [{ role: 'user', content: { type: 'text', text: 'Say hi' } }] }),
     ]);
+    expectServerRequest('sample_llm', 'sampling/createMessage');
   });
 
   it('answers an elicitation from elicit_info', async () => {
@@ -247,24 +259,34 @@ describe.each([
         requestedSchema: expect.objectContaining({ type: 'object', required: ['name'] }),
       }),
     ]);
+    expectServerRequest('elicit_info', 'elicitation/create');
   });
 
   it('answers roots/list from list_roots', async () => {
     const result = await conn.client.callTool({ name: 'list_roots', arguments: {} });
     expect(result).toMatchObject({ content: [{ type: 'text', text: 'interop file:///work/interop' }] });
+    expectServerRequest('list_roots', 'roots/list');
   });
 
   it('receives progress notifications from long_running, in order, before the result', async () => {
-    const progress: Progress[] = [];
+    const delivered: Progress[] = [];
     const result = await conn.client.callTool({ name: 'long_running', arguments: { seconds: 0.03, steps: 3 } }, undefined, {
-      onprogress: (p) => progress.push(p),
+      onprogress: (p) => delivered.push(p),
     });
     expect(result).toMatchObject({ content: [{ type: 'text', text: 'Long-running operation finished after 0.03s in 3 steps' }] });
-    expect(progress).toEqual([
+    const expected = [
       { progress: 0, total: 3, message: 'step 1 of 3' },
       { progress: 1, total: 3, message: 'step 2 of 3' },
       { progress: 2, total: 3, message: 'step 3 of 3' },
       { progress: 3, total: 3, message: 'done' },
-    ]);
+    ];
+    // What our server wrote: every notification, with the client's token, before the response.
+    const wire = toolCallProgress(conn.wire, 'long_running');
+    expect(wire.token).toBeDefined();
+    expect(wire.notifications).toEqual(expected);
+    expect(wire.allBeforeResponse).toBe(true);
+    // What the SDK made of it: each notification reached onprogress in order, except a tail that it processed
+    // after the response and reported as an unknown token (typescript-sdk#2580; over stdio the last one usually is).
+    expect([...delivered, ...takeLateProgress(conn.errors)]).toEqual(expected);
   });
 });

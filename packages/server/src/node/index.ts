@@ -7,3 +7,4 @@ export type { StdioServerTransportOptions } from './stdio.js';
 export { serveHttp, toNodeListener } from './http.js';
 export type { ServeHttpOptions, HttpServerHandle } from './http.js';
 export { serveStdio } from './serve-stdio.js';
+export type { ServeStdioOptions } from './serve-stdio.js';
