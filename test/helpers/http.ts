@@ -3,7 +3,7 @@
  * response into JSON-RPC messages.
  * @module
  */
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 
 export type Json = Record<string, unknown>;
 
@@ -11,6 +11,9 @@ export const STATELESS = '2026-07-28';
 export const SESSION = '2025-11-25';
 export const META_VERSION = 'io.modelcontextprotocol/protocolVersion';
 export const META_CAPS = 'io.modelcontextprotocol/clientCapabilities';
+
+/** The Accept header of a GET stream. */
+export const SSE_ACCEPT = 'text/event-stream';
 
 /** What every POST carries unless a test overrides it. */
 export const POST_HEADERS: Readonly<Record<string, string>> = {
@@ -248,7 +251,7 @@ export class HttpSession {
 
   /** Opens the standalone GET stream. */
   async openGetStream(signal?: AbortSignal): Promise<{ response: Response; reader: SseReader }> {
-    const init: RequestInit = { method: 'GET', headers: this.headers({ accept: 'text/event-stream' }) };
+    const init: RequestInit = { method: 'GET', headers: this.headers({ accept: SSE_ACCEPT }) };
     if (signal) init.signal = signal;
     const response = await fetch(this.url, init);
     if (response.status !== 200 || response.body === null) throw new Error(`GET stream: ${response.status} ${await response.text()}`);
@@ -260,15 +263,19 @@ export class HttpSession {
   }
 }
 
-/** A request through node:http, which (unlike fetch) lets a test set `Host`. */
+/**
+ * A request through node:http, which (unlike fetch) lets a test set `Host`, send a chunked body (pass
+ * `body` as several pieces and no Content-Length), or pick the connection pool (`agent`). By default each
+ * call gets its own connection, so a connection the server left unusable cannot affect other tests.
+ */
 export function rawHttp(
   url: string,
-  options: { method: string; headers: Record<string, string>; body?: string },
+  options: { method: string; headers: Record<string, string>; body?: string | readonly string[]; agent?: Agent | false },
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: u.hostname, port: u.port, path: u.pathname, method: options.method, headers: options.headers, agent: false },
+      { host: u.hostname, port: u.port, path: u.pathname, method: options.method, headers: options.headers, agent: options.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -276,8 +283,15 @@ export function rawHttp(
         res.on('error', reject);
       },
     );
+    // A server may answer 413 and close before the whole body is written; once the response has resolved,
+    // the resulting write error (EPIPE) rejects nothing.
     req.on('error', reject);
-    req.end(options.body);
+    const body = options.body;
+    if (typeof body === 'string' || body === undefined) req.end(body);
+    else {
+      for (const piece of body) req.write(piece);
+      req.end();
+    }
   });
 }
 

@@ -27,9 +27,13 @@ export interface JsonRpcResultResponse {
   result: JsonObject;
 }
 
+/**
+ * An error response. `id` is absent when the request's id could not be read (a parse error): MCP's schema
+ * (2025-11-25 on) makes it optional and allows no `null`. Received messages may still carry `id: null`.
+ */
 export interface JsonRpcErrorResponse {
   jsonrpc: '2.0';
-  id: RequestId | null;
+  id?: RequestId | null;
   error: JsonRpcErrorObject;
 }
 
@@ -87,19 +91,25 @@ export function parseMessage(value: unknown): JsonRpcMessage {
     }
     return value as unknown as JsonRpcRequest | JsonRpcNotification;
   }
-  if (!hasId) throw invalid('a message needs a method, or an id with a result or an error');
+  if (!hasId) {
+    // An error about an unreadable request carries no id (MCP 2025-11-25 schema).
+    if ('error' in value && !('result' in value)) return checkError(value);
+    throw invalid('a message needs a method, or an id with a result or an error');
+  }
   if ('result' in value) {
     if (!isObject(value.result)) throw invalid('result must be an object', recoverId(value));
     return value as unknown as JsonRpcResultResponse;
   }
-  if ('error' in value) {
-    const error = value.error;
-    if (!isObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
-      throw invalid('error must be an object with a numeric code and a string message', recoverId(value));
-    }
-    return value as unknown as JsonRpcErrorResponse;
-  }
+  if ('error' in value) return checkError(value);
   throw invalid('a response needs a result or an error', recoverId(value));
+}
+
+function checkError(value: JsonObject): JsonRpcErrorResponse {
+  const error = value.error;
+  if (!isObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
+    throw invalid('error must be an object with a numeric code and a string message', recoverId(value));
+  }
+  return value as unknown as JsonRpcErrorResponse;
 }
 
 /**
@@ -115,9 +125,9 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Builds an error response. */
-export function errorResponse(id: RequestId | null, error: JsonRpcErrorObject): JsonRpcErrorResponse {
-  return { jsonrpc: '2.0', id, error };
+/** Builds an error response; without a usable id, the `id` member is left out (see JsonRpcErrorResponse). */
+export function errorResponse(id: RequestId | null | undefined, error: JsonRpcErrorObject): JsonRpcErrorResponse {
+  return id === null || id === undefined ? { jsonrpc: '2.0', error } : { jsonrpc: '2.0', id, error };
 }
 
 /** Builds a result response. */

@@ -18,6 +18,7 @@ import { callTool, readCallParams, toolForRevision } from './features/tools.js';
 import { normalizeRead, resourceNotFound } from './features/resources.js';
 import type { Completer } from './features/resources.js';
 import { preparePromptArgs } from './features/prompts.js';
+import { promptResultForRevision, toolResultForRevision } from './features/content-compat.js';
 import { listResult } from './pagination.js';
 
 type Handler = (core: ServerCore, params: JsonObject, x: Exchange) => Promise<JsonObject> | JsonObject;
@@ -104,7 +105,7 @@ const handlers: Record<string, Handler> = {
     const entry = core.tools.get(name);
     if (!entry) throw invalidParams('params.name', `names no tool: ${name}`);
     const result = await callTool(entry, args, new RequestContext(x), (e, tool) => core.report(e, `tool ${tool} threw`));
-    return result as JsonObject;
+    return toolResultForRevision(result as JsonObject, x.protocolVersion);
   },
   'resources/list': async (core, params, x) => {
     requireCapability(core, 'resources', 'resources/list');
@@ -146,7 +147,7 @@ const handlers: Record<string, Handler> = {
     if (typeof result !== 'object' || result === null || !Array.isArray(result.messages)) {
       throw new ProtocolError(ErrorCode.InternalError, `Internal error: prompt ${name} returned no messages array`);
     }
-    return result as unknown as JsonObject;
+    return promptResultForRevision(result as unknown as JsonObject, x.protocolVersion);
   },
   'completion/complete': async (core, params, x) => (await complete(core, params, x)) as unknown as JsonObject,
 };

@@ -199,7 +199,7 @@ export class Peer {
 
   #onResponse(message: JsonRpcResponse): void {
     const id = message.id;
-    if (id === null) {
+    if (id === null || id === undefined) {
       this.#report(ProtocolError.fromWire((message as { error: { code: number; message: string } }).error));
       return;
     }

@@ -2,7 +2,7 @@
  * Small builders for the HTTP responses the handler sends.
  * @module
  */
-import { type JsonRpcErrorObject, type RequestId, ErrorCode, ProtocolError } from '@mcpkit/protocol';
+import { type JsonRpcErrorObject, type RequestId, ErrorCode, ProtocolError, errorResponse } from '@mcpkit/protocol';
 
 export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
@@ -14,10 +14,10 @@ export function jsonResponse(body: unknown, status = 200, headers?: Record<strin
 /** A JSON-RPC error as an HTTP response. */
 export function rpcErrorResponse(status: number, id: RequestId | null, error: JsonRpcErrorObject | ProtocolError, headers?: Record<string, string>): Response {
   const body = error instanceof ProtocolError ? error.toJSON() : error;
-  return jsonResponse({ jsonrpc: '2.0', id, error: body }, status, headers);
+  return jsonResponse(errorResponse(id, body), status, headers);
 }
 
-/** A plain refusal with a JSON-RPC error body and no id (transport-level problems). */
+/** A refusal of the HTTP request itself, with a JSON-RPC error body and no id (transport-level problems). */
 export function refuse(status: number, code: number, message: string, headers?: Record<string, string>): Response {
   return rpcErrorResponse(status, null, { code, message }, headers);
 }

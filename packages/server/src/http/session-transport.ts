@@ -12,7 +12,7 @@ import {
   TransportStateError,
 } from '@mcpkit/protocol';
 import type { EventStore } from './event-store.js';
-import { jsonResponse } from './responses.js';
+import { jsonResponse, refuse } from './responses.js';
 import { SseStream } from './sse.js';
 
 function randomId(): string {
@@ -173,11 +173,7 @@ export class HttpSessionTransport implements Transport {
     }
     if (this.#standalone && !this.#standalone.closed) {
       sse.close();
-      return jsonResponse(
-        { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Conflict: this session already has a standalone SSE stream' } },
-        409,
-        this.headers(),
-      );
+      return refuse(409, -32600, 'Conflict: this session already has a standalone SSE stream', this.headers());
     }
     this.#standalone = sse;
     sse.onclose = () => {
@@ -205,7 +201,7 @@ export class HttpSessionTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     for (const stream of new Set(this.#byRequest.values())) {
-      stream.abort(jsonResponse({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Session closed' } }, 404));
+      stream.abort(refuse(404, -32603, 'Session closed before the request was answered'));
     }
     this.#byRequest.clear();
     this.#standalone?.close();

@@ -65,14 +65,14 @@ export function toNodeListener(handler: WebHandler): (req: IncomingMessage, res:
       request = toRequest(req, controller.signal);
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
-      res.end('{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Bad Request"}}');
+      res.end('{"jsonrpc":"2.0","error":{"code":-32600,"message":"Bad Request"}}');
       return;
     }
     handler(request).then(
       (response) => writeResponse(response, res),
       () => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end('{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}');
+        res.end('{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error"}}');
       },
     );
   };

@@ -221,9 +221,12 @@ export class ServerSession {
     this.clientCapabilities = (caps ?? {}) as ClientCapabilities;
     const info = params.clientInfo;
     this.clientInfo = typeof info === 'object' && info !== null ? (info as Implementation) : undefined;
+    const capabilities = this.#core.capabilities();
+    // Completions arrived in 2025-03-26.
+    if (this.protocolVersion < '2025-03-26') delete capabilities.completions;
     const result: JsonObject = {
       protocolVersion: this.protocolVersion,
-      capabilities: this.#core.capabilities(),
+      capabilities,
       serverInfo: this.#core.info,
     };
     if (this.#core.options.instructions !== undefined) result.instructions = this.#core.options.instructions;
