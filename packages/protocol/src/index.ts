@@ -117,3 +117,11 @@ export type {
   CreateMessageResult,
   ListRootsResult,
 } from './types.js';
+/** Wire types generated from each revision's official schema, one namespace per revision (`Rev2026_07_28.Tool`). */
+export type {
+  Rev2024_11_05,
+  Rev2025_03_26,
+  Rev2025_06_18,
+  Rev2025_11_25,
+  Rev2026_07_28,
+} from './generated/index.js';
