@@ -40,11 +40,12 @@ export class LineDecoder {
         let line = this.#pieces.length === 0 ? text.slice(start, nl) : this.#pieces.join('') + text.slice(start, nl);
         this.#pieces = [];
         this.#pending = 0;
+        // The CR of a CRLF ending is framing, not message: it does not count against the cap.
+        if (line.endsWith('\r')) line = line.slice(0, -1);
         if (line.length > this.maxLength) {
           onOversize(new MessageTooLargeError(`message of ${line.length} characters exceeds the limit of ${this.maxLength}`));
-        } else {
-          if (line.endsWith('\r')) line = line.slice(0, -1);
-          if (line.trim().length > 0) onLine(line);
+        } else if (line.trim().length > 0) {
+          onLine(line);
         }
       }
       this.#pieces = [];
@@ -54,7 +55,8 @@ export class LineDecoder {
     if (start < text.length && !this.#discarding) {
       const rest = start === 0 ? text : text.slice(start);
       this.#pending += rest.length;
-      if (this.#pending > this.maxLength) {
+      // One extra character of slack for a CR whose LF has not arrived yet.
+      if (this.#pending > this.maxLength + 1) {
         this.#pieces = [];
         this.#pending = 0;
         this.#discarding = true;

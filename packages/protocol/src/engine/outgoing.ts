@@ -28,6 +28,7 @@ export interface RequestOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One request in flight. */
 export class PendingRequest {
@@ -64,8 +65,18 @@ export class PendingRequest {
   }
 
   #arm(): void {
-    const wait = Math.min(this.#timeoutMs, this.#deadline - Date.now());
-    if (!Number.isFinite(wait)) return;
+    this.#armUntil(Date.now() + Math.min(this.#timeoutMs, this.#deadline - Date.now()));
+  }
+
+  #armUntil(due: number): void {
+    if (!Number.isFinite(due)) return;
+    const wait = due - Date.now();
+    // setTimeout fires at once for delays past 2^31-1 ms; wait in slices instead.
+    if (wait > MAX_TIMER_MS) {
+      this.#timer = setTimeout(() => this.#armUntil(due), MAX_TIMER_MS);
+      (this.#timer as { unref?: () => void }).unref?.();
+      return;
+    }
     this.#timer = setTimeout(() => {
       const total = Date.now() >= this.#deadline;
       const what = total ? 'its maximum total time' : `${this.#timeoutMs} ms without an answer`;

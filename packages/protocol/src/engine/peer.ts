@@ -144,9 +144,15 @@ export class Peer {
         pending.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.#pending.set(id, pending);
-      this.transport.send(message, { relatedRequestId: options.relatedRequestId }).catch((error: unknown) => {
+      const failed = (error: unknown) => {
         if (this.#settle(id)) reject(error instanceof Error ? error : new TransportStateError(String(error)));
-      });
+      };
+      try {
+        this.transport.send(message, { relatedRequestId: options.relatedRequestId }).catch(failed);
+      } catch (error) {
+        // A transport that throws instead of rejecting must not leave the request's timer behind.
+        failed(error);
+      }
     });
   }
 
@@ -185,8 +191,9 @@ export class Peer {
       this.#report(wire);
       const id = recoverId(value);
       // Never answer something that might itself be a response: that could loop between two peers.
+      const looksLikeResponse = typeof value === 'object' && value !== null && ('result' in value || 'error' in value);
       if (typeof value === 'object' && value !== null && 'method' in value) void this.#sendSafe(errorResponse(id, wire.toJSON()));
-      else if (id === null) void this.#sendSafe(errorResponse(null, wire.toJSON()));
+      else if (id === null && !looksLikeResponse) void this.#sendSafe(errorResponse(null, wire.toJSON()));
       return;
     }
     if ('method' in message) {
