@@ -10,6 +10,10 @@ import {
   McpkitError,
   MessageTooLargeError,
   MissingCapabilityError,
+  HttpError,
+  SessionExpiredError,
+  ProcessExitedError,
+  ProtocolViolationError,
   ProtocolError,
   RequestStateError,
   SendError,
@@ -32,6 +36,10 @@ const localErrors: Array<[LocalErrorClass, string, string]> = [
   [TransportStateError, 'MCPKIT_TRANSPORT_STATE', 'TransportStateError'],
   [RequestStateError, 'MCPKIT_INVALID_REQUEST_STATE', 'RequestStateError'],
   [MissingCapabilityError, 'MCPKIT_MISSING_CAPABILITY', 'MissingCapabilityError'],
+  [HttpError, 'MCPKIT_HTTP_ERROR', 'HttpError'],
+  [SessionExpiredError, 'MCPKIT_SESSION_EXPIRED', 'SessionExpiredError'],
+  [ProcessExitedError, 'MCPKIT_PROCESS_EXITED', 'ProcessExitedError'],
+  [ProtocolViolationError, 'MCPKIT_PROTOCOL_VIOLATION', 'ProtocolViolationError'],
 ];
 
 describe('ErrorCode', () => {

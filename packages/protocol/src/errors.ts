@@ -127,6 +127,31 @@ export class RequestStateError extends defineError('MCPKIT_INVALID_REQUEST_STATE
 /** A handler asked the client for something it did not declare support for. Code `MCPKIT_MISSING_CAPABILITY`. */
 export class MissingCapabilityError extends defineError('MCPKIT_MISSING_CAPABILITY', 'MissingCapabilityError') {}
 
+/** An HTTP exchange failed (a non-2xx status without a JSON-RPC answer, a network error). Code `MCPKIT_HTTP_ERROR`. */
+export class HttpError extends defineError('MCPKIT_HTTP_ERROR', 'HttpError') {
+  /** The HTTP status, or 0 for a network failure. */
+  status = 0;
+  /** The start of the response body, for diagnostics. */
+  body = '';
+  static from(status: number, message: string, body = '', options?: { cause?: unknown }): HttpError {
+    const e = new HttpError(message, options);
+    e.status = status;
+    e.body = body.slice(0, 2000);
+    return e;
+  }
+}
+/** The server no longer knows the session (HTTP 404 on a session request). Code `MCPKIT_SESSION_EXPIRED`. */
+export class SessionExpiredError extends defineError('MCPKIT_SESSION_EXPIRED', 'SessionExpiredError') {}
+/** A spawned server process exited or could not start. Code `MCPKIT_PROCESS_EXITED`. */
+export class ProcessExitedError extends defineError('MCPKIT_PROCESS_EXITED', 'ProcessExitedError') {
+  /** Exit code, or null when killed by a signal or never started. */
+  exitCode: number | null = null;
+  /** The last lines the process wrote to stderr. */
+  stderrTail = '';
+}
+/** The peer broke the protocol (malformed SSE, a result that is not what the method returns). Code `MCPKIT_PROTOCOL_VIOLATION`. */
+export class ProtocolViolationError extends defineError('MCPKIT_PROTOCOL_VIOLATION', 'ProtocolViolationError') {}
+
 /** Every local error code, append-only. A test keeps docs/errors.md equal to this list. */
 export const MCPKIT_ERROR_CODES = [
   'MCPKIT_TIMEOUT',
@@ -138,4 +163,8 @@ export const MCPKIT_ERROR_CODES = [
   'MCPKIT_TRANSPORT_STATE',
   'MCPKIT_INVALID_REQUEST_STATE',
   'MCPKIT_MISSING_CAPABILITY',
+  'MCPKIT_HTTP_ERROR',
+  'MCPKIT_SESSION_EXPIRED',
+  'MCPKIT_PROCESS_EXITED',
+  'MCPKIT_PROTOCOL_VIOLATION',
 ] as const;

@@ -15,6 +15,10 @@ export {
   TransportStateError,
   RequestStateError,
   MissingCapabilityError,
+  HttpError,
+  SessionExpiredError,
+  ProcessExitedError,
+  ProtocolViolationError,
   MCPKIT_ERROR_CODES,
   invalidParams,
 } from './errors.js';

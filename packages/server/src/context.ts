@@ -94,6 +94,15 @@ export class RequestContext {
   get meta(): JsonObject | undefined {
     return this.#x.meta;
   }
+  /** W3C trace context from the request's `_meta` (`traceparent`, `tracestate`, `baggage`), if any. */
+  get traceContext(): { traceparent?: string; tracestate?: string; baggage?: string } | undefined {
+    const m = this.#x.meta;
+    if (!m || typeof m.traceparent !== 'string') return undefined;
+    const out: { traceparent?: string; tracestate?: string; baggage?: string } = { traceparent: m.traceparent };
+    if (typeof m.tracestate === 'string') out.tracestate = m.tracestate;
+    if (typeof m.baggage === 'string') out.baggage = m.baggage;
+    return out;
+  }
 
   /** Reports progress if the client asked for it (a progress token in `_meta`); otherwise does nothing. */
   async progress(progress: number, total?: number, message?: string): Promise<void> {

@@ -6,6 +6,7 @@ import {
   type CacheScope,
   type Implementation,
   type JsonObject,
+  type LoggingLevel,
   type ServerCapabilities,
   PROTOCOL_REVISIONS,
   ProtocolError,
@@ -62,8 +63,10 @@ export class ServerCore {
   readonly templates: Registry<TemplateEntry>;
   readonly prompts: Registry<PromptEntry>;
   readonly listeners = new Set<ChangeListener>();
-  /** Run when the server closes: ends open streams gracefully. */
+  /** Run when the server closes: ends open streams and sessions gracefully. */
   readonly closers = new Set<() => void>();
+  /** Server-wide log sinks (session-era sessions), each applying its client's level. */
+  readonly logSinks = new Set<(level: LoggingLevel, params: JsonObject) => void>();
   readonly codec: RequestStateCodec;
   readonly tasks: TaskStore;
   /** List results cached per (kind, revision, cursor); dropped on any change of that kind. */

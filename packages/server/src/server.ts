@@ -2,7 +2,7 @@
  * McpServer: register tools, resources and prompts once; serve them to session-era and stateless clients.
  * @module
  */
-import type { Implementation, Transport } from '@mcpkit/protocol';
+import type { Implementation, JsonObject, LoggingLevel, Transport } from '@mcpkit/protocol';
 import { type McpServerOptions, ServerCore } from './core.js';
 import { type Registered, handleFor } from './registry/registry.js';
 import type { SchemaInput } from './schema/compile.js';
@@ -144,6 +144,20 @@ export class McpServer {
   /** Sends `notifications/{tools,resources,prompts}/list_changed` now (registrations send it by themselves). */
   notifyListChanged(kind: 'tools' | 'resources' | 'prompts'): void {
     this.core.broadcastListChanged(kind);
+  }
+
+  /**
+   * Logs to every session-era client whose level lets it through (`notifications/message`). Stateless
+   * clients receive logs only within a request: use `ctx.log()` there.
+   */
+  log(level: LoggingLevel, data: unknown, logger?: string): void {
+    const params: JsonObject = logger === undefined ? { level, data } : { level, data, logger };
+    for (const sink of this.core.logSinks) sink(level, params);
+  }
+
+  /** Ends every connection and open stream: sessions close, listen streams get their final result. */
+  async close(): Promise<void> {
+    for (const close of [...this.core.closers]) close();
   }
 
   /** Serves one connection (stdio, in-memory, …). Resolves once the transport has started. */

@@ -128,7 +128,16 @@ export class ServerSession {
       },
     };
     core.listeners.add(this.#listener);
+    const sink = (level: LoggingLevel, params: JsonObject) => {
+      if (!this.initialized || LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(this.logLevel)) return;
+      void this.peer.notify('notifications/message', params).catch((e: unknown) => core.report(e, 'sending a log message'));
+    };
+    const closer = () => void this.close();
+    core.logSinks.add(sink);
+    core.closers.add(closer);
     this.peer.onClose(() => {
+      core.logSinks.delete(sink);
+      core.closers.delete(closer);
       core.listeners.delete(this.#listener);
       for (const stop of this.#listens.values()) stop();
       this.#listens.clear();

@@ -1,0 +1,2 @@
+/** @mcpkit/client @module */
+export {};
