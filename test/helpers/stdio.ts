@@ -76,8 +76,16 @@ export class LineClient {
   }
 
   /** The response with this id. */
-  response(id: number | string | null): Promise<Json> {
+  response(id: number | string): Promise<Json> {
     return this.waitFor((m) => m.id === id && !('method' in m));
+  }
+
+  /**
+   * The next error response about a message whose id could not be read. MCP's schema (2025-11-25 on) leaves
+   * `id` out there; plain JSON-RPC 2.0 sends `id: null`. Either is accepted.
+   */
+  unidentifiedError(): Promise<Json> {
+    return this.waitFor((m) => !('method' in m) && 'error' in m && (m.id === undefined || m.id === null));
   }
 
   /** Sends a request and resolves with its response. */

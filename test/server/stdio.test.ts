@@ -53,12 +53,12 @@ describe('stdio server process (scripts/bench-echo-server stdio)', () => {
     expect(call.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'stateless' }] });
   });
 
-  it('answers a garbage line with -32700 and id null, then keeps answering', async () => {
-    const error = server.response(null);
+  it('answers a garbage line with -32700 and no id, then keeps answering', async () => {
+    const error = server.unidentifiedError();
     server.writeLine('this is {not json');
     const m = await error;
     expect(errorCode(m)).toBe(-32700);
-    expect(m.id).toBeNull();
+    expect(m.id ?? null).toBeNull();
     expect(server.running).toBe(true);
     expect((await server.request(4, 'ping')).result).toEqual({});
   });
@@ -69,7 +69,7 @@ describe('stdio server process (scripts/bench-echo-server stdio)', () => {
     ['an array (batch)', '[{"jsonrpc":"2.0","id":99,"method":"ping"}]'],
     ['null', 'null'],
   ])('answers a non-object JSON line (%s) with -32600', async (_what, line) => {
-    const error = server.response(null);
+    const error = server.unidentifiedError();
     server.writeLine(line);
     expect(errorCode(await error)).toBe(-32600);
     expect((await server.request(`after-${line}`, 'ping')).result).toEqual({});
@@ -171,9 +171,9 @@ describe('stdio message size limit (in-process, PassThrough streams)', () => {
     expect(m.result).toEqual({ content: [{ type: 'text', text }] });
   });
 
-  it('refuses a message over the limit with an error and id null, and recovers', async () => {
+  it('refuses a message over the limit with an error response, and recovers', async () => {
     const before = errors.length;
-    const error = client.response(null);
+    const error = client.unidentifiedError();
     client.writeLine(oversized('big'));
     const m = await deadline(error, 10_000, 'an error response to the oversized message');
     expect([-32600, -32700]).toContain(errorCode(m));

@@ -36,6 +36,11 @@ export interface Transport {
   onmessage?: ((message: unknown, info?: MessageInfo) => void) | undefined;
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
+  /**
+   * The peer will send nothing more (stdin ended) but may still read: the engine finishes what is in flight,
+   * then closes. Transports without half-close never call it.
+   */
+  oninputend?: (() => void) | undefined;
   /** The session id, for transports that have sessions. */
   readonly sessionId?: string | undefined;
 }

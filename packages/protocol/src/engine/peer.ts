@@ -7,6 +7,7 @@ import {
   CancelledError,
   ConnectionClosedError,
   ErrorCode,
+  MessageTooLargeError,
   ProtocolError,
   TransportStateError,
 } from '../errors.js';
@@ -96,6 +97,7 @@ export class Peer {
     transport.onmessage = (message, info) => this.receive(message, info);
     transport.onerror = (error) => this.#onTransportError(error);
     transport.onclose = () => this.#onClose();
+    transport.oninputend = () => this.#onInputEnd();
   }
 
   get closed(): boolean {
@@ -263,6 +265,16 @@ export class Peer {
   #finish(context: RequestContext, result: JsonObject | undefined, error: unknown): void {
     const id = context.requestId;
     this.#incoming.delete(id);
+    if (this.#draining && this.#incoming.size === 0) {
+      this.#respond(context, result, error);
+      void this.close();
+      return;
+    }
+    this.#respond(context, result, error);
+  }
+
+  #respond(context: RequestContext, result: JsonObject | undefined, error: unknown): void {
+    const id = context.requestId;
     // spec basic/utilities/cancellation: a cancelled request gets no response.
     if (context.controller.signal.aborted || this.#closed) return;
     if (result !== undefined) {
@@ -289,6 +301,9 @@ export class Peer {
   #onTransportError(error: Error): void {
     if (error instanceof ProtocolError && error.code === ErrorCode.ParseError) {
       void this.#sendSafe(errorResponse(null, error.toJSON()));
+    } else if (error instanceof MessageTooLargeError) {
+      // The message was dropped unread, so its id is unknown: say so without one.
+      void this.#sendSafe(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `Invalid request: ${error.message}` }));
     }
     this.#report(error);
   }
@@ -300,6 +315,21 @@ export class Peer {
     } catch {
       // An error reporter that throws has nowhere left to report to.
     }
+  }
+
+  #draining = false;
+
+  /** The peer stopped sending: answer what is in flight, then close. */
+  #onInputEnd(): void {
+    if (this.#closed || this.#draining) return;
+    this.#draining = true;
+    // Our own requests can never be answered now.
+    for (const id of [...this.#pending.keys()]) {
+      const pending = this.#pending.get(id)!;
+      this.#settle(id);
+      pending.reject(new ConnectionClosedError(`The peer stopped sending before ${pending.method} (id ${String(id)}) was answered`));
+    }
+    if (this.#incoming.size === 0) void this.close();
   }
 
   #onClose(): void {

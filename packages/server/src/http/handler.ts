@@ -112,7 +112,8 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
   const sweep = () => {
     const cutoff = Date.now() - idleTtl;
     for (const [id, live] of sessions) {
-      if (live.transport.lastSeen < cutoff) {
+      // A session with an open stream or a request in flight is in use, however old its last POST.
+      if (live.transport.lastSeen < cutoff && !live.transport.active) {
         sessions.delete(id);
         void live.session.close();
       }
@@ -233,17 +234,16 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
     }
   };
 
-  return Object.assign(handler, {
-    async close() {
-      for (const close of [...core.closers]) close();
-      const all = [...sessions.values()];
-      sessions.clear();
-      if (sweeper !== undefined) clearInterval(sweeper);
-      sweeper = undefined;
-      await Promise.all(all.map((l) => l.session.close()));
-    },
-    get sessionCount() {
-      return sessions.size;
-    },
-  });
+  const close = async (): Promise<void> => {
+    for (const closer of [...core.closers]) closer();
+    const all = [...sessions.values()];
+    sessions.clear();
+    if (sweeper !== undefined) clearInterval(sweeper);
+    sweeper = undefined;
+    await Promise.all(all.map((l) => l.session.close()));
+  };
+  return Object.defineProperties(handler, {
+    close: { value: close },
+    sessionCount: { get: () => sessions.size },
+  }) as McpHttpHandler;
 }

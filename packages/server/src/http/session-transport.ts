@@ -124,6 +124,11 @@ export class HttpSessionTransport implements Transport {
     this.#keepAliveMs = keepAliveMs;
   }
 
+  /** Whether a stream is open or a request is in flight. */
+  get active(): boolean {
+    return this.#byRequest.size > 0 || (this.#standalone !== undefined && !this.#standalone.closed);
+  }
+
   headers(): Record<string, string> {
     return { 'mcp-session-id': this.sessionId };
   }

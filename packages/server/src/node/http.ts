@@ -23,11 +23,16 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   return new Request(url, init);
 }
 
-async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => {
     headers[k] = v;
   });
+  // A refusal sent before the body was read leaves bytes on the socket: close it rather than reuse it.
+  if (!req.complete) {
+    headers.connection = 'close';
+    res.once('finish', () => req.destroy());
+  }
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
@@ -69,7 +74,7 @@ export function toNodeListener(handler: WebHandler): (req: IncomingMessage, res:
       return;
     }
     handler(request).then(
-      (response) => writeResponse(response, res),
+      (response) => writeResponse(response, req, res),
       () => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end('{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error"}}');

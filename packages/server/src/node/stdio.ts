@@ -26,6 +26,7 @@ export class StdioServerTransport implements Transport {
   onmessage?: ((message: unknown, info?: MessageInfo) => void) | undefined;
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
+  oninputend?: (() => void) | undefined;
   readonly #stdin: Readable;
   readonly #stdout: Writable;
   readonly #decoder: LineDecoder;
@@ -56,7 +57,9 @@ export class StdioServerTransport implements Transport {
   };
 
   #onEnd = (): void => {
-    void this.close();
+    // stdin ended: answer what is in flight (the engine closes us after), or close now if nobody drains.
+    if (this.oninputend) this.oninputend();
+    else void this.close();
   };
 
   #onError = (error: Error): void => {

@@ -192,13 +192,24 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   const { request } = call;
   const params = request.params ?? {};
   const handler = sharedHandler(request.method)!;
-  const bind = await bindingOf(request.method, params);
+  // The binding digest costs a hash of the arguments: computed only when a state is checked or issued.
+  let bind: string | undefined;
+  const binding = async (): Promise<string> => {
+    try {
+      bind ??= await bindingOf(request.method, params);
+    } catch (error) {
+      if (error instanceof RequestStateError) throw invalidParams('params', error.message);
+      throw error;
+    }
+    return bind;
+  };
   let answers: Record<string, JsonObject> = {};
   const state = params.requestState;
   if (state !== undefined) {
     if (typeof state !== 'string') throw invalidParams('params.requestState', 'must be a string');
+    const b = await binding();
     try {
-      answers = { ...(await core.codec.open(state, bind)).answers };
+      answers = { ...(await core.codec.open(state, b)).answers };
     } catch (error) {
       if (error instanceof RequestStateError) throw invalidParams('params.requestState', `was rejected: ${error.message}`);
       throw error;
@@ -237,7 +248,7 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
     run.catch((error: unknown) => {
       if (!isInputRequired(error)) core.report(error, `${request.method} failed after its attempt ended for input`);
     });
-    const requestState = await core.codec.seal({ bind, answers: round.used, exp: Date.now() + core.codec.ttlMs });
+    const requestState = await core.codec.seal({ bind: await binding(), answers: round.used, exp: Date.now() + core.codec.ttlMs });
     return { resultType: 'input_required', inputRequests: round.missing, requestState, _meta: { [META_SERVER_INFO]: core.info } };
   } finally {
     call.signal.removeEventListener('abort', onAbort);

@@ -26,8 +26,13 @@ function toBase64Url(bytes: Uint8Array): string {
 }
 
 function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new RequestStateError('requestState is not base64url');
-  const b = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new RequestStateError('requestState is not base64url');
+  let b: string;
+  try {
+    b = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch (error) {
+    throw new RequestStateError('requestState is not base64url', { cause: error });
+  }
   const out = new Uint8Array(b.length);
   for (let i = 0; i < b.length; i++) out[i] = b.charCodeAt(i);
   return out;
@@ -89,6 +94,13 @@ export class RequestStateCodec {
 /** A digest of what a request is about, so its state cannot be replayed on another request. */
 export async function bindingOf(method: string, params: JsonObject): Promise<string> {
   const salient = { m: method, n: params.name ?? params.uri ?? null, a: params.arguments ?? null };
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(canonicalJson(salient))));
+  let text: string;
+  try {
+    text = canonicalJson(salient);
+  } catch (error) {
+    if (error instanceof RangeError) throw new RequestStateError('the request is nested too deeply to bind a requestState to', { cause: error });
+    throw error;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
   return toBase64Url(digest);
 }
