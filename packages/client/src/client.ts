@@ -1,0 +1,374 @@
+/**
+ * Client: connects to an MCP server in whichever era it speaks (2026-07-28 first, then the session era),
+ * and offers typed calls for every server feature with one handler API for what servers ask of clients.
+ * @module
+ */
+import {
+  type CallToolResult,
+  type ClientCapabilities,
+  type CompleteResult,
+  type GetPromptResult,
+  type Implementation,
+  type IncomingRequestContext,
+  type JsonObject,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type LoggingLevel,
+  type Progress,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+  type Tool,
+  type Transport,
+  ConnectionClosedError,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_LOG_LEVEL,
+  META_PROTOCOL_VERSION,
+  Peer,
+  ProtocolViolationError,
+  SessionExpiredError,
+  TransportStateError,
+} from '@mcpkit/protocol';
+import { type ClientHandlers, capabilitiesFor, fulfil } from './handlers.js';
+import { type Negotiated, negotiate } from './negotiate.js';
+import { Emitter } from './events.js';
+import { type ListKind, ListCache } from './list-cache.js';
+import { checkOutput } from './output-schema.js';
+import { runWithInput } from './mrtr.js';
+import { Subscriptions } from './subscriptions.js';
+
+export interface ClientOptions {
+  /** Extra capabilities; handlers add sampling / elicitation / roots by themselves. */
+  capabilities?: ClientCapabilities;
+  /** What to do when the server asks for something. */
+  handlers?: ClientHandlers;
+  /** Declare URL-mode elicitation support (needs an elicitation handler). */
+  urlElicitation?: boolean;
+  /** 'auto' (default): 2026-07-28 if the server speaks it, else the newest session-era revision it accepts. */
+  protocolVersion?: 'auto' | string;
+  /** Time to wait for an answer before a request fails (resets on progress). Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Time a legacy server may stay silent on the `server/discover` probe. Default 10 s. */
+  probeTimeoutMs?: number;
+  /** Most Multi Round-Trip rounds for one request. Default 10. */
+  maxInputRounds?: number;
+  /** Cache list results (honouring ttlMs, or until list_changed). Default true. */
+  cache?: boolean;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxTotalTimeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface ClientEvents extends Record<string, unknown> {
+  toolsChanged: undefined;
+  promptsChanged: undefined;
+  resourcesChanged: undefined;
+  resourceUpdated: { uri: string };
+  log: { level: LoggingLevel; data: unknown; logger?: string };
+  notification: JsonRpcNotification;
+  error: Error;
+  close: undefined;
+}
+
+const CHANGED: Record<string, ListKind[]> = {
+  'notifications/tools/list_changed': ['tools'],
+  'notifications/prompts/list_changed': ['prompts'],
+  'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
+};
+const EVENT_OF: Record<string, 'toolsChanged' | 'promptsChanged' | 'resourcesChanged'> = {
+  'notifications/tools/list_changed': 'toolsChanged',
+  'notifications/prompts/list_changed': 'promptsChanged',
+  'notifications/resources/list_changed': 'resourcesChanged',
+};
+
+interface HttpLike {
+  era?: 'session' | 'stateless';
+  protocolVersion?: string | undefined;
+  toolSchemas?: ((name: string) => JsonObject | undefined) | undefined;
+}
+
+/**
+ * An MCP client.
+ * @example
+ * const client = new Client({ name: 'my-host', version: '1.0.0' });
+ * await client.connect(new StdioClientTransport({ command: 'mcpkit-everything' }));
+ * const { content } = await client.callTool('echo', { text: 'hi' });
+ */
+export class Client {
+  readonly info: Implementation;
+  readonly options: ClientOptions;
+  readonly capabilities: ClientCapabilities;
+  readonly #events = new Emitter<ClientEvents>((e) => this.#events.emit('error', e instanceof Error ? e : new Error(String(e))));
+  readonly #cache = new ListCache();
+  #peer: Peer | undefined;
+  #transport: (Transport & HttpLike) | undefined;
+  #negotiated: Negotiated | undefined;
+  #logLevel: LoggingLevel | undefined;
+  #tools = new Map<string, Tool>();
+  #subscriptions: Subscriptions | undefined;
+
+  constructor(info: Implementation, options: ClientOptions = {}) {
+    this.info = info;
+    this.options = options;
+    this.capabilities = capabilitiesFor(options.handlers ?? {}, options.capabilities, options.urlElicitation ?? false);
+    this.#cache.enabled = options.cache ?? true;
+  }
+
+  /** Listens to client events; returns an unsubscribe function. */
+  on<K extends keyof ClientEvents>(event: K, listener: (value: ClientEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** The era, revision, capabilities and identity the server negotiated. */
+  get server(): Negotiated | undefined {
+    return this.#negotiated;
+  }
+
+  get era(): 'session' | 'stateless' | undefined {
+    return this.#negotiated?.era;
+  }
+
+  /**
+   * Connects over a started-or-not transport and negotiates the era.
+   * @throws ProtocolViolationError `MCPKIT_PROTOCOL_VIOLATION` when no revision is shared; transport errors
+   *   (`MCPKIT_HTTP_ERROR`, `MCPKIT_PROCESS_EXITED`, `MCPKIT_TIMEOUT`) when the server cannot be reached.
+   */
+  async connect(transport: Transport): Promise<Negotiated> {
+    if (this.#peer) throw new TransportStateError('Client is already connected');
+    const t = transport as Transport & HttpLike;
+    this.#transport = t;
+    const peer = new Peer(transport, {
+      onRequest: (request, ctx) => this.#onServerRequest(request, ctx),
+      onNotification: (n) => this.#onNotification(n),
+      onError: (e) => this.#events.emit('error', e),
+    });
+    this.#peer = peer;
+    peer.onClose(() => {
+      this.#subscriptions?.stop();
+      this.#events.emit('close', undefined);
+    });
+    if ('toolSchemas' in t) t.toolSchemas = (name) => this.#tools.get(name)?.inputSchema;
+    await peer.start();
+    try {
+      await this.#negotiate();
+    } catch (error) {
+      await peer.close().catch(() => undefined);
+      this.#peer = undefined;
+      throw error;
+    }
+    return this.#negotiated!;
+  }
+
+  async #negotiate(): Promise<void> {
+    const t = this.#transport!;
+    this.#negotiated = await negotiate({
+      peer: this.#peer!,
+      info: this.info,
+      capabilities: this.capabilities,
+      protocolVersion: this.options.protocolVersion ?? 'auto',
+      probeTimeoutMs: this.options.probeTimeoutMs ?? 10_000,
+      onPhase: (era, version) => {
+        if ('era' in t || 'protocolVersion' in t) {
+          t.era = era;
+          t.protocolVersion = version;
+        }
+      },
+    });
+    this.#subscriptions = new Subscriptions(this.#negotiated.era, (method, params, options) => this.#rawRequest(method, params, options));
+  }
+
+  #requirePeer(): Peer {
+    if (!this.#peer || this.#peer.closed) throw new ConnectionClosedError('Client is not connected');
+    return this.#peer;
+  }
+
+  /** Adds the stateless era's per-request `_meta`. */
+  #withMeta(params: JsonObject | undefined): JsonObject | undefined {
+    const n = this.#negotiated;
+    if (!n || n.era !== 'stateless') return params;
+    const m: JsonObject = { ...(params?._meta as JsonObject | undefined), [META_PROTOCOL_VERSION]: n.protocolVersion, [META_CLIENT_CAPABILITIES]: this.capabilities, [META_CLIENT_INFO]: this.info };
+    if (this.#logLevel !== undefined) m[META_LOG_LEVEL] = this.#logLevel;
+    return { ...params, _meta: m };
+  }
+
+  /** One request as the era needs it, re-initializing once if an HTTP session expired. */
+  async #rawRequest(method: string, params: JsonObject | undefined, options: CallOptions = {}): Promise<JsonObject> {
+    const peer = this.#requirePeer();
+    const opts = { timeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, ...options };
+    try {
+      return await peer.request(method, this.#withMeta(params), opts);
+    } catch (error) {
+      if (error instanceof SessionExpiredError && this.#negotiated?.era === 'session') {
+        // spec 2025-11-25 transports: a 404 for the session means start a new one.
+        await this.#negotiate();
+        return peer.request(method, this.#withMeta(params), opts);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sends any request, handling `input_required` rounds with the client's handlers (2026-07-28).
+   * @throws ProtocolError for an error response; ProtocolViolationError for an invalid result type.
+   */
+  async request(method: string, params?: JsonObject, options: CallOptions = {}): Promise<JsonObject> {
+    const result = await runWithInput(method, params, options, {
+      send: (m, p, o) => this.#rawRequest(m, p, o),
+      handlers: this.options.handlers ?? {},
+      maxRounds: this.options.maxInputRounds ?? 10,
+    });
+    const type = result.resultType;
+    if (type !== undefined && type !== 'complete') {
+      throw new ProtocolViolationError(`Server answered ${method} with an unknown resultType ${JSON.stringify(type)}`);
+    }
+    return result;
+  }
+
+  async #onServerRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
+    if (request.method === 'ping') return {};
+    return fulfil(this.options.handlers ?? {}, request.method, request.params, { signal: ctx.signal, era: 'session' });
+  }
+
+  #onNotification(n: JsonRpcNotification): void {
+    const kinds = CHANGED[n.method];
+    if (kinds) {
+      for (const k of kinds) this.#cache.invalidate(k);
+      this.#events.emit(EVENT_OF[n.method]!, undefined);
+    } else if (n.method === 'notifications/resources/updated' && typeof n.params?.uri === 'string') {
+      this.#events.emit('resourceUpdated', { uri: n.params.uri });
+    } else if (n.method === 'notifications/subscriptions/acknowledged') {
+      this.#subscriptions?.acknowledged();
+    } else if (n.method === 'notifications/message' && n.params) {
+      this.#events.emit('log', n.params as ClientEvents['log']);
+    }
+    this.#events.emit('notification', n);
+  }
+
+  async #list<T>(kind: ListKind, method: string, key: string, options: CallOptions): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    const capsKey = kind === 'resourceTemplates' ? 'resources' : kind;
+    const untilChanged = (this.#negotiated?.capabilities[capsKey] as { listChanged?: boolean } | undefined)?.listChanged === true;
+    for (let page = 0; page < 10_000; page++) {
+      let result = this.#cache.get(kind, cursor);
+      if (!result) {
+        result = await this.request(method, cursor === undefined ? {} : { cursor }, options);
+        this.#cache.put(kind, cursor, result, untilChanged && this.#negotiated?.era === 'session');
+      }
+      const items = result[key];
+      if (!Array.isArray(items)) throw new ProtocolViolationError(`${method} result has no ${key} array`);
+      out.push(...(items as T[]));
+      const next = result.nextCursor;
+      if (typeof next !== 'string' || next === cursor) return out;
+      cursor = next;
+    }
+    throw new ProtocolViolationError(`${method} did not stop paginating`);
+  }
+
+  /** Every tool, following pagination. Tools whose `x-mcp-header` annotations are invalid are left out on HTTP. */
+  async listTools(options: CallOptions = {}): Promise<Tool[]> {
+    const tools = await this.#list<Tool>('tools', 'tools/list', 'tools', options);
+    const usable = this.#filterTools(tools);
+    this.#tools = new Map(usable.map((t) => [t.name, t]));
+    return usable;
+  }
+
+  #filterTools(tools: Tool[]): Tool[] {
+    const check = (this.#transport as { validateTool?: (t: Tool) => string[] } | undefined)?.validateTool;
+    if (!check) return tools;
+    return tools.filter((t) => {
+      const problems = check(t);
+      if (problems.length) this.#events.emit('error', new ProtocolViolationError(`Tool ${t.name} left out: ${problems.join('; ')}`));
+      return problems.length === 0;
+    });
+  }
+
+  /**
+   * Calls a tool. When its `outputSchema` is known (from listTools), `structuredContent` is validated.
+   * @throws ProtocolError for protocol errors (unknown tool -32602); ProtocolViolationError when the result
+   *   breaks the tool's outputSchema.
+   */
+  async callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    const result = (await this.request('tools/call', { name, arguments: args }, options)) as unknown as CallToolResult;
+    const schema = this.#tools.get(name)?.outputSchema;
+    if (schema && !result.isError) {
+      if (result.structuredContent === undefined) throw new ProtocolViolationError(`Tool ${name} has an outputSchema but returned no structuredContent`);
+      const problems = checkOutput(schema, result.structuredContent);
+      if (problems.length) throw new ProtocolViolationError(`Tool ${name} returned structuredContent that breaks its outputSchema: ${problems.join('; ')}`);
+    }
+    return result;
+  }
+
+  listResources(options: CallOptions = {}): Promise<Resource[]> {
+    return this.#list<Resource>('resources', 'resources/list', 'resources', options);
+  }
+
+  listResourceTemplates(options: CallOptions = {}): Promise<ResourceTemplate[]> {
+    return this.#list<ResourceTemplate>('resourceTemplates', 'resources/templates/list', 'resourceTemplates', options);
+  }
+
+  async readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
+    return (await this.request('resources/read', { uri }, options)) as unknown as ReadResourceResult;
+  }
+
+  listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
+    return this.#list<Prompt>('prompts', 'prompts/list', 'prompts', options);
+  }
+
+  async getPrompt(name: string, args: Record<string, string> = {}, options: CallOptions = {}): Promise<GetPromptResult> {
+    return (await this.request('prompts/get', { name, arguments: args }, options)) as unknown as GetPromptResult;
+  }
+
+  /** Completion suggestions for a prompt argument or a resource-template variable. */
+  async complete(
+    ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string },
+    argument: { name: string; value: string },
+    context?: { arguments: Record<string, string> },
+    options: CallOptions = {},
+  ): Promise<CompleteResult['completion']> {
+    const params: JsonObject = { ref, argument };
+    if (context) params.context = context;
+    const result = (await this.request('completion/complete', params, options)) as unknown as CompleteResult;
+    return result.completion;
+  }
+
+  /** Sets the least severe log level to receive (session: logging/setLevel; stateless: per-request _meta). */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    this.#logLevel = level;
+    if (this.#negotiated?.era === 'session') await this.request('logging/setLevel', { level });
+  }
+
+  /** Receives `resourceUpdated` events for a URI (session: resources/subscribe; stateless: subscriptions/listen). */
+  async subscribeResource(uri: string): Promise<void> {
+    if (!this.#subscriptions) throw new ConnectionClosedError('Client is not connected');
+    await this.#subscriptions.add(uri);
+  }
+
+  async unsubscribeResource(uri: string): Promise<void> {
+    await this.#subscriptions?.remove(uri);
+  }
+
+  /** In the stateless era, opens a `subscriptions/listen` stream for list changes (session era: no-op, they come anyway). */
+  async listenForChanges(): Promise<void> {
+    await this.#subscriptions?.listenForLists(this.#negotiated?.capabilities ?? {});
+  }
+
+  /** Liveness check (session era `ping`; stateless: `server/discover`). */
+  async ping(options: CallOptions = {}): Promise<void> {
+    await this.request(this.#negotiated?.era === 'stateless' ? 'server/discover' : 'ping', {}, options);
+  }
+
+  /** Closes the connection (the transport ends the session or the process). */
+  async close(): Promise<void> {
+    this.#subscriptions?.stop();
+    await this.#peer?.close();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Era selection: probe with 2026-07-28 `server/discover`, fall back to the `initialize` handshake of the
+ * newest session-era revision the server accepts (spec 2026-07-28 basic/versioning#backward-compatibility).
+ * @module
+ */
+import {
+  type ClientCapabilities,
+  type Implementation,
+  type JsonObject,
+  type Peer,
+  ErrorCode,
+  LATEST_SESSION_REVISION,
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_PROTOCOL_VERSION,
+  ProtocolError,
+  ProtocolViolationError,
+  STATELESS_REVISIONS,
+  isSessionRevision,
+  isStatelessRevision,
+} from '@mcpkit/protocol';
+
+/** What the client learned about the server. */
+export interface Negotiated {
+  era: 'session' | 'stateless';
+  protocolVersion: string;
+  capabilities: JsonObject;
+  serverInfo: Implementation | undefined;
+  instructions: string | undefined;
+}
+
+export interface NegotiateOptions {
+  peer: Peer;
+  info: Implementation;
+  capabilities: ClientCapabilities;
+  /** 'auto', or a pinned revision. */
+  protocolVersion: string;
+  probeTimeoutMs: number;
+  /** Called before each phase so an HTTP transport sends the right headers. */
+  onPhase: (era: 'session' | 'stateless', protocolVersion: string | undefined) => void;
+}
+
+function meta(version: string, o: NegotiateOptions): JsonObject {
+  return { [META_PROTOCOL_VERSION]: version, [META_CLIENT_CAPABILITIES]: o.capabilities, [META_CLIENT_INFO]: o.info };
+}
+
+/** Asks `server/discover`; undefined means "not a modern server": fall back. */
+async function probe(o: NegotiateOptions, version: string): Promise<Negotiated | undefined> {
+  o.onPhase('stateless', version);
+  let result: JsonObject;
+  try {
+    result = await o.peer.request('server/discover', { _meta: meta(version, o) }, { timeoutMs: o.probeTimeoutMs });
+  } catch (error) {
+    // A recognised modern error means a modern server: use what it supports (spec: do not fall back).
+    if (error instanceof ProtocolError && error.code === ErrorCode.UnsupportedProtocolVersion) {
+      const supported = (error.data as { supported?: unknown } | undefined)?.supported;
+      const ours = Array.isArray(supported) ? supported.find((v) => isStatelessRevision(v) && v !== version) : undefined;
+      if (typeof ours === 'string') return probe(o, ours);
+      if (Array.isArray(supported) && supported.some(isSessionRevision)) return undefined;
+      throw new ProtocolViolationError(`Server supports none of this client's revisions (it offers ${JSON.stringify(supported)})`, { cause: error });
+    }
+    // Anything else — -32601, -32600, an HTTP 400, silence — is a legacy server (never keyed to one code).
+    return undefined;
+  }
+  const versions = Array.isArray(result.supportedVersions) ? result.supportedVersions : [];
+  const chosen = versions.includes(version) ? version : STATELESS_REVISIONS.find((v) => versions.includes(v));
+  if (!chosen) return versions.some(isSessionRevision) ? undefined : { ...fromDiscover(result, version) };
+  return fromDiscover(result, chosen);
+}
+
+function fromDiscover(result: JsonObject, version: string): Negotiated {
+  const m = result._meta as JsonObject | undefined;
+  return {
+    era: 'stateless',
+    protocolVersion: version,
+    capabilities: (result.capabilities as JsonObject | undefined) ?? {},
+    serverInfo: (m?.['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo) as Implementation | undefined,
+    instructions: typeof result.instructions === 'string' ? result.instructions : undefined,
+  };
+}
+
+/** The session-era handshake. */
+async function initialize(o: NegotiateOptions, version: string): Promise<Negotiated> {
+  o.onPhase('session', undefined);
+  const result = await o.peer.request('initialize', { protocolVersion: version, capabilities: o.capabilities, clientInfo: o.info });
+  const agreed = result.protocolVersion;
+  if (typeof agreed !== 'string' || !isSessionRevision(agreed)) {
+    throw new ProtocolViolationError(`Server answered initialize with protocol version ${JSON.stringify(agreed)}, which this client does not speak`);
+  }
+  o.onPhase('session', agreed);
+  await o.peer.notify('notifications/initialized');
+  return {
+    era: 'session',
+    protocolVersion: agreed,
+    capabilities: (result.capabilities as JsonObject | undefined) ?? {},
+    serverInfo: result.serverInfo as Implementation | undefined,
+    instructions: typeof result.instructions === 'string' ? result.instructions : undefined,
+  };
+}
+
+/**
+ * Picks the era and revision.
+ * @throws ProtocolViolationError `MCPKIT_PROTOCOL_VIOLATION` when no revision is shared; whatever the
+ *   transport raises when the server cannot be reached.
+ */
+export async function negotiate(o: NegotiateOptions): Promise<Negotiated> {
+  const pinned = o.protocolVersion;
+  if (pinned !== 'auto') {
+    if (isStatelessRevision(pinned)) {
+      const found = await probe(o, pinned);
+      if (!found || found.protocolVersion !== pinned) throw new ProtocolViolationError(`Server does not speak protocol ${pinned}`);
+      return found;
+    }
+    if (!isSessionRevision(pinned)) throw new ProtocolViolationError(`Unknown protocol revision ${pinned}`);
+    return initialize(o, pinned);
+  }
+  const modern = await probe(o, STATELESS_REVISIONS[STATELESS_REVISIONS.length - 1]!);
+  return modern ?? initialize(o, LATEST_SESSION_REVISION);
+}
