@@ -8,6 +8,7 @@ import {
   type JsonObject,
   type LoggingLevel,
   type ServerCapabilities,
+  InvalidArgumentError,
   PROTOCOL_REVISIONS,
   ProtocolError,
 } from '@mcpkit/protocol';
@@ -75,6 +76,10 @@ export class ServerCore {
   #flushScheduled = false;
 
   constructor(info: Implementation, options: McpServerOptions) {
+    const size = options.pageSize;
+    if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
+      throw new InvalidArgumentError(`pageSize must be a positive integer, got ${String(size)}`);
+    }
     this.info = info;
     this.options = options;
     this.revisions = options.revisions ?? PROTOCOL_REVISIONS;

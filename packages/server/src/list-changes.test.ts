@@ -41,20 +41,6 @@ describe('runtime changes: tools', () => {
     expect(conn.received('notifications/tools/list_changed')).toHaveLength(2);
   });
 
-  it.each([
-    ['tool', (s: McpServer) => s.tool('t', {}, ok)],
-    ['resource', (s: McpServer) => s.resource('r', 'mem://r', {}, read)],
-    ['resource template', (s: McpServer) => s.resourceTemplate('rt', 'mem://rt/{id}', {}, read)],
-    ['prompt', (s: McpServer) => s.prompt('p', {}, messages)],
-  ])('the %s handle reports whether it is enabled', (_kind, register) => {
-    const handle = register(createServer().server);
-    expect(handle.enabled).toBe(true);
-    handle.disable();
-    expect(handle.enabled).toBe(false);
-    handle.enable();
-    expect(handle.enabled).toBe(true);
-  });
-
   it('a disabled tool cannot be called', async () => {
     const { conn, b } = await threeTools();
     b.disable();
@@ -109,6 +95,18 @@ describe('runtime changes: tools', () => {
     expect(await names(conn, 'tools/list', 'tools')).toEqual(['a', 'c', 'b']);
   });
 
+  it('an update after remove does not bring the tool back', async () => {
+    const { conn, b } = await threeTools();
+    b.remove();
+    try {
+      b.update({ description: 'ghost' });
+    } catch {
+      // Refusing the update is as good as ignoring it; the tool must stay gone either way.
+    }
+    expect(await names(conn, 'tools/list', 'tools')).toEqual(['a', 'c']);
+    expect((await conn.error('tools/call', { name: 'b' })).code).toBe(ErrorCode.InvalidParams);
+  });
+
   it('many changes in one tick send one notification', async () => {
     const { conn, a, b, c } = await threeTools();
     conn.server.tool('d', {}, ok);
@@ -137,6 +135,22 @@ describe('runtime changes: tools', () => {
     conn.server.notifyListChanged('tools');
     await conn.settle();
     expect(conn.received('notifications/tools/list_changed')).toHaveLength(1);
+  });
+});
+
+describe('runtime changes: handles', () => {
+  it.each([
+    ['tool', (s: McpServer) => s.tool('t', {}, ok)],
+    ['resource', (s: McpServer) => s.resource('r', 'mem://r', {}, read)],
+    ['resource template', (s: McpServer) => s.resourceTemplate('rt', 'mem://rt/{id}', {}, read)],
+    ['prompt', (s: McpServer) => s.prompt('p', {}, messages)],
+  ])('the %s handle reports whether it is enabled', (_kind, register) => {
+    const handle = register(createServer().server);
+    expect(handle.enabled).toBe(true);
+    handle.disable();
+    expect(handle.enabled).toBe(false);
+    handle.enable();
+    expect(handle.enabled).toBe(true);
   });
 });
 

@@ -58,6 +58,18 @@ describe('pagination', () => {
     ]);
   });
 
+  it('a pageSize of 0 never yields an endless cursor chain', async () => {
+    let conn: Connection;
+    try {
+      conn = await sessionWith((s) => ['a', 'b'].forEach((n) => s.tool(n, {}, ok)), { pageSize: 0 });
+    } catch {
+      // Refusing the option at construction is as good as treating it sensibly.
+      return;
+    }
+    const pages = await walk(conn, 'tools/list', 'tools', 'name');
+    expect(pages.flat()).toEqual(['a', 'b']);
+  });
+
   it('lists everything in one page without pageSize', async () => {
     const conn = await sessionWith((s) => seven.forEach((n) => s.tool(n, {}, ok)));
     const result = await conn.request('tools/list');

@@ -121,7 +121,7 @@ describe('registration: inputSchema root', () => {
     expect(() => server.tool('shape', { inputSchema: { a: z.string() } }, ok)).not.toThrow();
   });
 
-  it('does not register a tool whose schema was rejected', async () => {
+  it('does not register a tool whose schema was rejected', () => {
     const server = newServer();
     expect(() => server.tool('bad', { inputSchema: { type: 'string' } }, ok)).toThrow(InvalidArgumentError);
     // The name is still free.

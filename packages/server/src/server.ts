@@ -4,7 +4,7 @@
  */
 import type { Implementation, JsonObject, LoggingLevel, Transport } from '@mcpkit/protocol';
 import { type McpServerOptions, ServerCore } from './core.js';
-import { type Registered, handleFor } from './registry/registry.js';
+import { Handle, type Registered } from './registry/registry.js';
 import type { SchemaInput } from './schema/compile.js';
 import { type ToolArgs, type ToolConfig, type ToolEntry, type ToolHandler, createToolEntry } from './features/tools.js';
 import {
@@ -44,7 +44,6 @@ export interface RegisteredPrompt extends Registered {
 export class McpServer {
   /** @internal shared with the transports */
   readonly core: ServerCore;
-  readonly #configs = new WeakMap<object, unknown>();
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     this.core = new ServerCore(info, options);
@@ -59,40 +58,30 @@ export class McpServer {
    * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a bad name, a duplicate, or an unusable schema.
    */
   tool<S extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<S>, handler: ToolHandler<ToolArgs<S>>): RegisteredTool {
-    const registry = this.core.tools;
-    let entry: ToolEntry = createToolEntry(name, config, handler as ToolHandler<never>);
-    registry.add(entry);
-    let current = { config: config as ToolConfig, handler: handler as ToolHandler<never> };
-    return {
-      ...handleFor(registry, () => entry),
-      update(changes) {
-        const { name: newName, handler: newHandler, ...rest } = changes;
-        current = { config: { ...current.config, ...rest }, handler: newHandler ?? current.handler };
-        const next = createToolEntry(newName ?? entry.key, current.config, current.handler);
-        next.enabled = entry.enabled;
-        registry.rekey(entry.key, next);
-        entry = next;
+    type State = { name: string; config: ToolConfig; handler: ToolHandler<never> };
+    const handle = new Handle<ToolEntry, State>(this.core.tools, { name, config: config as ToolConfig, handler: handler as ToolHandler<never> }, (s) =>
+      createToolEntry(s.name, s.config, s.handler));
+    return Object.assign(handle, {
+      update(changes: Partial<ToolConfig> & { name?: string; handler?: ToolHandler<never> }) {
+        const { name: n, handler: h, ...rest } = changes;
+        const s = handle.state;
+        handle.apply({ name: n ?? s.name, config: { ...s.config, ...rest }, handler: h ?? s.handler });
       },
-    };
+    });
   }
 
   /** Registers a fixed resource. */
   resource(name: string, uri: string, meta: ResourceMetadata, handler: ResourceHandler): RegisteredResource {
-    const registry = this.core.resources;
-    let entry: ResourceEntry = createResourceEntry(name, uri, meta, handler);
-    registry.add(entry);
-    let current = { name, uri, meta, handler };
-    return {
-      ...handleFor(registry, () => entry),
-      update(changes) {
+    type State = { name: string; uri: string; meta: ResourceMetadata; handler: ResourceHandler };
+    const handle = new Handle<ResourceEntry, State>(this.core.resources, { name, uri, meta, handler }, (s) =>
+      createResourceEntry(s.name, s.uri, s.meta, s.handler));
+    return Object.assign(handle, {
+      update(changes: ResourceMetadata & { name?: string; uri?: string; handler?: ResourceHandler }) {
         const { name: n, uri: u, handler: h, ...m } = changes;
-        current = { name: n ?? current.name, uri: u ?? current.uri, meta: { ...current.meta, ...m }, handler: h ?? current.handler };
-        const next = createResourceEntry(current.name, current.uri, current.meta, current.handler);
-        next.enabled = entry.enabled;
-        registry.rekey(entry.key, next);
-        entry = next;
+        const s = handle.state;
+        handle.apply({ name: n ?? s.name, uri: u ?? s.uri, meta: { ...s.meta, ...m }, handler: h ?? s.handler });
       },
-    };
+    });
   }
 
   /**
@@ -100,40 +89,29 @@ export class McpServer {
    * registration order.
    */
   resourceTemplate(name: string, uriTemplate: string, config: ResourceTemplateConfig, handler: ResourceTemplateHandler): RegisteredResourceTemplate {
-    const registry = this.core.templates;
-    let entry: TemplateEntry = createTemplateEntry(name, uriTemplate, config, handler);
-    registry.add(entry);
-    let current = { name, config, handler };
-    return {
-      ...handleFor(registry, () => entry),
-      update(changes) {
+    type State = { name: string; config: ResourceTemplateConfig; handler: ResourceTemplateHandler };
+    const handle = new Handle<TemplateEntry, State>(this.core.templates, { name, config, handler }, (s) =>
+      createTemplateEntry(s.name, uriTemplate, s.config, s.handler));
+    return Object.assign(handle, {
+      update(changes: Omit<ResourceTemplateConfig, 'list' | 'complete'> & { name?: string; handler?: ResourceTemplateHandler }) {
         const { name: n, handler: h, ...c } = changes;
-        current = { name: n ?? current.name, config: { ...current.config, ...c }, handler: h ?? current.handler };
-        const next = createTemplateEntry(current.name, uriTemplate, current.config, current.handler);
-        next.enabled = entry.enabled;
-        registry.rekey(entry.key, next);
-        entry = next;
+        const s = handle.state;
+        handle.apply({ name: n ?? s.name, config: { ...s.config, ...c }, handler: h ?? s.handler });
       },
-    };
+    });
   }
 
   /** Registers a prompt. */
   prompt(name: string, config: PromptConfig, handler: PromptHandler): RegisteredPrompt {
-    const registry = this.core.prompts;
-    let entry: PromptEntry = createPromptEntry(name, config, handler);
-    registry.add(entry);
-    let current = { config, handler };
-    return {
-      ...handleFor(registry, () => entry),
-      update(changes) {
+    type State = { name: string; config: PromptConfig; handler: PromptHandler };
+    const handle = new Handle<PromptEntry, State>(this.core.prompts, { name, config, handler }, (s) => createPromptEntry(s.name, s.config, s.handler));
+    return Object.assign(handle, {
+      update(changes: Partial<PromptConfig> & { name?: string; handler?: PromptHandler }) {
         const { name: n, handler: h, ...c } = changes;
-        current = { config: { ...current.config, ...c }, handler: h ?? current.handler };
-        const next = createPromptEntry(n ?? entry.key, current.config, current.handler);
-        next.enabled = entry.enabled;
-        registry.rekey(entry.key, next);
-        entry = next;
+        const s = handle.state;
+        handle.apply({ name: n ?? s.name, config: { ...s.config, ...c }, handler: h ?? s.handler });
       },
-    };
+    });
   }
 
   /** Tells subscribers that a resource changed (`notifications/resources/updated`). */

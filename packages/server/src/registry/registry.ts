@@ -40,14 +40,16 @@ export class Registry<T extends { readonly key: string; enabled: boolean }> {
     if (item.enabled) this.changed();
   }
 
-  /** Replaces an item under a possibly new key, keeping its place in the order when the key is unchanged. */
+  /** Replaces an item, possibly under a new key, keeping its place in the list order. */
   rekey(oldKey: string, item: T): void {
+    if (!this.#items.has(oldKey)) throw new InvalidArgumentError(`${this.kind} "${oldKey}" is not registered`);
     if (oldKey === item.key) {
       this.#items.set(item.key, item);
     } else {
       if (this.#items.has(item.key)) throw new InvalidArgumentError(`${this.kind} "${item.key}" is already registered`);
-      this.#items.delete(oldKey);
-      this.#items.set(item.key, item);
+      const next = new Map<string, T>();
+      for (const [k, v] of this.#items) next.set(k === oldKey ? item.key : k, k === oldKey ? item : v);
+      this.#items = next;
     }
     this.changed();
   }
@@ -81,28 +83,64 @@ export class Registry<T extends { readonly key: string; enabled: boolean }> {
   }
 }
 
-/** Builds the enable/disable/remove half of a handle. */
-export function handleFor<T extends { readonly key: string; enabled: boolean }>(registry: Registry<T>, current: () => T): Registered {
-  return {
-    get enabled() {
-      return current().enabled;
-    },
-    enable() {
-      const item = current();
-      if (!item.enabled) {
-        item.enabled = true;
-        registry.changed();
-      }
-    },
-    disable() {
-      const item = current();
-      if (item.enabled) {
-        item.enabled = false;
-        registry.changed();
-      }
-    },
-    remove() {
-      registry.remove(current().key);
-    },
-  };
+/**
+ * A live registration: enable, disable, remove, and replace it from new state. A failed replacement leaves
+ * it as it was; a removed one cannot come back through its old handle.
+ */
+export class Handle<T extends { readonly key: string; enabled: boolean }, S> implements Registered {
+  readonly #registry: Registry<T>;
+  readonly #build: (state: S) => T;
+  #entry: T;
+  #state: S;
+  #removed = false;
+
+  constructor(registry: Registry<T>, state: S, build: (state: S) => T) {
+    this.#registry = registry;
+    this.#build = build;
+    this.#state = state;
+    this.#entry = build(state);
+    registry.add(this.#entry);
+  }
+
+  get enabled(): boolean {
+    return !this.#removed && this.#entry.enabled;
+  }
+
+  /** The state the registration was last built from. */
+  get state(): S {
+    return this.#state;
+  }
+
+  enable(): void {
+    this.#toggle(true);
+  }
+
+  disable(): void {
+    this.#toggle(false);
+  }
+
+  #toggle(on: boolean): void {
+    if (this.#removed || this.#entry.enabled === on) return;
+    this.#entry.enabled = on;
+    this.#registry.changed();
+  }
+
+  remove(): void {
+    if (this.#removed) return;
+    this.#removed = true;
+    this.#registry.remove(this.#entry.key);
+  }
+
+  /**
+   * Rebuilds the registration from `next`.
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` when it was removed, or `next` is invalid or clashes.
+   */
+  apply(next: S): void {
+    if (this.#removed) throw new InvalidArgumentError(`${this.#registry.kind} "${this.#entry.key}" was removed; register it again`);
+    const entry = this.#build(next);
+    entry.enabled = this.#entry.enabled;
+    this.#registry.rekey(this.#entry.key, entry);
+    this.#entry = entry;
+    this.#state = next;
+  }
 }

@@ -74,9 +74,18 @@ class SessionExchange implements Exchange {
     if (this.#ctx.signal.aborted) return Promise.resolve();
     return this.#ctx.notify(method, params);
   }
-  input(request: InputRequest): Promise<JsonObject> {
+  async input(request: InputRequest): Promise<JsonObject> {
     // Session era: a real request on the session; `key` only matters to stateless rounds.
-    return this.#ctx.request(request.method, request.params, { signal: this.#ctx.signal, timeoutMs: this.#session.inputTimeoutMs });
+    try {
+      return await this.#ctx.request(request.method, request.params, { signal: this.#ctx.signal, timeoutMs: this.#session.inputTimeoutMs });
+    } catch (error) {
+      // The client's error is about its own request, not this one: the handler sees a plain failure (a tool
+      // call becomes isError) rather than passing the client's code off as an answer to tools/call.
+      if (error instanceof ProtocolError) {
+        throw new Error(`The client failed ${request.method}: ${error.message} (${error.code})`, { cause: error });
+      }
+      throw error;
+    }
   }
 }
 
