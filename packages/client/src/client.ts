@@ -149,6 +149,7 @@ export class Client {
       onRequest: (request, ctx) => this.#onServerRequest(request, ctx),
       onNotification: (n) => this.#onNotification(n),
       onError: (e) => this.#events.emit('error', e),
+      replyToMalformed: false,
     });
     this.#peer = peer;
     peer.onClose(() => {

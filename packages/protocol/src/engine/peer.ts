@@ -45,6 +45,11 @@ export interface PeerOptions {
   onNotification?: NotificationHandler;
   /** Called for every error the engine cannot hand to a caller (bad input, a failed send). */
   onError?: (error: Error) => void;
+  /**
+   * Answer malformed input (parse errors, invalid messages) with error responses. Default true; a client
+   * turns it off, since answering a server's stray stdout lines only adds noise.
+   */
+  replyToMalformed?: boolean;
   /** Turns a non-ProtocolError thrown by a handler into a wire error. Default: -32603 "Internal error". */
   toWireError?: (error: unknown) => ProtocolError;
 }
@@ -191,6 +196,7 @@ export class Peer {
     } catch (error) {
       const wire = error as ProtocolError;
       this.#report(wire);
+      if (this.#options.replyToMalformed === false) return;
       const id = recoverId(value);
       // Never answer something that might itself be a response: that could loop between two peers.
       const looksLikeResponse = typeof value === 'object' && value !== null && ('result' in value || 'error' in value);
@@ -299,6 +305,10 @@ export class Peer {
   }
 
   #onTransportError(error: Error): void {
+    if (this.#options.replyToMalformed === false) {
+      this.#report(error);
+      return;
+    }
     if (error instanceof ProtocolError && error.code === ErrorCode.ParseError) {
       void this.#sendSafe(errorResponse(null, error.toJSON()));
     } else if (error instanceof MessageTooLargeError) {
