@@ -19,6 +19,15 @@ export {
   SessionExpiredError,
   ProcessExitedError,
   ProtocolViolationError,
+  AuthDiscoveryError,
+  AuthIssuerMismatchError,
+  AuthResourceMismatchError,
+  AuthPkceUnsupportedError,
+  AuthUnsafeUrlError,
+  AuthTokenError,
+  AuthRegistrationError,
+  AuthorizationError,
+  AuthRetryLimitError,
   MCPKIT_ERROR_CODES,
   invalidParams,
 } from './errors.js';
@@ -59,6 +68,7 @@ export {
 } from './versions.js';
 export type { ProtocolRevision, SessionRevision, StatelessRevision, Era } from './versions.js';
 export { InMemoryTransport } from './transport.js';
+export { LazyAbortController } from './abort.js';
 export { UriTemplate } from './uri-template.js';
 export { LineDecoder, encodeLine, DEFAULT_MAX_MESSAGE_BYTES } from './framing.js';
 export type { Transport, TransportSendOptions, MessageInfo } from './transport.js';

@@ -23,6 +23,7 @@ import {
   recoverId,
 } from '../jsonrpc.js';
 import type { MessageInfo, Transport } from '../transport.js';
+import { LazyAbortController } from '../abort.js';
 import { PendingRequest, type Progress, type RequestOptions } from './outgoing.js';
 
 /** What a request handler gets besides the request. */
@@ -30,6 +31,8 @@ export interface IncomingRequestContext {
   readonly requestId: RequestId;
   /** Aborted when the peer cancels the request or the connection closes. */
   readonly signal: AbortSignal;
+  /** The same, as a lazily created controller (no AbortSignal is made unless someone reads `signal`). */
+  readonly cancellation: LazyAbortController;
   readonly info: MessageInfo | undefined;
   /** Sends a notification tied to this request. */
   notify(method: string, params?: JsonObject): Promise<void>;
@@ -57,7 +60,7 @@ export interface PeerOptions {
 class RequestContext implements IncomingRequestContext {
   readonly requestId: RequestId;
   readonly info: MessageInfo | undefined;
-  readonly controller = new AbortController();
+  readonly cancellation = new LazyAbortController();
   readonly #peer: Peer;
 
   constructor(peer: Peer, requestId: RequestId, info: MessageInfo | undefined) {
@@ -66,7 +69,7 @@ class RequestContext implements IncomingRequestContext {
     this.info = info;
   }
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.cancellation.signal;
   }
   notify(method: string, params?: JsonObject): Promise<void> {
     return this.#peer.notify(method, params, this.requestId);
@@ -230,7 +233,7 @@ export class Peer {
     if (message.method === 'notifications/cancelled') {
       const requestId = params?.requestId;
       if (typeof requestId === 'string' || typeof requestId === 'number') {
-        this.#incoming.get(requestId)?.controller.abort(params?.reason ?? 'cancelled by peer');
+        this.#incoming.get(requestId)?.cancellation.abort(params?.reason ?? 'cancelled by peer');
       }
     } else if (message.method === 'notifications/progress') {
       const token = params?.progressToken;
@@ -282,7 +285,7 @@ export class Peer {
   #respond(context: RequestContext, result: JsonObject | undefined, error: unknown): void {
     const id = context.requestId;
     // spec basic/utilities/cancellation: a cancelled request gets no response.
-    if (context.controller.signal.aborted || this.#closed) return;
+    if (context.cancellation.aborted || this.#closed) return;
     if (result !== undefined) {
       void this.#sendSafe({ jsonrpc: '2.0', id, result }, id);
       return;
@@ -350,7 +353,7 @@ export class Peer {
       this.#settle(id);
       pending.reject(new ConnectionClosedError(`Connection closed before ${pending.method} (id ${String(id)}) was answered`));
     }
-    for (const context of this.#incoming.values()) context.controller.abort('connection closed');
+    for (const context of this.#incoming.values()) context.cancellation.abort('connection closed');
     this.#incoming.clear();
     for (const listener of this.#closeListeners) listener();
   }

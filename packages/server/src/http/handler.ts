@@ -20,10 +20,11 @@ import {
   recoverId,
 } from '@mcpkit/protocol';
 import type { McpServer } from '../server.js';
-import { ServerSession } from '../session/session.js';
-import { BodyTooLargeError, readBody } from './body.js';
+import type { ServerSession } from '../session/session.js';
 import type { EventStore } from './event-store.js';
-import { refuse, rpcErrorResponse } from './responses.js';
+import { type HttpReply, emptyReply, refuse, rpcErrorReply } from './responses.js';
+import { BodyTooLargeError, type HttpRequestLike, fromWebRequest } from './request.js';
+import { toWebResponse } from './web-response.js';
 import { LOOPBACK_HOSTS, type OriginPolicy, checkOrigin } from './security.js';
 import { HttpSessionTransport } from './session-transport.js';
 import { statelessPost } from './stateless-post.js';
@@ -49,13 +50,24 @@ export interface HttpHandlerOptions {
   retryMs?: number;
 }
 
-/** The handler, plus what its owner needs to manage it. */
+/** The runtime-neutral core: adapters (web, node:http) feed it requests and write its replies. */
+export interface McpHttpCore {
+  handle(request: HttpRequestLike): Promise<HttpReply>;
+  /** Closes every session and open stream. */
+  close(): Promise<void>;
+  /** Live session-era sessions. */
+  readonly sessionCount: number;
+}
+
+/** The web-standard handler, plus what its owner needs to manage it. */
 export interface McpHttpHandler {
   (request: Request): Promise<Response>;
   /** Closes every session and open stream. */
   close(): Promise<void>;
   /** Live session-era sessions. */
   readonly sessionCount: number;
+  /** The runtime-neutral core, for adapters that skip web Request/Response objects. */
+  readonly core: McpHttpCore;
 }
 
 interface Live {
@@ -70,14 +82,6 @@ function acceptOf(header: string | null): { sse: boolean; json: boolean } {
   return { sse: any || h.includes('text/event-stream'), json: any || h.includes('application/json') };
 }
 
-function headersOf(request: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  request.headers.forEach((v, k) => {
-    out[k] = v;
-  });
-  return out;
-}
-
 /**
  * Era detection at the edge, once per message: a request carrying its protocol version in `_meta` is
  * stateless; so is one whose MCP-Protocol-Version header names no session-era revision (it then gets the
@@ -90,12 +94,23 @@ function wantsStateless(message: JsonRpcMessage, versionHeader: string | null): 
 }
 
 /**
- * Creates the Streamable HTTP handler for a server.
+ * Creates the Streamable HTTP handler for a server, as a web-standard `(Request) => Promise<Response>`.
  * @example
  * const handler = createHttpHandler(server);
  * const response = await handler(new Request('http://127.0.0.1/mcp', { method: 'POST', body }));
  */
 export function createHttpHandler(server: McpServer, options: HttpHandlerOptions = {}): McpHttpHandler {
+  const core = createHttpCore(server, options);
+  const handler = async (request: Request): Promise<Response> => toWebResponse(await core.handle(fromWebRequest(request)));
+  return Object.defineProperties(handler, {
+    close: { value: () => core.close() },
+    sessionCount: { get: () => core.sessionCount },
+    core: { value: core },
+  }) as McpHttpHandler;
+}
+
+/** Creates the runtime-neutral core behind every HTTP adapter. */
+export function createHttpCore(server: McpServer, options: HttpHandlerOptions = {}): McpHttpCore {
   const core = server.core;
   const policy: OriginPolicy = {
     allowedHosts: options.allowedHosts === false ? undefined : new Set((options.allowedHosts ?? LOOPBACK_HOSTS).map((h) => h.toLowerCase())),
@@ -137,30 +152,32 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
     return live;
   };
 
-  const sessionFor = (request: Request): Live | Response => {
-    const id = request.headers.get('mcp-session-id');
+  const sessionFor = (request: HttpRequestLike): Live | HttpReply => {
+    const id = request.header('mcp-session-id');
     if (id === null) return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
     const live = sessions.get(id);
     if (!live) return refuse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or never existed; initialize again');
-    const version = request.headers.get('mcp-protocol-version');
+    const version = request.header('mcp-protocol-version');
     if (version !== null && !isKnownRevision(version.trim())) {
       return refuse(400, ErrorCode.InvalidRequest, `Bad Request: unsupported MCP-Protocol-Version ${version}`);
     }
     return live;
   };
 
-  const post = async (request: Request): Promise<Response> => {
-    const type = request.headers.get('content-type');
+  const isLive = (v: Live | HttpReply): v is Live => 'session' in v;
+
+  const post = async (request: HttpRequestLike): Promise<HttpReply> => {
+    const type = request.header('content-type');
     if (type === null || !type.toLowerCase().startsWith('application/json')) {
       return refuse(415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json');
     }
-    const accept = acceptOf(request.headers.get('accept'));
+    const accept = acceptOf(request.header('accept'));
     if (!accept.json && !accept.sse) {
       return refuse(406, ErrorCode.InvalidRequest, 'Not Acceptable: Accept must include application/json and text/event-stream');
     }
     let text: string;
     try {
-      text = await readBody(request, maxBody);
+      text = await request.text(maxBody);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return refuse(413, ErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${maxBody} bytes`);
       return refuse(400, ErrorCode.ParseError, 'Parse error: the body could not be read');
@@ -175,20 +192,26 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
       message = parseMessage(value);
     } catch (error) {
       const e = error as ProtocolError;
-      return rpcErrorResponse(400, e.code === ErrorCode.ParseError ? null : recoverId(value), e);
+      return rpcErrorReply(400, e.code === ErrorCode.ParseError ? null : recoverId(value), e);
     }
-    const info: MessageInfo = { headers: headersOf(request) };
-    const versionHeader = request.headers.get('mcp-protocol-version');
+    // Headers are copied only if a handler looks at them.
+    let headers: Record<string, string> | undefined;
+    const info: MessageInfo = {
+      get headers() {
+        return (headers ??= request.headers());
+      },
+    };
+    const versionHeader = request.header('mcp-protocol-version');
     if (wantsStateless(message, versionHeader)) return statelessPost(core, message, request, info, keepAliveMs);
     if (!sessionsEnabled) {
-      return rpcErrorResponse(400, recoverId(value), new ProtocolError(ErrorCode.UnsupportedProtocolVersion, 'This endpoint serves only the stateless protocol', {
+      return rpcErrorReply(400, recoverId(value), new ProtocolError(ErrorCode.UnsupportedProtocolVersion, 'This endpoint serves only the stateless protocol', {
         supported: [...core.revisions].filter(isStatelessRevision),
         requested: versionHeader ?? 'unknown',
       }));
     }
     const isInit = 'method' in message && message.method === 'initialize';
     if (isInit) {
-      if (request.headers.get('mcp-session-id') !== null) {
+      if (request.header('mcp-session-id') !== null) {
         return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: initialize must not carry an Mcp-Session-Id');
       }
       if (sessions.size >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
@@ -196,37 +219,37 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
       return live.transport.handlePost([message], [(message as { id: RequestId }).id], accept, info);
     }
     const live = sessionFor(request);
-    if (live instanceof Response) return live;
+    if (!isLive(live)) return live;
     const ids = 'method' in message && 'id' in message ? [message.id] : [];
     return live.transport.handlePost([message], ids, accept, info);
   };
 
-  const handler = async (request: Request): Promise<Response> => {
-    const refusal = checkOrigin(policy, request.headers.get('host'), request.headers.get('origin'));
+  const handle = async (request: HttpRequestLike): Promise<HttpReply> => {
+    const refusal = checkOrigin(policy, request.header('host'), request.header('origin'));
     if (refusal) return refuse(403, ErrorCode.InvalidRequest, `Forbidden: ${refusal}`);
     try {
       switch (request.method) {
         case 'POST':
           return await post(request);
         case 'GET': {
-          if (!sessionsEnabled) return new Response(null, { status: 405, headers: { allow: 'POST' } });
-          if (!acceptOf(request.headers.get('accept')).sse) {
+          if (!sessionsEnabled) return emptyReply(405, { allow: 'POST' });
+          if (!acceptOf(request.header('accept')).sse) {
             return refuse(406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
           }
           const live = sessionFor(request);
-          if (live instanceof Response) return live;
-          return await live.transport.handleGet(request.headers.get('last-event-id'));
+          if (!isLive(live)) return live;
+          return await live.transport.handleGet(request.header('last-event-id'));
         }
         case 'DELETE': {
-          if (!sessionsEnabled) return new Response(null, { status: 405, headers: { allow: 'POST' } });
+          if (!sessionsEnabled) return emptyReply(405, { allow: 'POST' });
           const live = sessionFor(request);
-          if (live instanceof Response) return live;
+          if (!isLive(live)) return live;
           sessions.delete(live.transport.sessionId);
           await live.session.close();
-          return new Response(null, { status: 200 });
+          return emptyReply(200);
         }
         default:
-          return new Response(null, { status: 405, headers: { allow: sessionsEnabled ? 'GET, POST, DELETE' : 'POST' } });
+          return emptyReply(405, { allow: sessionsEnabled ? 'GET, POST, DELETE' : 'POST' });
       }
     } catch (error) {
       core.report(error, 'HTTP handler');
@@ -234,16 +257,18 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
     }
   };
 
-  const close = async (): Promise<void> => {
-    for (const closer of [...core.closers]) closer();
-    const all = [...sessions.values()];
-    sessions.clear();
-    if (sweeper !== undefined) clearInterval(sweeper);
-    sweeper = undefined;
-    await Promise.all(all.map((l) => l.session.close()));
+  return {
+    handle,
+    async close() {
+      for (const closer of [...core.closers]) closer();
+      const all = [...sessions.values()];
+      sessions.clear();
+      if (sweeper !== undefined) clearInterval(sweeper);
+      sweeper = undefined;
+      await Promise.all(all.map((l) => l.session.close()));
+    },
+    get sessionCount() {
+      return sessions.size;
+    },
   };
-  return Object.defineProperties(handler, {
-    close: { value: close },
-    sessionCount: { get: () => sessions.size },
-  }) as McpHttpHandler;
 }

@@ -65,21 +65,21 @@ function sameValue(header: string, value: unknown): boolean {
  * @returns the -32020 error to send, or undefined.
  */
 export function checkMcpHeaders(
-  headers: Headers,
+  header: (name: string) => string | null,
   method: string,
   params: JsonObject | undefined,
   headerParams: readonly HeaderParam[] | undefined,
 ): ProtocolError | undefined {
-  const version = headers.get('mcp-protocol-version');
+  const version = header('mcp-protocol-version');
   const metaVersion = (params?._meta as JsonObject | undefined)?.[META_PROTOCOL_VERSION];
   if (version === null) return mismatch('MCP-Protocol-Version header is required');
   if (version.trim() !== metaVersion) return mismatch(`MCP-Protocol-Version header ${version.trim()} does not match _meta ${String(metaVersion)}`);
-  const m = headers.get('mcp-method');
+  const m = header('mcp-method');
   if (m === null) return mismatch('Mcp-Method header is required');
   if (m.trim() !== method) return mismatch(`Mcp-Method header ${m.trim()} does not match body method ${method}`);
   const field = NAME_FIELD[method];
   if (field !== undefined) {
-    const raw = headers.get('mcp-name');
+    const raw = header('mcp-name');
     const body = params?.[field];
     if (raw === null) return mismatch('Mcp-Name header is required');
     const name = decodeHeaderValue(raw);
@@ -90,7 +90,7 @@ export function checkMcpHeaders(
     const args = params?.arguments as JsonObject | undefined;
     for (const p of headerParams) {
       const value = valueAt(args, p.path);
-      const raw = headers.get(`mcp-param-${p.header}`);
+      const raw = header(`mcp-param-${p.header}`);
       if (value === undefined || value === null) continue;
       if (raw === null) return mismatch(`Mcp-Param-${p.header} header is required`);
       const decoded = decodeHeaderValue(raw);

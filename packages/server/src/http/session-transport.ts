@@ -12,7 +12,7 @@ import {
   TransportStateError,
 } from '@mcpkit/protocol';
 import type { EventStore } from './event-store.js';
-import { jsonResponse, refuse } from './responses.js';
+import { type HttpReply, emptyReply, jsonReply, refuse, sseReply } from './responses.js';
 import { SseStream } from './sse.js';
 
 function randomId(): string {
@@ -24,8 +24,8 @@ class PostStream {
   readonly streamId = randomId();
   readonly open = new Set<RequestId>();
   sse: SseStream | undefined;
-  #resolve: ((response: Response) => void) | undefined;
-  readonly response: Promise<Response>;
+  #resolve: ((reply: HttpReply) => void) | undefined;
+  readonly response: Promise<HttpReply>;
   readonly #transport: HttpSessionTransport;
   readonly #sseAllowed: boolean;
   readonly #jsonAllowed: boolean;
@@ -49,7 +49,7 @@ class PostStream {
 
   async #startSse(): Promise<void> {
     this.sse = new SseStream();
-    this.#settle(this.sse.response(this.#transport.headers()));
+    this.#settle(sseReply(this.sse, this.#transport.headers()));
     const store = this.#transport.eventStore;
     if (store) this.sse.prime(await store.storeEvent(this.streamId, primer), this.#transport.retryMs);
   }
@@ -61,14 +61,14 @@ class PostStream {
     if (this.#resolve && !this.sse) {
       // Plain JSON when the answer is the first and only thing to send (DESIGN: SSE only when needed).
       if (isResponse && done && this.#jsonAllowed) {
-        this.#settle(jsonResponse(message, 200, this.#transport.headers()));
+        this.#settle(jsonReply(message, 200, this.#transport.headers()));
         this.#transport.finished(this);
         return;
       }
       if (!this.#sseAllowed) {
         // A JSON-only client cannot receive notifications; the final response still goes out as JSON.
         if (isResponse && done) {
-          this.#settle(jsonResponse(message, 200, this.#transport.headers()));
+          this.#settle(jsonReply(message, 200, this.#transport.headers()));
           this.#transport.finished(this);
         }
         return;
@@ -83,14 +83,14 @@ class PostStream {
     }
   }
 
-  #settle(response: Response): void {
+  #settle(response: HttpReply): void {
     const resolve = this.#resolve;
     this.#resolve = undefined;
     resolve?.(response);
   }
 
   /** Fails the POST when the session ends before an answer. */
-  abort(response: Response): void {
+  abort(response: HttpReply): void {
     this.#settle(response);
     this.sse?.close();
   }
@@ -136,7 +136,7 @@ export class HttpSessionTransport implements Transport {
   async start(): Promise<void> {}
 
   /** Takes the messages of one POST; resolves with the HTTP response for it. */
-  handlePost(messages: unknown[], requestIds: RequestId[], accept: { sse: boolean; json: boolean }, info: MessageInfo): Promise<Response> {
+  handlePost(messages: unknown[], requestIds: RequestId[], accept: { sse: boolean; json: boolean }, info: MessageInfo): Promise<HttpReply> {
     this.lastSeen = Date.now();
     let stream: PostStream | undefined;
     if (requestIds.length > 0) {
@@ -146,7 +146,7 @@ export class HttpSessionTransport implements Transport {
     const s = stream;
     const withClose: MessageInfo = s && this.eventStore ? { ...info, closeStream: () => void s.closeStream() } : info;
     for (const m of messages) this.onmessage?.(m, withClose);
-    return stream ? stream.response : Promise.resolve(new Response(null, { status: 202, headers: this.headers() }));
+    return stream ? stream.response : Promise.resolve(emptyReply(202, this.headers()));
   }
 
   finished(stream: PostStream): void {
@@ -154,7 +154,7 @@ export class HttpSessionTransport implements Transport {
   }
 
   /** Opens the standalone stream, or resumes one with Last-Event-ID. */
-  async handleGet(lastEventId: string | null): Promise<Response> {
+  async handleGet(lastEventId: string | null): Promise<HttpReply> {
     this.lastSeen = Date.now();
     const sse = new SseStream(this.#keepAliveMs);
     if (lastEventId !== null && this.eventStore) {
@@ -168,11 +168,11 @@ export class HttpSessionTransport implements Transport {
           // Resume a POST stream: its remaining messages now flow here.
           post.sse?.close();
           post.sse = sse;
-          return sse.response(this.headers());
+          return sseReply(sse, this.headers());
         }
         if (streamId !== this.#standaloneId) {
           sse.close();
-          return sse.response(this.headers());
+          return sseReply(sse, this.headers());
         }
       }
     }
@@ -186,7 +186,7 @@ export class HttpSessionTransport implements Transport {
     };
     if (this.eventStore) sse.prime(await this.eventStore.storeEvent(this.#standaloneId, primer), this.retryMs);
     else sse.comment('stream open');
-    return sse.response(this.headers());
+    return sseReply(sse, this.headers());
   }
 
   async send(message: JsonRpcMessage, options?: TransportSendOptions): Promise<void> {

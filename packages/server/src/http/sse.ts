@@ -1,10 +1,9 @@
 /**
- * Server-Sent Events over a web ReadableStream.
+ * Server-Sent Events, written to whatever sink the runtime adapter attaches: a web ReadableStream or a
+ * node:http response. Writes before a sink is attached are buffered; writes after close are ignored.
  * @module
  */
 import type { JsonRpcMessage } from '@mcpkit/protocol';
-
-const encoder = new TextEncoder();
 
 export const SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream',
@@ -12,22 +11,23 @@ export const SSE_HEADERS: Record<string, string> = {
   'x-accel-buffering': 'no',
 };
 
-/** One SSE response body. Writes after close are ignored. */
+/** Where SSE text goes. `end` finishes the response; the adapter calls `SseStream.clientGone()` if the peer leaves. */
+export interface SseSink {
+  write(text: string): void;
+  end(): void;
+}
+
+const encoder = new TextEncoder();
+
 export class SseStream {
-  readonly readable: ReadableStream<Uint8Array>;
-  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #sink: SseSink | undefined;
+  #buffer: string[] = [];
   #closed = false;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   /** Called once when the client goes away or the stream is closed. */
   onclose: (() => void) | undefined;
 
   constructor(keepAliveMs?: number) {
-    this.readable = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      cancel: () => this.#finish(),
-    });
     if (keepAliveMs !== undefined && keepAliveMs > 0) {
       this.#keepAlive = setInterval(() => this.comment('keepalive'), keepAliveMs);
       (this.#keepAlive as { unref?: () => void }).unref?.();
@@ -38,47 +38,77 @@ export class SseStream {
     return this.#closed;
   }
 
-  #enqueue(text: string): void {
+  /** Connects the output; buffered text is flushed, and an already closed stream ends at once. */
+  attach(sink: SseSink): void {
+    this.#sink = sink;
+    if (this.#buffer.length) sink.write(this.#buffer.join(''));
+    this.#buffer = [];
+    if (this.#closed) sink.end();
+  }
+
+  #write(text: string): void {
     if (this.#closed) return;
-    try {
-      this.#controller.enqueue(encoder.encode(text));
-    } catch {
-      this.#finish();
-    }
+    if (this.#sink) this.#sink.write(text);
+    else this.#buffer.push(text);
   }
 
   /** Sends one JSON-RPC message as a `message` event. */
   send(message: JsonRpcMessage, id?: string): void {
-    this.#enqueue(`${id === undefined ? '' : `id: ${id}\n`}event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    this.#write(`${id === undefined ? '' : `id: ${id}\n`}event: message\ndata: ${JSON.stringify(message)}\n\n`);
   }
 
   /** An event with an id and empty data: primes the client's Last-Event-ID (spec 2025-11-25 SSE polling). */
   prime(id: string, retryMs?: number): void {
-    this.#enqueue(`id: ${id}\n${retryMs === undefined ? '' : `retry: ${retryMs}\n`}data: \n\n`);
+    this.#write(`id: ${id}\n${retryMs === undefined ? '' : `retry: ${retryMs}\n`}data: \n\n`);
   }
 
   comment(text: string): void {
-    this.#enqueue(`: ${text}\n\n`);
+    this.#write(`: ${text}\n\n`);
   }
 
+  /** Ends the stream from the server side. */
   close(): void {
     if (this.#closed) return;
-    try {
-      this.#controller.close();
-    } catch {
-      // already errored by the consumer
-    }
+    this.#closed = true;
+    this.#sink?.end();
+    this.#finish();
+  }
+
+  /** The adapter saw the client disconnect. */
+  clientGone(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#finish();
   }
 
   #finish(): void {
-    if (this.#closed) return;
-    this.#closed = true;
     if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
     this.onclose?.();
   }
 
-  response(headers: Record<string, string> = {}): Response {
-    return new Response(this.readable, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  /** A web ReadableStream carrying this stream (for the web-standard adapter). */
+  toReadable(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.attach({
+          write: (text) => {
+            try {
+              controller.enqueue(encoder.encode(text));
+            } catch {
+              this.clientGone();
+            }
+          },
+          end: () => {
+            try {
+              controller.close();
+            } catch {
+              // already cancelled by the consumer
+            }
+          },
+        });
+      },
+      cancel: () => this.clientGone(),
+    });
   }
 }

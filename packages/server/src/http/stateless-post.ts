@@ -7,6 +7,7 @@ import {
   type JsonObject,
   type JsonRpcMessage,
   type JsonRpcRequest,
+  type JsonRpcResponse,
   type MessageInfo,
   ErrorCode,
   META_PROTOCOL_VERSION,
@@ -16,7 +17,8 @@ import type { ServerCore } from '../core.js';
 import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
 import { openListen } from '../stateless/listen.js';
 import { checkMcpHeaders } from './mcp-headers.js';
-import { jsonResponse, rpcErrorResponse, statusForError } from './responses.js';
+import type { HttpRequestLike } from './request.js';
+import { type HttpReply, emptyReply, jsonReply, rpcErrorReply, sseReply, statusForError } from './responses.js';
 import { SseStream } from './sse.js';
 
 function errorOf(error: unknown, core: ServerCore, method: string): ProtocolError {
@@ -25,61 +27,60 @@ function errorOf(error: unknown, core: ServerCore, method: string): ProtocolErro
   return new ProtocolError(ErrorCode.InternalError, 'Internal error');
 }
 
-/** Handles one stateless message. `request.signal` aborting means the client went away (cancellation). */
+/** Handles one stateless message. The request's cancellation fires when the client goes away. */
 export async function statelessPost(
   core: ServerCore,
   message: JsonRpcMessage,
-  request: Request,
+  request: HttpRequestLike,
   info: MessageInfo,
   keepAliveMs: number,
-): Promise<Response> {
+): Promise<HttpReply> {
   if (!('method' in message)) {
-    return rpcErrorResponse(400, null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: clients send no responses in 2026-07-28' });
+    return rpcErrorReply(400, null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: clients send no responses in 2026-07-28' });
   }
-  if (!('id' in message)) return new Response(null, { status: 202 });
+  if (!('id' in message)) return emptyReply(202);
   const rpc = message as JsonRpcRequest;
   const params = rpc.params;
   let meta;
   try {
     const metaObj = params?._meta as JsonObject | undefined;
-    if (typeof metaObj?.[META_PROTOCOL_VERSION] !== 'string') return rpcErrorResponse(400, rpc.id, readError(core, params));
+    if (typeof metaObj?.[META_PROTOCOL_VERSION] !== 'string') return rpcErrorReply(400, rpc.id, readError(core, params));
     const tool = rpc.method === 'tools/call' && typeof params?.name === 'string' ? core.tools.get(params.name) : undefined;
-    const mismatch = checkMcpHeaders(request.headers, rpc.method, params, tool?.headerParams);
-    if (mismatch) return rpcErrorResponse(400, rpc.id, mismatch);
+    const mismatch = checkMcpHeaders((name) => request.header(name), rpc.method, params, tool?.headerParams);
+    if (mismatch) return rpcErrorReply(400, rpc.id, mismatch);
     meta = readStatelessMeta(core, params);
   } catch (error) {
-    return rpcErrorResponse(400, rpc.id, errorOf(error, core, rpc.method));
+    return rpcErrorReply(400, rpc.id, errorOf(error, core, rpc.method));
   }
   if (rpc.method === 'subscriptions/listen') return listen(core, rpc, request, keepAliveMs);
 
+  // JSON unless a notification comes first; then SSE carries the notifications and the response.
   let sse: SseStream | undefined;
-  let switchToSse: (() => void) | undefined;
-  const streaming = new Promise<void>((resolve) => {
-    switchToSse = resolve;
-  });
+  let toSse: (() => void) | undefined;
   const notify = async (method: string, p: JsonObject): Promise<void> => {
     if (!sse) {
       sse = new SseStream();
-      sse.onclose = () => undefined;
-      switchToSse?.();
+      toSse?.();
     }
     sse.send({ jsonrpc: '2.0', method, params: p });
   };
-  const run = executeStateless(core, { request: rpc, signal: request.signal, info, notify }, meta).then(
+  const run: Promise<JsonRpcResponse> = executeStateless(core, { request: rpc, cancellation: request.cancellation, info, notify }, meta).then(
     (result) => ({ jsonrpc: '2.0' as const, id: rpc.id, result }),
     (error: unknown) => ({ jsonrpc: '2.0' as const, id: rpc.id, error: errorOf(error, core, rpc.method).toJSON() }),
   );
-  const first = await Promise.race([run, streaming.then(() => undefined)]);
+  const first = await new Promise<JsonRpcResponse | undefined>((resolve) => {
+    toSse = () => resolve(undefined);
+    void run.then(resolve);
+  });
   if (first !== undefined && !sse) {
-    const status = 'error' in first ? statusForError(first.error.code) : 200;
-    return jsonResponse(first, status);
+    return jsonReply(first, 'error' in first ? statusForError(first.error.code) : 200);
   }
   const stream = sse!;
   void run.then((response) => {
     stream.send(response);
     stream.close();
   });
-  return stream.response();
+  return sseReply(stream);
 }
 
 function readError(core: ServerCore, params: JsonObject | undefined): ProtocolError {
@@ -91,7 +92,7 @@ function readError(core: ServerCore, params: JsonObject | undefined): ProtocolEr
   return new ProtocolError(ErrorCode.InvalidParams, 'Invalid params: params._meta is required');
 }
 
-function listen(core: ServerCore, rpc: JsonRpcRequest, request: Request, keepAliveMs: number): Response {
+function listen(core: ServerCore, rpc: JsonRpcRequest, request: HttpRequestLike, keepAliveMs: number): HttpReply {
   let sub;
   const sse = new SseStream(keepAliveMs);
   try {
@@ -99,7 +100,7 @@ function listen(core: ServerCore, rpc: JsonRpcRequest, request: Request, keepAli
   } catch (error) {
     sse.close();
     const e = errorOf(error, core, rpc.method);
-    return rpcErrorResponse(statusForError(e.code) === 200 ? 400 : statusForError(e.code), rpc.id, e);
+    return rpcErrorReply(statusForError(e.code) === 200 ? 400 : statusForError(e.code), rpc.id, e);
   }
   const s = sub;
   sse.send(s.acknowledgement);
@@ -108,13 +109,11 @@ function listen(core: ServerCore, rpc: JsonRpcRequest, request: Request, keepAli
     sse.send({ jsonrpc: '2.0', id: rpc.id, result: s.finalResult });
     sse.close();
   };
-  const stop = () => sse.close();
   sse.onclose = () => {
     s.close();
     core.closers.delete(graceful);
-    request.signal.removeEventListener('abort', stop);
   };
-  request.signal.addEventListener('abort', stop, { once: true });
+  request.cancellation.onAbort(() => sse.clientGone());
   core.closers.add(graceful);
-  return sse.response();
+  return sseReply(sse);
 }

@@ -253,7 +253,7 @@ export class ServerSession {
 
   async #stateless(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
     const core = this.#core;
-    const call = { request, signal: ctx.signal, info: ctx.info, notify: (m: string, p: JsonObject) => ctx.notify(m, p) };
+    const call = { request, cancellation: ctx.cancellation, info: ctx.info, notify: (m: string, p: JsonObject) => ctx.notify(m, p) };
     if (request.method !== 'subscriptions/listen') return executeStateless(core, call);
     readStatelessMeta(core, request.params);
     const sub = openListen(core, request.id, request.params ?? {}, readStatelessMeta(core, request.params).clientCapabilities, (n) => {

@@ -13,6 +13,7 @@ import {
   type MessageInfo,
   type RequestId,
   ErrorCode,
+  LazyAbortController,
   LOGGING_LEVELS,
   META_CLIENT_CAPABILITIES,
   META_CLIENT_INFO,
@@ -39,7 +40,7 @@ import { RequestContext } from '../context.js';
 export interface StatelessCall {
   request: JsonRpcRequest;
   /** Aborted when the client goes away (HTTP stream closed, stdio `notifications/cancelled`). */
-  signal: AbortSignal;
+  cancellation: LazyAbortController;
   info?: MessageInfo | undefined;
   /** Sends a request-scoped notification (progress, log) on the request's stream. */
   notify(method: string, params: JsonObject): Promise<void>;
@@ -104,18 +105,18 @@ class StatelessExchange implements Exchange {
   readonly #call: StatelessCall;
   readonly #round: InputRound | undefined;
   readonly #method: string;
-  readonly #signal: AbortSignal;
+  readonly #cancel: LazyAbortController;
   /** Set by the tool-call path when the handler may become a task (`start: 'manual'`). */
   taskStarter: (() => TaskExchange) | undefined;
   #task: TaskExchange | undefined;
 
-  constructor(call: StatelessCall, m: StatelessMeta, signal: AbortSignal, round: InputRound | undefined) {
+  constructor(call: StatelessCall, m: StatelessMeta, cancel: LazyAbortController, round: InputRound | undefined) {
     this.#call = call;
     this.#round = round;
     this.#method = call.request.method;
     this.protocolVersion = m.protocolVersion;
     this.requestId = call.request.id;
-    this.#signal = signal;
+    this.#cancel = cancel;
     this.clientCapabilities = m.clientCapabilities;
     this.clientInfo = m.clientInfo;
     this.info = call.info;
@@ -125,11 +126,11 @@ class StatelessExchange implements Exchange {
 
   /** The request's signal; once the call became a task, the task's. */
   get signal(): AbortSignal {
-    return this.#task ? this.#task.signal : this.#signal;
+    return this.#task ? this.#task.signal : this.#cancel.signal;
   }
 
   notify(method: string, params: JsonObject): Promise<void> {
-    if (this.#task || this.signal.aborted) return Promise.resolve();
+    if (this.#task || this.#cancel.aborted) return Promise.resolve();
     return this.#call.notify(method, params);
   }
 
@@ -217,42 +218,37 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   }
   Object.assign(answers, readAnswers(params));
   const round = new InputRound(answers);
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(call.signal.reason);
-  if (call.signal.aborted) controller.abort(call.signal.reason);
-  else call.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const exchange = new StatelessExchange(call, m, controller.signal, round);
-    let started: ((task: TaskRecord) => void) | undefined;
-    const taskStarted = new Promise<TaskRecord>((resolve) => {
-      started = resolve;
-    });
+  // The attempt ends when the client leaves, or when it must stop to ask for input.
+  const attempt = new LazyAbortController();
+  call.cancellation.onAbort((reason) => attempt.abort(reason));
+  const exchange = new StatelessExchange(call, m, attempt, round);
+  const run = handler(core, params, exchange) as Promise<JsonObject>;
+  // One settle-once promise instead of a race of three: most calls just finish.
+  const outcome = await new Promise<JsonObject | TaskRecord | undefined>((resolve, reject) => {
+    round.onNeeded = () => resolve(undefined);
     if (taskTool) {
       exchange.taskStarter = () => {
         const task = newTask(core);
-        started?.(task);
+        resolve(task);
         return new TaskExchange(task, exchange);
       };
     }
-    const run = Promise.resolve(handler(core, params, exchange));
-    const outcome = await Promise.race([run, round.needed.then(() => undefined), taskStarted]);
-    if (outcome instanceof TaskRecord) {
-      const task = outcome;
-      run.then((result) => settleTask(task, { result }, (e) => core.report(e, `task ${task.taskId}`)), (error: unknown) =>
-        settleTask(task, { error }, (e) => core.report(e, `task ${task.taskId}`)));
-      return taskCreated(core, task);
-    }
-    if (outcome !== undefined) return complete(core, request.method, outcome as JsonObject);
-    controller.abort('input required');
-    round.end();
-    run.catch((error: unknown) => {
-      if (!isInputRequired(error)) core.report(error, `${request.method} failed after its attempt ended for input`);
-    });
-    const requestState = await core.codec.seal({ bind: await binding(), answers: round.used, exp: Date.now() + core.codec.ttlMs });
-    return { resultType: 'input_required', inputRequests: round.missing, requestState, _meta: { [META_SERVER_INFO]: core.info } };
-  } finally {
-    call.signal.removeEventListener('abort', onAbort);
+    run.then(resolve, reject);
+  });
+  if (outcome instanceof TaskRecord) {
+    const task = outcome;
+    const report = (e: unknown) => core.report(e, `task ${task.taskId}`);
+    run.then((result) => settleTask(task, { result }, report), (error: unknown) => settleTask(task, { error }, report));
+    return taskCreated(core, task);
   }
+  if (outcome !== undefined) return complete(core, request.method, outcome);
+  attempt.abort('input required');
+  round.end();
+  run.catch((error: unknown) => {
+    if (!isInputRequired(error)) core.report(error, `${request.method} failed after its attempt ended for input`);
+  });
+  const requestState = await core.codec.seal({ bind: await binding(), answers: round.used, exp: Date.now() + core.codec.ttlMs });
+  return { resultType: 'input_required', inputRequests: round.missing, requestState, _meta: { [META_SERVER_INFO]: core.info } };
 }
 
 function newTask(core: ServerCore): TaskRecord {
@@ -307,6 +303,6 @@ export async function executeStateless(core: ServerCore, call: StatelessCall, m?
   const handler = sharedHandler(request.method);
   if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
   if (INPUT_METHODS.has(request.method)) return runWithInput(core, call, meta);
-  const result = await handler(core, request.params ?? {}, new StatelessExchange(call, meta, call.signal, undefined));
+  const result = await handler(core, request.params ?? {}, new StatelessExchange(call, meta, call.cancellation, undefined));
   return complete(core, request.method, result);
 }

@@ -58,15 +58,11 @@ export class InputRound {
   #count = 0;
   #missingCount = 0;
   #rejections: Array<(e: Error) => void> = [];
-  #notify: (() => void) | undefined;
-  /** Resolves once some input is missing and the handler has had a turn to ask for more at the same time. */
-  readonly needed: Promise<void>;
+  /** Called once some input is missing and the handler has had a turn to ask for more at the same time. */
+  onNeeded: (() => void) | undefined;
 
   constructor(answers: Record<string, JsonObject>) {
     this.answers = answers;
-    this.needed = new Promise((resolve) => {
-      this.#notify = resolve;
-    });
   }
 
   get hasMissing(): boolean {
@@ -88,7 +84,7 @@ export class InputRound {
     this.missing[key] = request;
     if (this.#missingCount++ === 0) {
       // A macrotask later, so asks made together (Promise.all) land in the same round.
-      setTimeout(() => this.#notify?.(), 0);
+      setTimeout(() => this.onNeeded?.(), 0);
     }
     return new Promise<JsonObject>((_, reject) => this.#rejections.push(reject));
   }

@@ -1,0 +1,44 @@
+/**
+ * The runtime-neutral view of an incoming HTTP request the core works on, and its web-standard implementation.
+ * @module
+ */
+import { LazyAbortController } from '@mcpkit/protocol';
+import { BodyTooLargeError, readBody } from './body.js';
+
+export interface HttpRequestLike {
+  readonly method: string;
+  /** A header value by lower-case name, or null. */
+  header(name: string): string | null;
+  /** Every header, lower-case names (built on demand: only handlers that look at headers pay for it). */
+  headers(): Record<string, string>;
+  /**
+   * The body as text.
+   * @throws BodyTooLargeError past `maxBytes`.
+   */
+  text(maxBytes: number): Promise<string>;
+  /** Aborted when the client disconnects before the reply is complete. */
+  readonly cancellation: LazyAbortController;
+}
+
+/** Wraps a web Request. */
+export function fromWebRequest(request: Request): HttpRequestLike {
+  const cancellation = new LazyAbortController();
+  const signal = request.signal;
+  if (signal.aborted) cancellation.abort(signal.reason);
+  else signal.addEventListener('abort', () => cancellation.abort(signal.reason), { once: true });
+  return {
+    method: request.method,
+    header: (name) => request.headers.get(name),
+    headers: () => {
+      const out: Record<string, string> = {};
+      request.headers.forEach((v, k) => {
+        out[k] = v;
+      });
+      return out;
+    },
+    text: (maxBytes) => readBody(request, maxBytes),
+    cancellation,
+  };
+}
+
+export { BodyTooLargeError };
