@@ -8,3 +8,17 @@ export { Client } from './client.js';
 export type { ClientOptions, CallOptions, ClientEvents } from './client.js';
 export type { ClientHandlers, InputContext } from './handlers.js';
 export type { Negotiated } from './negotiate.js';
+
+// --- HTTP transports (packages/client/src/transports): Streamable HTTP (both eras), legacy HTTP+SSE, SSE parsing,
+// --- 2026-07-28 routing headers. Web APIs only, so they stay in the runtime-neutral root entry.
+export { StreamableHttpClientTransport } from './transports/streamable-http.js';
+export type { StreamableHttpClientTransportOptions } from './transports/streamable-http.js';
+export { LegacySseClientTransport } from './transports/legacy-sse.js';
+export type { LegacySseClientTransportOptions } from './transports/legacy-sse.js';
+export type { HttpAuthProvider, HttpHeadersOption, HttpRequestOptions } from './transports/http-support.js';
+export type { ReconnectOptions } from './transports/sse-streams.js';
+export { SseParser, readSse } from './transports/sse-parser.js';
+export type { SseEvent, SseParserOptions } from './transports/sse-parser.js';
+export { buildMcpHeaders, encodeHeaderValue, validateHeaderAnnotations } from './transports/mcp-headers.js';
+export type { ToolSchemaLookup } from './transports/mcp-headers.js';
+// --- end HTTP transports

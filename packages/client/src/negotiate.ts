@@ -8,6 +8,7 @@ import {
   type Implementation,
   type JsonObject,
   type Peer,
+  type StatelessRevision,
   ErrorCode,
   LATEST_SESSION_REVISION,
   META_CLIENT_CAPABILITIES,
@@ -44,25 +45,34 @@ function meta(version: string, o: NegotiateOptions): JsonObject {
   return { [META_PROTOCOL_VERSION]: version, [META_CLIENT_CAPABILITIES]: o.capabilities, [META_CLIENT_INFO]: o.info };
 }
 
+/** Most `server/discover` attempts while the server answers UnsupportedProtocolVersion. */
+const MAX_PROBES = 3;
+
 /** Asks `server/discover`; undefined means "not a modern server": fall back. */
-async function probe(o: NegotiateOptions, version: string): Promise<Negotiated | undefined> {
+async function probe(o: NegotiateOptions, version: string, attempt = 1): Promise<Negotiated | undefined> {
   o.onPhase('stateless', version);
   let result: JsonObject;
   try {
     result = await o.peer.request('server/discover', { _meta: meta(version, o) }, { timeoutMs: o.probeTimeoutMs });
   } catch (error) {
-    // A recognised modern error means a modern server: use what it supports (spec: do not fall back).
+    // A recognised modern error means a modern server: retry with a revision it lists (spec 2026-07-28
+    // basic/versioning: do not fall back). Another one we speak first; else the refused one again, since the
+    // server says it supports it. Bounded, so two servers' worth of contradictions cannot loop.
     if (error instanceof ProtocolError && error.code === ErrorCode.UnsupportedProtocolVersion) {
       const supported = (error.data as { supported?: unknown } | undefined)?.supported;
-      const ours = Array.isArray(supported) ? supported.find((v) => isStatelessRevision(v) && v !== version) : undefined;
-      if (typeof ours === 'string') return probe(o, ours);
+      const ours = Array.isArray(supported) ? supported.filter(isStatelessRevision) : [];
+      const next = ours.find((v) => v !== version) ?? (ours.includes(version as StatelessRevision) ? version : undefined);
+      if (next !== undefined && attempt < MAX_PROBES) return probe(o, next, attempt + 1);
       if (Array.isArray(supported) && supported.some(isSessionRevision)) return undefined;
-      throw new ProtocolViolationError(`Server supports none of this client's revisions (it offers ${JSON.stringify(supported)})`, { cause: error });
+      const why = next === undefined ? "Server supports none of this client's revisions" : `Server refused protocol ${version} ${attempt} times`;
+      throw new ProtocolViolationError(`${why} (it offers ${JSON.stringify(supported)})`, { cause: error });
     }
     // Anything else — -32601, -32600, an HTTP 400, silence — is a legacy server (never keyed to one code).
     return undefined;
   }
-  const versions = Array.isArray(result.supportedVersions) ? result.supportedVersions : [];
+  // No supportedVersions, no DiscoverResult: a legacy server that answers unknown methods with `{}`.
+  if (!Array.isArray(result.supportedVersions)) return undefined;
+  const versions: unknown[] = result.supportedVersions;
   const chosen = versions.includes(version) ? version : STATELESS_REVISIONS.find((v) => versions.includes(v));
   if (!chosen) return versions.some(isSessionRevision) ? undefined : { ...fromDiscover(result, version) };
   return fromDiscover(result, chosen);
