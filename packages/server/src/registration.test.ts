@@ -132,6 +132,17 @@ describe('registration: inputSchema root', () => {
 describe('registration: x-mcp-header annotations', () => {
   const withHeader = (props: Record<string, unknown>) => ({ type: 'object', properties: props });
 
+  // spec 2026-07-28: only properties reached through `properties` alone may carry x-mcp-header.
+  it.each([
+    ['the root', { type: 'object', 'x-mcp-header': 'Root', properties: {} }],
+    ['items', { type: 'object', properties: { list: { type: 'array', items: { type: 'string', 'x-mcp-header': 'Item' } } } }],
+    ['anyOf', { type: 'object', properties: { v: { anyOf: [{ type: 'string', 'x-mcp-header': 'Any' }] } } }],
+    ['$defs', { type: 'object', $defs: { d: { type: 'string', 'x-mcp-header': 'Def' } }, properties: { v: { $ref: '#/$defs/d' } } }],
+    ['additionalProperties', { type: 'object', additionalProperties: { type: 'string', 'x-mcp-header': 'Extra' } }],
+  ])('rejects an x-mcp-header under %s', (_where, schema) => {
+    expectInvalidArgument(() => newServer().tool('t', { inputSchema: schema }, ok), /not on a property reachable through properties alone/);
+  });
+
   it('accepts string, integer and boolean properties with token names', () => {
     const server = newServer();
     const schema = withHeader({

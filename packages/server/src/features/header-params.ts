@@ -46,5 +46,29 @@ export function findHeaderParams(schema: JsonObject, tool: string): HeaderParam[
     }
   };
   walk(schema, []);
+  rejectStray(schema, tool, '', true);
   return out;
+}
+
+/**
+ * An `x-mcp-header` anywhere but on a property reached through `properties` alone (under items, anyOf,
+ * $defs, the root …) makes the definition invalid: conforming clients would hide the tool.
+ */
+function rejectStray(node: unknown, tool: string, at: string, propertiesChain: boolean): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (Array.isArray(node)) {
+    node.forEach((n, i) => rejectStray(n, tool, `${at}[${i}]`, false));
+    return;
+  }
+  const obj = node as JsonObject;
+  if ('x-mcp-header' in obj && (!propertiesChain || at === '')) {
+    throw new InvalidArgumentError(`tool ${tool}: x-mcp-header at ${at || 'the schema root'} is not on a property reachable through properties alone`);
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'properties' && typeof v === 'object' && v !== null && !Array.isArray(v) && propertiesChain) {
+      for (const [name, sub] of Object.entries(v as JsonObject)) rejectStray(sub, tool, `${at}.properties.${name}`, true);
+    } else {
+      rejectStray(v, tool, `${at}.${k}`, false);
+    }
+  }
 }
