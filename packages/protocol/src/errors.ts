@@ -152,6 +152,39 @@ export class ProcessExitedError extends defineError('MCPKIT_PROCESS_EXITED', 'Pr
 /** The peer broke the protocol (malformed SSE, a result that is not what the method returns). Code `MCPKIT_PROTOCOL_VIOLATION`. */
 export class ProtocolViolationError extends defineError('MCPKIT_PROTOCOL_VIOLATION', 'ProtocolViolationError') {}
 
+/** OAuth discovery failed: no usable protected resource or authorization server metadata, or a document lacks a required field. Code `MCPKIT_AUTH_DISCOVERY_FAILED`. */
+export class AuthDiscoveryError extends defineError('MCPKIT_AUTH_DISCOVERY_FAILED', 'AuthDiscoveryError') {}
+/** An `issuer` did not match exactly: in authorization server metadata (RFC 8414 §3.3) or the `iss` authorization response parameter (RFC 9207). Code `MCPKIT_AUTH_ISSUER_MISMATCH`. */
+export class AuthIssuerMismatchError extends defineError('MCPKIT_AUTH_ISSUER_MISMATCH', 'AuthIssuerMismatchError') {}
+/** Protected resource metadata names a `resource` other than the MCP server being accessed (RFC 9728 §3.3). Code `MCPKIT_AUTH_RESOURCE_MISMATCH`. */
+export class AuthResourceMismatchError extends defineError('MCPKIT_AUTH_RESOURCE_MISMATCH', 'AuthResourceMismatchError') {}
+/** The authorization server does not advertise PKCE with `S256`, so the client refuses to proceed. Code `MCPKIT_AUTH_PKCE_UNSUPPORTED`. */
+export class AuthPkceUnsupportedError extends defineError('MCPKIT_AUTH_PKCE_UNSUPPORTED', 'AuthPkceUnsupportedError') {}
+/** A URL was refused: not http(s), plain http to a non-loopback host, or a private / loopback / link-local address the client was not allowed to reach. Code `MCPKIT_AUTH_UNSAFE_URL`. */
+export class AuthUnsafeUrlError extends defineError('MCPKIT_AUTH_UNSAFE_URL', 'AuthUnsafeUrlError') {}
+/** A token endpoint (or token exchange) request failed. Code `MCPKIT_AUTH_TOKEN_REQUEST_FAILED`. */
+export class AuthTokenError extends defineError('MCPKIT_AUTH_TOKEN_REQUEST_FAILED', 'AuthTokenError') {
+  /** The OAuth `error` code from the response (e.g. `invalid_grant`), or '' when there was none. */
+  error = '';
+  /** The OAuth `error_description`, if any. */
+  errorDescription = '';
+  /** The HTTP status, or 0 when the response was unusable for another reason. */
+  status = 0;
+  static from(message: string, fields: { error?: string; errorDescription?: string; status?: number }, options?: { cause?: unknown }): AuthTokenError {
+    const e = new AuthTokenError(message, options);
+    e.error = fields.error ?? '';
+    e.errorDescription = fields.errorDescription ?? '';
+    e.status = fields.status ?? 0;
+    return e;
+  }
+}
+/** The client could not obtain a client identity: no pre-registered credentials, no Client ID Metadata Document support, and registration failed or is unavailable. Code `MCPKIT_AUTH_REGISTRATION_FAILED`. */
+export class AuthRegistrationError extends defineError('MCPKIT_AUTH_REGISTRATION_FAILED', 'AuthRegistrationError') {}
+/** The authorization step failed: the host callback failed, the response carried an `error`, the `state` did not match, or no code came back. Code `MCPKIT_AUTH_AUTHORIZATION_FAILED`. */
+export class AuthorizationError extends defineError('MCPKIT_AUTH_AUTHORIZATION_FAILED', 'AuthorizationError') {}
+/** The server kept refusing after the client re-authorized for the same scopes as many times as allowed. Code `MCPKIT_AUTH_RETRY_LIMIT`. */
+export class AuthRetryLimitError extends defineError('MCPKIT_AUTH_RETRY_LIMIT', 'AuthRetryLimitError') {}
+
 /** Every local error code, append-only. A test keeps docs/errors.md equal to this list. */
 export const MCPKIT_ERROR_CODES = [
   'MCPKIT_TIMEOUT',
@@ -167,4 +200,14 @@ export const MCPKIT_ERROR_CODES = [
   'MCPKIT_SESSION_EXPIRED',
   'MCPKIT_PROCESS_EXITED',
   'MCPKIT_PROTOCOL_VIOLATION',
+  'MCPKIT_AUTH_DISCOVERY_FAILED',
+  'MCPKIT_AUTH_ISSUER_MISMATCH',
+  'MCPKIT_AUTH_RESOURCE_MISMATCH',
+  'MCPKIT_AUTH_PKCE_UNSUPPORTED',
+  'MCPKIT_AUTH_UNSAFE_URL',
+  'MCPKIT_AUTH_TOKEN_REQUEST_FAILED',
+  'MCPKIT_AUTH_REGISTRATION_FAILED',
+  'MCPKIT_AUTH_AUTHORIZATION_FAILED',
+  'MCPKIT_AUTH_RETRY_LIMIT',
+  'MCPKIT_CONFIG_INVALID',
 ] as const;
