@@ -46,7 +46,7 @@ describe('docs/errors.md', () => {
   it('names, for each code, the exported class that carries it, and says when it happens', () => {
     for (const [code, className, when] of localRows) {
       // A class defined in another package says so in its row; its own package's tests cover it.
-      if (/The class comes from `@mcpkit\//.test(when!)) continue;
+      if (/The class comes from @mcpkit\//.test(when!)) continue;
       const Class = (protocol as Record<string, unknown>)[className!];
       expect(typeof Class, `${className} is exported`).toBe('function');
       const instance = new (Class as new (message: string) => { code: string; name: string })('x');
