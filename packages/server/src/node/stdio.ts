@@ -14,6 +14,9 @@ import {
   parseJson,
 } from '@mcpkit/protocol';
 
+/** A batch this large is written at once instead of waiting for the end of the loop turn. */
+const FLUSH_AT_BYTES = 256 * 1024;
+
 export interface StdioServerTransportOptions {
   stdin?: Readable;
   stdout?: Writable;
@@ -75,20 +78,46 @@ export class StdioServerTransport implements Transport {
     this.#stdout.on('error', this.#onError);
   }
 
+  // Lines produced in one turn of the event loop go out in one write: pipelined clients get many answers
+  // per system call. The batch is flushed in the same loop iteration (setImmediate), so latency is unchanged.
+  #batch: string[] = [];
+  #batchBytes = 0;
+  #flushed: Promise<void> | undefined;
+  #flush: (() => void) | undefined;
+
   send(message: JsonRpcMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new TransportStateError('stdio transport is closed'));
-    return new Promise((resolve, reject) => {
-      // Respect backpressure: resolve when the chunk is flushed or buffered below the high-water mark.
-      const ok = this.#stdout.write(encodeLine(message), (error) => {
-        if (error) reject(error);
+    const line = encodeLine(message);
+    this.#batch.push(line);
+    this.#batchBytes += line.length;
+    if (!this.#flushed) {
+      this.#flushed = new Promise<void>((resolve, reject) => {
+        this.#flush = () => this.#write(resolve, reject);
       });
-      if (ok) resolve();
-      else this.#stdout.once('drain', resolve);
+      setImmediate(() => this.#flush?.());
+    }
+    const done = this.#flushed;
+    if (this.#batchBytes >= FLUSH_AT_BYTES) this.#flush?.();
+    return done;
+  }
+
+  #write(resolve: () => void, reject: (error: Error) => void): void {
+    const text = this.#batch.length === 1 ? this.#batch[0]! : this.#batch.join('');
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#flushed = undefined;
+    this.#flush = undefined;
+    // Respect backpressure: resolve when the chunk is written or buffered below the high-water mark.
+    const ok = this.#stdout.write(text, (error) => {
+      if (error) reject(error);
     });
+    if (ok) resolve();
+    else this.#stdout.once('drain', resolve);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flush?.();
     this.#closed = true;
     this.#stdin.off('data', this.#onData);
     this.#stdin.off('end', this.#onEnd);
