@@ -30,6 +30,8 @@ export interface Exchange {
   readonly clientCapabilities: ClientCapabilities;
   readonly clientInfo: Implementation | undefined;
   readonly sessionId: string | undefined;
+  /** The connection the request came on (session era); undefined for stateless requests. */
+  readonly connectionId?: string | undefined;
   readonly info: MessageInfo | undefined;
   /** The request's `_meta`, if any. */
   readonly meta: JsonObject | undefined;
@@ -86,6 +88,18 @@ export class RequestContext {
   }
   get sessionId(): string | undefined {
     return this.#x.sessionId;
+  }
+  /**
+   * The connection this request came on: the HTTP session id, or a random id for a stdio or in-memory
+   * connection. Undefined for stateless (2026-07-28) requests, which belong to no connection.
+   */
+  get connectionId(): string | undefined {
+    return this.#x.connectionId;
+  }
+  /** Whether the client declared a capability for this request (e.g. check before `listRoots()`). */
+  supports(capability: 'sampling' | 'elicitation' | 'roots'): boolean {
+    const v = this.#x.clientCapabilities[capability];
+    return typeof v === 'object' && v !== null;
   }
   /** Transport details: HTTP headers, verified auth info. */
   get info(): MessageInfo | undefined {

@@ -66,6 +66,8 @@ export class ServerCore {
   readonly listeners = new Set<ChangeListener>();
   /** Run when the server closes: ends open streams and sessions gracefully. */
   readonly closers = new Set<() => void>();
+  /** Listeners for `notifications/roots/list_changed` from any session-era connection. */
+  readonly rootsListeners = new Set<(connectionId: string) => void>();
   /** Server-wide log sinks (session-era sessions), each applying its client's level. */
   readonly logSinks = new Set<(level: LoggingLevel, params: JsonObject) => void>();
   readonly codec: RequestStateCodec;

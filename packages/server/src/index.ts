@@ -22,7 +22,37 @@ export type {
 export type { PromptConfig, PromptHandler } from './features/prompts.js';
 export type { SchemaInput } from './schema/compile.js';
 export type { StandardSchemaV1, InferOutput } from './schema/standard.js';
-export { InputRequiredSignal } from './stateless/input-required.js';
+export { InputRequiredSignal, isInputRequired } from './stateless/input-required.js';
+export type { InputOptions } from './context.js';
+// Wire types and errors handlers commonly need, so a server imports only @mcpkit/server.
+export { ProtocolError, ErrorCode, McpkitError, MissingCapabilityError, InvalidArgumentError } from '@mcpkit/protocol';
+export type {
+  CallToolResult,
+  ContentBlock,
+  TextContent,
+  ImageContent,
+  AudioContent,
+  EmbeddedResource,
+  ResourceLink,
+  Root,
+  Tool,
+  Resource,
+  ResourceTemplate,
+  Prompt,
+  PromptMessage,
+  GetPromptResult,
+  ReadResourceResult,
+  Implementation,
+  LoggingLevel,
+  ClientCapabilities,
+  ServerCapabilities,
+  ElicitParams,
+  ElicitResult,
+  CreateMessageParams,
+  CreateMessageResult,
+  JsonObject,
+  JsonSchema,
+} from '@mcpkit/protocol';
 export { createHttpHandler } from './http/handler.js';
 export type { HttpHandlerOptions, McpHttpHandler } from './http/handler.js';
 export { InMemoryEventStore } from './http/event-store.js';

@@ -133,6 +133,15 @@ export class McpServer {
     for (const sink of this.core.logSinks) sink(level, params);
   }
 
+  /**
+   * Calls `listener` with the connection id (see RequestContext.connectionId) whenever a session-era client
+   * says its roots changed. Stateless clients send roots with each request instead. Returns an unsubscribe.
+   */
+  onRootsChanged(listener: (connectionId: string) => void): () => void {
+    this.core.rootsListeners.add(listener);
+    return () => this.core.rootsListeners.delete(listener);
+  }
+
   /** Ends every connection and open stream: sessions close, listen streams get their final result. */
   async close(): Promise<void> {
     for (const close of [...this.core.closers]) close();

@@ -101,13 +101,32 @@ function fromShape(shape: Record<string, StandardSchemaV1>, which: 'input' | 'ou
   const entries = Object.entries(shape);
   const properties: JsonObject = {};
   const required: string[] = [];
+  const defs: JsonObject = {};
   for (const [key, s] of entries) {
-    properties[key] = jsonSchemaOf(s, which, `${name}.${key}`);
+    const member = jsonSchemaOf(s, which, `${name}.${key}`);
+    // A member's own definitions (recursive schemas) are referenced from the document root
+    // ("#/$defs/…"), so they move up to the root of the combined schema.
+    const own = member.$defs as JsonObject | undefined;
+    if (own && typeof own === 'object') {
+      delete member.$defs;
+      for (const [defName, def] of Object.entries(own)) {
+        if (defName in defs && JSON.stringify(defs[defName]) !== JSON.stringify(def)) {
+          throw new InvalidArgumentError(`${name}: members define different "${defName}" schemas; pass one object schema instead of a shape`);
+        }
+        defs[defName] = def;
+      }
+    }
+    properties[key] = member;
     // A member that accepts `undefined` is optional.
     const probe = s['~standard'].validate(undefined);
     if (probe instanceof Promise || probe.issues) required.push(key);
   }
-  const jsonSchema: JsonObject = { type: 'object', properties, ...(required.length ? { required } : {}) };
+  const jsonSchema: JsonObject = {
+    type: 'object',
+    properties,
+    ...(required.length ? { required } : {}),
+    ...(Object.keys(defs).length ? { $defs: defs } : {}),
+  };
   return {
     jsonSchema,
     async validate(value) {

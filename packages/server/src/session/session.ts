@@ -64,6 +64,9 @@ class SessionExchange implements Exchange {
   get sessionId(): string | undefined {
     return this.#session.sessionId;
   }
+  get connectionId(): string | undefined {
+    return this.#session.sessionId ?? this.#session.connectionId;
+  }
   get info(): MessageInfo | undefined {
     return this.#ctx.info;
   }
@@ -157,6 +160,9 @@ export class ServerSession {
     return this.peer.transport.sessionId;
   }
 
+  /** Identifies this connection among the server's (the HTTP session id, or a random id for stdio/in-memory). */
+  readonly connectionId: string = crypto.randomUUID();
+
   /** Whether `initialize` has completed. */
   get initialized(): boolean {
     return this.protocolVersion !== undefined;
@@ -183,7 +189,10 @@ export class ServerSession {
 
   #onNotification(n: JsonRpcNotification): void {
     if (n.method === 'notifications/initialized') this.#initialized = true;
-    else if (n.method === 'notifications/roots/list_changed') this.onRootsChanged?.();
+    else if (n.method === 'notifications/roots/list_changed') {
+      this.onRootsChanged?.();
+      for (const l of this.#core.rootsListeners) l(this.connectionId);
+    }
   }
 
   async #onRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
