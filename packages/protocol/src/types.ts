@@ -76,7 +76,8 @@ export interface Tool {
 
 export interface CallToolResult {
   content: ContentBlock[];
-  structuredContent?: JsonObject;
+  /** Any JSON object (2026-07-28: any JSON value); typed loosely so typed interfaces fit without casts. */
+  structuredContent?: object;
   isError?: boolean;
   _meta?: JsonObject;
   [key: string]: unknown;

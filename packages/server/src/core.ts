@@ -64,6 +64,8 @@ export class ServerCore {
   readonly templates: Registry<TemplateEntry>;
   readonly prompts: Registry<PromptEntry>;
   readonly listeners = new Set<ChangeListener>();
+  /** Run by McpServer.close() after the connections ended (resources a server owns). */
+  readonly closeHooks = new Set<() => void | Promise<void>>();
   /** Run when the server closes: ends open streams and sessions gracefully. */
   readonly closers = new Set<() => void>();
   /** Listeners for `notifications/roots/list_changed` from any session-era connection. */

@@ -15,7 +15,7 @@ import {
 import type { ServerCore } from './core.js';
 import { RequestContext, type Exchange } from './context.js';
 import { callTool, readCallParams, toolForRevision } from './features/tools.js';
-import { normalizeRead, resourceNotFound } from './features/resources.js';
+import { ResourceNotFoundError, normalizeRead, resourceNotFound } from './features/resources.js';
 import type { Completer } from './features/resources.js';
 import { preparePromptArgs } from './features/prompts.js';
 import { promptResultForRevision, toolResultForRevision } from './features/content-compat.js';
@@ -46,11 +46,16 @@ async function readResource(core: ServerCore, params: JsonObject, x: Exchange): 
   const uri = params.uri;
   if (typeof uri !== 'string') throw invalidParams('params.uri', 'must be a string');
   const ctx = new RequestContext(x);
-  const fixed = core.resources.get(uri);
-  if (fixed) return normalizeRead(uri, await fixed.handler(uri, ctx), `resource ${fixed.definition.name}`);
-  for (const t of core.templates.enabled()) {
-    const vars = t.template.match(uri);
-    if (vars) return normalizeRead(uri, await t.handler(uri, vars, ctx), `resource template ${t.key}`);
+  try {
+    const fixed = core.resources.get(uri);
+    if (fixed) return normalizeRead(uri, await fixed.handler(uri, ctx), `resource ${fixed.definition.name}`);
+    for (const t of core.templates.enabled()) {
+      const vars = t.template.match(uri);
+      if (vars) return normalizeRead(uri, await t.handler(uri, vars, ctx), `resource template ${t.key}`);
+    }
+  } catch (error) {
+    if (error instanceof ResourceNotFoundError) throw resourceNotFound(error.uri, x.protocolVersion);
+    throw error;
   }
   throw resourceNotFound(uri, x.protocolVersion);
 }

@@ -23,6 +23,7 @@ export type { PromptConfig, PromptHandler } from './features/prompts.js';
 export type { SchemaInput } from './schema/compile.js';
 export type { StandardSchemaV1, InferOutput } from './schema/standard.js';
 export { InputRequiredSignal, isInputRequired } from './stateless/input-required.js';
+export { ResourceNotFoundError } from './features/resources.js';
 export type { InputOptions } from './context.js';
 // Wire types and errors handlers commonly need, so a server imports only @mcpkit/server.
 export { ProtocolError, ErrorCode, McpkitError, MissingCapabilityError, InvalidArgumentError } from '@mcpkit/protocol';

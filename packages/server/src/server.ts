@@ -142,9 +142,21 @@ export class McpServer {
     return () => this.core.rootsListeners.delete(listener);
   }
 
-  /** Ends every connection and open stream: sessions close, listen streams get their final result. */
+  /** Ends every connection and open stream (sessions close, listen streams get their final result), then runs onClose hooks. */
   async close(): Promise<void> {
     for (const close of [...this.core.closers]) close();
+    for (const hook of [...this.core.closeHooks]) {
+      try {
+        await hook();
+      } catch (error) {
+        this.core.report(error, 'an onClose hook');
+      }
+    }
+  }
+
+  /** Runs `hook` when the server closes, for resources the server owns (a database, a worker). */
+  onClose(hook: () => void | Promise<void>): void {
+    this.core.closeHooks.add(hook);
   }
 
   /** Serves one connection (stdio, in-memory, …). Resolves once the transport has started. */

@@ -85,6 +85,31 @@ export function createTemplateEntry(name: string, uriTemplate: string, config: R
   };
 }
 
+const notFoundBrand = Symbol.for('mcpkit.ResourceNotFound');
+
+/**
+ * Throw from a resource or template handler when the URI names nothing; the client gets the revision's
+ * not-found error (-32002 in the session era, -32602 from 2026-07-28) with `data.uri`.
+ * @example
+ * server.resourceTemplate('row', 'db://rows/{id}', {}, (uri, { id }) => {
+ *   const row = rows.get(String(id));
+ *   if (!row) throw new ResourceNotFoundError(uri);
+ *   return { contents: [{ text: JSON.stringify(row) }] };
+ * });
+ */
+export class ResourceNotFoundError extends Error {
+  override readonly name = 'ResourceNotFoundError';
+  readonly uri: string;
+  constructor(uri: string) {
+    super(`Resource not found: ${uri}`);
+    this.uri = uri;
+    Object.defineProperty(this, notFoundBrand, { value: true });
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[notFoundBrand] === true;
+  }
+}
+
 /** The error for an unknown URI: -32002 in the session era, -32602 from 2026-07-28 (SEP-2164). */
 export function resourceNotFound(uri: string, revision: string): ProtocolError {
   const code = revision >= '2026-07-28' ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound;
