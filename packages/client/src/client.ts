@@ -21,6 +21,7 @@ import {
   type ResourceTemplate,
   type Tool,
   type Transport,
+  CancelledError,
   ConnectionClosedError,
   DEFAULT_REQUEST_TIMEOUT_MS,
   META_CLIENT_CAPABILITIES,
@@ -30,9 +31,10 @@ import {
   Peer,
   ProtocolViolationError,
   SessionExpiredError,
+  TimeoutError,
   TransportStateError,
 } from '@mcpkit/protocol';
-import { type ClientHandlers, capabilitiesFor, fulfil } from './handlers.js';
+import { type ClientHandlers, capabilitiesFor, fulfil, withElicitationDefaults } from './handlers.js';
 import { type Negotiated, negotiate } from './negotiate.js';
 import { Emitter } from './events.js';
 import { type ListKind, ListCache } from './list-cache.js';
@@ -51,12 +53,30 @@ export interface ClientOptions {
   protocolVersion?: 'auto' | string;
   /** Time to wait for an answer before a request fails (resets on progress). Default 60 s. */
   requestTimeoutMs?: number;
-  /** Time a legacy server may stay silent on the `server/discover` probe. Default 10 s. */
+  /**
+   * Time a legacy server may stay silent on the `server/discover` probe. Default 10 s; over HTTP, where a
+   * server always answers and the probe may include an OAuth login, 5 minutes.
+   */
   probeTimeoutMs?: number;
   /** Most Multi Round-Trip rounds for one request. Default 10. */
   maxInputRounds?: number;
   /** Cache list results (honouring ttlMs, or until list_changed). Default true. */
   cache?: boolean;
+  /**
+   * In the stateless era, open a `subscriptions/listen` stream at connect so list_changed events flow as they
+   * do in the session era. Default false (it holds a long-lived stream open).
+   */
+  watchLists?: boolean;
+  /** Fill a form-mode elicitation answer's missing fields from the schema's defaults (SEP-1034). Default false. */
+  applyElicitationDefaults?: boolean;
+}
+
+/** Options for one connect. */
+export interface ConnectOptions {
+  /** Aborting gives up: the transport is closed and connect rejects. */
+  signal?: AbortSignal;
+  /** Time allowed for the whole negotiation. Default: none beyond each request's own timeout. */
+  timeoutMs?: number;
 }
 
 /** Per-call options. */
@@ -106,7 +126,8 @@ export class Client {
   readonly info: Implementation;
   readonly options: ClientOptions;
   readonly capabilities: ClientCapabilities;
-  readonly #events = new Emitter<ClientEvents>((e) => this.#events.emit('error', e instanceof Error ? e : new Error(String(e))));
+  readonly #events = new Emitter<ClientEvents>((e) => this.#emitError(e instanceof Error ? e : new Error(String(e))));
+  #emittingError = false;
   readonly #cache = new ListCache();
   #peer: Peer | undefined;
   #transport: (Transport & HttpLike) | undefined;
@@ -114,12 +135,28 @@ export class Client {
   #logLevel: LoggingLevel | undefined;
   #tools = new Map<string, Tool>();
   #subscriptions: Subscriptions | undefined;
+  readonly #handlers: ClientHandlers;
 
   constructor(info: Implementation, options: ClientOptions = {}) {
     this.info = info;
     this.options = options;
+    this.#handlers = options.applyElicitationDefaults ? withElicitationDefaults(options.handlers ?? {}) : (options.handlers ?? {});
     this.capabilities = capabilitiesFor(options.handlers ?? {}, options.capabilities, options.urlElicitation ?? false);
     this.#cache.enabled = options.cache ?? true;
+  }
+
+  /** Emits `error`; an `error` listener that throws is logged, not re-emitted (that would recurse without end). */
+  #emitError(error: Error): void {
+    if (this.#emittingError) {
+      console.error('[mcpkit] a client "error" listener threw:', error);
+      return;
+    }
+    this.#emittingError = true;
+    try {
+      this.#events.emit('error', error);
+    } finally {
+      this.#emittingError = false;
+    }
   }
 
   /** Listens to client events; returns an unsubscribe function. */
@@ -141,14 +178,17 @@ export class Client {
    * @throws ProtocolViolationError `MCPKIT_PROTOCOL_VIOLATION` when no revision is shared; transport errors
    *   (`MCPKIT_HTTP_ERROR`, `MCPKIT_PROCESS_EXITED`, `MCPKIT_TIMEOUT`) when the server cannot be reached.
    */
-  async connect(transport: Transport): Promise<Negotiated> {
-    if (this.#peer) throw new TransportStateError('Client is already connected');
+  async connect(transport: Transport, options: ConnectOptions = {}): Promise<Negotiated> {
+    if (this.#peer && !this.#peer.closed) throw new TransportStateError('Client is already connected');
+    this.#cache.clear();
+    // Output schemas belong to the server they came from.
+    this.#tools = new Map();
     const t = transport as Transport & HttpLike;
     this.#transport = t;
     const peer = new Peer(transport, {
       onRequest: (request, ctx) => this.#onServerRequest(request, ctx),
       onNotification: (n) => this.#onNotification(n),
-      onError: (e) => this.#events.emit('error', e),
+      onError: (e) => this.#emitError(e),
       replyToMalformed: false,
     });
     this.#peer = peer;
@@ -157,15 +197,34 @@ export class Client {
       this.#events.emit('close', undefined);
     });
     if ('toolSchemas' in t) t.toolSchemas = (name) => this.#tools.get(name)?.inputSchema;
-    await peer.start();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const giveUp = new Promise<never>((_, reject) => {
+      const fail = (error: Error) => reject(error);
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => fail(new TimeoutError(`Connecting took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
+      }
+      options.signal?.addEventListener('abort', () => fail(new CancelledError('Connecting was cancelled', { cause: options.signal?.reason })), { once: true });
+      if (options.signal?.aborted) fail(new CancelledError('Connecting was cancelled', { cause: options.signal.reason }));
+    });
+    giveUp.catch(() => undefined);
     try {
-      await this.#negotiate();
+      // giveUp first: when both have settled (an already aborted signal), giving up wins.
+      await Promise.race([giveUp, peer.start()]);
+      await Promise.race([giveUp, this.#negotiate()]);
+      if (this.options.watchLists && this.#negotiated?.era === 'stateless') await Promise.race([giveUp, this.listenForChanges()]);
     } catch (error) {
       await peer.close().catch(() => undefined);
       this.#peer = undefined;
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     return this.#negotiated!;
+  }
+
+  /** Whether the connection has ended (or never started). */
+  get closed(): boolean {
+    return !this.#peer || this.#peer.closed;
   }
 
   async #negotiate(): Promise<void> {
@@ -175,7 +234,8 @@ export class Client {
       info: this.info,
       capabilities: this.capabilities,
       protocolVersion: this.options.protocolVersion ?? 'auto',
-      probeTimeoutMs: this.options.probeTimeoutMs ?? 10_000,
+      probeTimeoutMs: this.options.probeTimeoutMs ?? ('era' in t ? 300_000 : 10_000),
+      requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       onPhase: (era, version) => {
         if ('era' in t || 'protocolVersion' in t) {
           t.era = era;
@@ -184,6 +244,20 @@ export class Client {
       },
     });
     this.#subscriptions = new Subscriptions(this.#negotiated.era, (method, params, options) => this.#rawRequest(method, params, options));
+  }
+
+  #renewing: Promise<void> | undefined;
+
+  async #renewSession(): Promise<void> {
+    const uris = this.#subscriptions?.uris ?? [];
+    await this.#negotiate();
+    for (const uri of uris) {
+      try {
+        await this.#subscriptions!.add(uri);
+      } catch (error) {
+        this.#emitError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
   }
 
   #requirePeer(): Peer {
@@ -208,8 +282,12 @@ export class Client {
       return await peer.request(method, this.#withMeta(params), opts);
     } catch (error) {
       if (error instanceof SessionExpiredError && this.#negotiated?.era === 'session') {
-        // spec 2025-11-25 transports: a 404 for the session means start a new one.
-        await this.#negotiate();
+        // spec 2025-11-25 transports: a 404 for the session means start a new one. Requests failing
+        // together share one re-initialization, and the new session gets the old one's subscriptions.
+        this.#renewing ??= this.#renewSession().finally(() => {
+          this.#renewing = undefined;
+        });
+        await this.#renewing;
         return peer.request(method, this.#withMeta(params), opts);
       }
       throw error;
@@ -223,7 +301,7 @@ export class Client {
   async request(method: string, params?: JsonObject, options: CallOptions = {}): Promise<JsonObject> {
     const result = await runWithInput(method, params, options, {
       send: (m, p, o) => this.#rawRequest(m, p, o),
-      handlers: this.options.handlers ?? {},
+      handlers: this.#handlers,
       maxRounds: this.options.maxInputRounds ?? 10,
     });
     const type = result.resultType;
@@ -235,7 +313,7 @@ export class Client {
 
   async #onServerRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
     if (request.method === 'ping') return {};
-    return fulfil(this.options.handlers ?? {}, request.method, request.params, { signal: ctx.signal, era: 'session' });
+    return fulfil(this.#handlers, request.method, request.params, { signal: ctx.signal, era: 'session' });
   }
 
   #onNotification(n: JsonRpcNotification): void {
@@ -261,8 +339,10 @@ export class Client {
     for (let page = 0; page < 10_000; page++) {
       let result = this.#cache.get(kind, cursor);
       if (!result) {
+        // A list_changed that arrives while this page is in flight makes the page stale: don't keep it.
+        const generation = this.#cache.generation(kind);
         result = await this.request(method, cursor === undefined ? {} : { cursor }, options);
-        this.#cache.put(kind, cursor, result, untilChanged && this.#negotiated?.era === 'session');
+        if (this.#cache.generation(kind) === generation) this.#cache.put(kind, cursor, result, untilChanged && this.#negotiated?.era === 'session');
       }
       const items = result[key];
       if (!Array.isArray(items)) throw new ProtocolViolationError(`${method} result has no ${key} array`);
@@ -287,7 +367,7 @@ export class Client {
     if (!check) return tools;
     return tools.filter((t) => {
       const problems = check(t);
-      if (problems.length) this.#events.emit('error', new ProtocolViolationError(`Tool ${t.name} left out: ${problems.join('; ')}`));
+      if (problems.length) this.#emitError(new ProtocolViolationError(`Tool ${t.name} left out: ${problems.join('; ')}`));
       return problems.length === 0;
     });
   }
@@ -297,7 +377,11 @@ export class Client {
    * @throws ProtocolError for protocol errors (unknown tool -32602); ProtocolViolationError when the result
    *   breaks the tool's outputSchema.
    */
-  async callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
+  async callTool(name: string, args: object = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    // The tool's definition carries its outputSchema and x-mcp-header annotations: learn it once.
+    if (this.#tools.size === 0 && this.#negotiated?.capabilities.tools !== undefined) {
+      await this.listTools({ signal: options.signal }).catch((error: unknown) => this.#emitError(error instanceof Error ? error : new Error(String(error))));
+    }
     const result = (await this.request('tools/call', { name, arguments: args }, options)) as unknown as CallToolResult;
     const schema = this.#tools.get(name)?.outputSchema;
     if (schema && !result.isError) {
@@ -360,6 +444,14 @@ export class Client {
   /** In the stateless era, opens a `subscriptions/listen` stream for list changes (session era: no-op, they come anyway). */
   async listenForChanges(): Promise<void> {
     await this.#subscriptions?.listenForLists(this.#negotiated?.capabilities ?? {});
+  }
+
+  /**
+   * Tells the server the roots changed (session era `notifications/roots/list_changed`). In the stateless era
+   * servers ask for roots with each request, so there is nothing to send.
+   */
+  async notifyRootsChanged(): Promise<void> {
+    if (this.#negotiated?.era === 'session') await this.#requirePeer().notify('notifications/roots/list_changed');
   }
 
   /** Liveness check (session era `ping`; stateless: `server/discover`). */

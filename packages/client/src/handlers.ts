@@ -73,3 +73,22 @@ export async function fulfil(handlers: ClientHandlers, method: string, params: J
       throw notSupported(method);
   }
 }
+
+/** Wraps an elicitation handler so missing fields of an accepted form answer take the schema's defaults. */
+export function withElicitationDefaults(handlers: ClientHandlers): ClientHandlers {
+  const inner = handlers.elicitation;
+  if (!inner) return handlers;
+  return {
+    ...handlers,
+    async elicitation(params, ctx) {
+      const result = await inner(params, ctx);
+      if (result.action !== 'accept' || params.mode === 'url') return result;
+      const props = (params.requestedSchema?.properties ?? {}) as Record<string, { default?: unknown }>;
+      const content: Record<string, unknown> = { ...result.content };
+      for (const [key, schema] of Object.entries(props)) {
+        if (content[key] === undefined && schema.default !== undefined) content[key] = schema.default;
+      }
+      return { ...result, content: content as ElicitResult['content'] };
+    },
+  };
+}

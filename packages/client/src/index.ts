@@ -5,7 +5,7 @@
  * @module
  */
 export { Client } from './client.js';
-export type { ClientOptions, CallOptions, ClientEvents } from './client.js';
+export type { ClientOptions, CallOptions, ClientEvents, ConnectOptions } from './client.js';
 export type { ClientHandlers, InputContext } from './handlers.js';
 export type { Negotiated } from './negotiate.js';
 

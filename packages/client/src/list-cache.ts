@@ -16,7 +16,13 @@ export type ListKind = 'tools' | 'prompts' | 'resources' | 'resourceTemplates';
 
 export class ListCache {
   #entries = new Map<string, Entry>();
+  #generations = new Map<ListKind, number>();
   enabled = true;
+
+  /** Bumped by every invalidation of a kind, so a fetch that raced a change can tell. */
+  generation(kind: ListKind): number {
+    return this.#generations.get(kind) ?? 0;
+  }
 
   static key(kind: ListKind, cursor: string | undefined): string {
     return `${kind}\u0000${cursor ?? ''}`;
@@ -53,6 +59,7 @@ export class ListCache {
 
   /** Drops every page of a kind (a list_changed notification arrived). */
   invalidate(kind: ListKind): void {
+    this.#generations.set(kind, this.generation(kind) + 1);
     const prefix = `${kind}\u0000`;
     for (const key of this.#entries.keys()) if (key.startsWith(prefix)) this.#entries.delete(key);
   }

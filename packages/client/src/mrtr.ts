@@ -24,10 +24,12 @@ export interface RoundContext {
  */
 export async function runWithInput(method: string, params: JsonObject | undefined, options: CallOptions, rc: RoundContext): Promise<JsonObject> {
   let current = params;
-  for (let round = 0; round <= rc.maxRounds; round++) {
+  for (let round = 0; ; round++) {
     const result = await rc.send(method, current, options);
     if (result.resultType !== 'input_required') return result;
     if (!INPUT_METHODS.has(method)) throw new ProtocolViolationError(`Server answered ${method} with input_required, which only tools/call, resources/read and prompts/get may`);
+    // Stop before running the handlers: answers to a round that will never be sent would ask the user for nothing.
+    if (round >= rc.maxRounds) throw new ProtocolViolationError(`${method} still needed input after ${rc.maxRounds} rounds; giving up`);
     const requests = result.inputRequests;
     const state = result.requestState;
     if (requests !== undefined && (typeof requests !== 'object' || requests === null || Array.isArray(requests))) {
@@ -44,5 +46,4 @@ export async function runWithInput(method: string, params: JsonObject | undefine
     const { inputResponses: _old, requestState: _oldState, ...base } = params ?? {};
     current = { ...base, ...(requests === undefined ? {} : { inputResponses: responses }), ...(state === undefined ? {} : { requestState: state }) };
   }
-  throw new ProtocolViolationError(`${method} still needed input after ${rc.maxRounds} rounds; giving up`);
 }

@@ -9,8 +9,13 @@ import {
   type JsonObject,
   type Peer,
   type StatelessRevision,
+  ConnectionClosedError,
   ErrorCode,
+  HttpError,
+  InvalidArgumentError,
   LATEST_SESSION_REVISION,
+  PROTOCOL_REVISIONS,
+  ProcessExitedError,
   META_CLIENT_CAPABILITIES,
   META_CLIENT_INFO,
   META_PROTOCOL_VERSION,
@@ -37,6 +42,8 @@ export interface NegotiateOptions {
   /** 'auto', or a pinned revision. */
   protocolVersion: string;
   probeTimeoutMs: number;
+  /** Time to wait for the `initialize` answer (the client's requestTimeoutMs). */
+  requestTimeoutMs?: number;
   /** Called before each phase so an HTTP transport sends the right headers. */
   onPhase: (era: 'session' | 'stateless', protocolVersion: string | undefined) => void;
 }
@@ -67,6 +74,10 @@ async function probe(o: NegotiateOptions, version: string, attempt = 1): Promise
       const why = next === undefined ? "Server supports none of this client's revisions" : `Server refused protocol ${version} ${attempt} times`;
       throw new ProtocolViolationError(`${why} (it offers ${JSON.stringify(supported)})`, { cause: error });
     }
+    // The server is gone (process exited, connection closed, network down): that is no answer about eras.
+    if (error instanceof ConnectionClosedError || error instanceof ProcessExitedError || (error instanceof HttpError && error.status === 0)) {
+      throw error;
+    }
     // Anything else — -32601, -32600, an HTTP 400, silence — is a legacy server (never keyed to one code).
     return undefined;
   }
@@ -90,12 +101,15 @@ function fromDiscover(result: JsonObject, version: string): Negotiated {
 }
 
 /** The session-era handshake. */
-async function initialize(o: NegotiateOptions, version: string): Promise<Negotiated> {
+async function initialize(o: NegotiateOptions, version: string, pinned = false): Promise<Negotiated> {
   o.onPhase('session', undefined);
-  const result = await o.peer.request('initialize', { protocolVersion: version, capabilities: o.capabilities, clientInfo: o.info });
+  const result = await o.peer.request('initialize', { protocolVersion: version, capabilities: o.capabilities, clientInfo: o.info }, { timeoutMs: o.requestTimeoutMs });
   const agreed = result.protocolVersion;
   if (typeof agreed !== 'string' || !isSessionRevision(agreed)) {
     throw new ProtocolViolationError(`Server answered initialize with protocol version ${JSON.stringify(agreed)}, which this client does not speak`);
+  }
+  if (pinned && agreed !== version) {
+    throw new ProtocolViolationError(`Server does not speak protocol ${version} (it offered ${agreed})`);
   }
   o.onPhase('session', agreed);
   await o.peer.notify('notifications/initialized');
@@ -121,8 +135,8 @@ export async function negotiate(o: NegotiateOptions): Promise<Negotiated> {
       if (!found || found.protocolVersion !== pinned) throw new ProtocolViolationError(`Server does not speak protocol ${pinned}`);
       return found;
     }
-    if (!isSessionRevision(pinned)) throw new ProtocolViolationError(`Unknown protocol revision ${pinned}`);
-    return initialize(o, pinned);
+    if (!isSessionRevision(pinned)) throw new InvalidArgumentError(`Unknown protocol revision ${pinned}; use 'auto' or one of ${PROTOCOL_REVISIONS.join(', ')}`);
+    return initialize(o, pinned, true);
   }
   const modern = await probe(o, STATELESS_REVISIONS[STATELESS_REVISIONS.length - 1]!);
   return modern ?? initialize(o, LATEST_SESSION_REVISION);

@@ -21,6 +21,11 @@ export class Subscriptions {
     this.#send = send;
   }
 
+  /** The resource URIs currently subscribed. */
+  get uris(): string[] {
+    return [...this.#uris];
+  }
+
   /** Called by the client for every `notifications/subscriptions/acknowledged`. */
   acknowledged(): void {
     const waiting = this.#acked;
@@ -34,14 +39,30 @@ export class Subscriptions {
       this.#uris.add(uri);
       return;
     }
+    const added = !this.#uris.has(uri);
     this.#uris.add(uri);
-    await this.#reopen();
+    try {
+      await this.#reopen();
+    } catch (error) {
+      // Refused: later streams must not carry it (the server would refuse them too).
+      if (added) this.#uris.delete(uri);
+      throw error;
+    }
   }
 
   async remove(uri: string): Promise<void> {
     if (!this.#uris.delete(uri)) return;
-    if (this.#era === 'session') await this.#send('resources/unsubscribe', { uri }, {});
-    else await this.#reopen();
+    if (this.#era === 'session') {
+      await this.#send('resources/unsubscribe', { uri }, {});
+      return;
+    }
+    try {
+      await this.#reopen();
+    } catch (error) {
+      // The previous stream, which carries the URI, is still the one open.
+      this.#uris.add(uri);
+      throw error;
+    }
   }
 
   /** Stateless era: ask for list_changed notifications of every list the server can announce. */
@@ -59,18 +80,36 @@ export class Subscriptions {
   /** Opens a listen stream with the current filter, then drops the previous one (no gap in delivery). */
   async #reopen(): Promise<void> {
     const previous = this.#stream;
-    const controller = new AbortController();
-    this.#stream = controller;
     const filter: JsonObject = { ...this.#lists };
     if (this.#uris.size > 0) filter.resourceSubscriptions = [...this.#uris];
+    if (Object.keys(filter).length === 0) {
+      // Nothing left to listen for: a stream with an empty filter would only hold a connection open.
+      previous?.abort('nothing left to listen for');
+      this.#stream = undefined;
+      return;
+    }
+    const controller = new AbortController();
+    this.#stream = controller;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let refused: ((error: unknown) => void) | undefined;
     const acked = new Promise<void>((resolve, reject) => {
       this.#acked.push(resolve);
+      refused = reject;
       timer = setTimeout(() => reject(new TimeoutError('subscriptions/listen was not acknowledged within 10 s')), 10_000);
     }).finally(() => clearTimeout(timer));
-    // The listen request stays open until cancelled; it has no timeout of its own.
-    this.#send('subscriptions/listen', { notifications: filter }, { signal: controller.signal, timeoutMs: Infinity }).catch(() => undefined);
-    await acked;
+    // The listen request stays open until cancelled; it has no timeout of its own. An error answer (the
+    // server refuses the filter) ends the wait at once.
+    this.#send('subscriptions/listen', { notifications: filter }, { signal: controller.signal, timeoutMs: Infinity }).catch((error: unknown) => {
+      if (!controller.signal.aborted) refused?.(error);
+    });
+    try {
+      await acked;
+    } catch (error) {
+      // Refused or never acknowledged: cancel this stream and keep the previous one, which still works.
+      controller.abort('subscription refused');
+      if (this.#stream === controller) this.#stream = previous;
+      throw error;
+    }
     previous?.abort('subscription replaced');
   }
 

@@ -9,14 +9,20 @@ export type HttpHeadersOption = Record<string, string> | (() => Record<string, s
 
 /** Supplies credentials and reacts to 401/403 (an OAuth layer plugs in here). */
 export interface HttpAuthProvider {
-  /** Headers to add to every request, e.g. `{ Authorization: 'Bearer …' }`. */
-  headers(): Promise<Record<string, string>>;
+  /**
+   * Headers to add to every request, e.g. `{ Authorization: 'Bearer …' }`. The request's method and URL are
+   * given because some credentials are bound to them (a DPoP proof, RFC 9449).
+   */
+  headers(request: { url: string; method: string }): Promise<Record<string, string>>;
   /**
    * Called on 401 or 403 before the request fails, with the response (its `WWW-Authenticate` header).
-   * Resolve true to retry the request once with fresh `headers()`.
+   * Resolve true to retry once with fresh `headers()`.
    */
   onUnauthorized(response: Response, request: { url: string; method: string }): Promise<boolean>;
 }
+
+// One retry per request: a DPoP nonce challenge on a fresh token is answered inside the provider's wrapFetch.
+const MAX_AUTH_RETRIES = 1;
 
 /** The options both HTTP transports understand. */
 export interface HttpRequestOptions {
@@ -44,11 +50,11 @@ export async function fetchWithAuth(
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
     for (const [k, v] of Object.entries(extra ?? {})) headers.set(k, v);
     for (const [k, v] of Object.entries(init.headers)) headers.set(k, v);
-    if (options.authProvider) for (const [k, v] of Object.entries(await options.authProvider.headers())) headers.set(k, v);
+    if (options.authProvider) for (const [k, v] of Object.entries(await options.authProvider.headers({ url, method: init.method }))) headers.set(k, v);
     const request: RequestInit = { ...options.requestInit, method: init.method, headers, signal: init.signal };
     if (init.body !== undefined) request.body = init.body;
     const response = await doFetch(url, request);
-    if ((response.status === 401 || response.status === 403) && options.authProvider && attempt === 0) {
+    if ((response.status === 401 || response.status === 403) && options.authProvider && attempt < MAX_AUTH_RETRIES) {
       const retry = await options.authProvider.onUnauthorized(response, { url, method: init.method });
       if (retry) {
         await response.body?.cancel().catch(() => undefined);

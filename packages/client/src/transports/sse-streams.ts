@@ -28,6 +28,8 @@ export interface SseHost {
   get(lastEventId: string | undefined, signal: AbortSignal): Promise<Response>;
   /** Turns a failed GET into the error to surface (a 404 ends the session). */
   getFailed(response: Response, what: string): Promise<Error>;
+  /** Whether the server gave this client a session id. */
+  readonly hasSession: boolean;
 }
 
 /** How a POST's stream ended. */
@@ -162,9 +164,11 @@ export async function runStandaloneStream(host: SseHost, signal: AbortSignal): P
       error = networkError('GET (standalone SSE stream)', host.url, e);
     }
     if (response) {
-      if (response.status === 405) {
+      // 405, or 400/404 from a server that keeps no sessions, means it offers no standalone stream: the
+      // optional GET is simply not there, which is nothing to report.
+      if (response.status === 405 || ((response.status === 404 || response.status === 400) && !host.hasSession)) {
         await response.body?.cancel().catch(() => undefined);
-        return; // the server offers no standalone stream: nothing to report
+        return;
       }
       if (!response.ok) {
         host.report(await host.getFailed(response, 'GET (standalone SSE stream)'));

@@ -102,7 +102,11 @@ export class StreamableHttpClientTransport implements Transport {
     this.toolSchemas = options.toolSchemas;
     this.#maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES;
     const r = options.reconnect ?? {};
+    const transport = this;
     this.#host = {
+      get hasSession() {
+        return transport.sessionId !== undefined;
+      },
       url: this.url,
       reconnect: { maxRetries: r.maxRetries ?? 2, initialDelayMs: r.initialDelayMs ?? 1000, maxDelayMs: r.maxDelayMs ?? 30_000 },
       maxEventSize: this.#maxMessageSize,

@@ -1,0 +1,88 @@
+/**
+ * Idle-session memory driver, a process apart from the server. Opens `count` session-era sessions
+ * (initialize + notifications/initialized, `concurrency` at a time), then leaves them idle, reading the
+ * server's VmRSS from /proc/<pid>/status: before, with every session open, and after `ttlWaitMs` of idleness.
+ * The oldest session is probed when the sessions are measured (it must still be open) and after the wait
+ * (a 404 means the server reclaimed it, and so every younger session too). `ttlWaitMs: 0` skips the wait.
+ * Usage: `node bench/drivers/sessions.mjs '<json config>'`; config: { url, pid, count, concurrency,
+ *         settleMs, ttlWaitMs, openLimitMs, timeLimitMs }. Prints one JSON result line on stdout.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { createPool, openSession, post } from '../lib/http-client.mjs';
+import { requestTemplate, workloadCall } from '../lib/wire.mjs';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+const timeLimitMs = config.timeLimitMs ?? 180_000;
+setTimeout(() => finish({ ok: false, error: `driver time limit (${timeLimitMs} ms) reached` }), timeLimitMs).unref();
+const pool = createPool(config.url, config.concurrency ?? 16);
+const path = new URL(config.url).pathname;
+let errors = 0;
+const errorSamples = [];
+
+function finish(result) {
+  void pool.destroy();
+  process.stdout.write(JSON.stringify({ ...result, errors, errorSamples }) + '\n');
+  process.exit(result.ok === false ? 1 : 0);
+}
+
+/** Resident set size of `pid` in MiB. */
+function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(kb[1]) / 1024;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const count = config.count ?? 10_000;
+  const baselineMiB = rssMiB(config.pid);
+  const sessions = [];
+  const openDeadline = performance.now() + (config.openLimitMs ?? 90_000);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: config.concurrency ?? 16 }, async () => {
+      while (next < count && performance.now() < openDeadline) {
+        next++;
+        try {
+          sessions.push(await openSession(pool, path));
+        } catch (error) {
+          errors++;
+          if (errorSamples.length < 5) errorSamples.push(String(error.message).slice(0, 300));
+          if (errors > 100) return; // the server refuses: more attempts only measure the refusal
+        }
+      }
+    }),
+  );
+  const openMs = performance.now() - t0;
+  await sleep(config.settleMs ?? 1000);
+  // The oldest session still answering means every session is open at this reading (the rest are younger).
+  const aliveStatus = sessions.length > 0 ? await probe(sessions[0]) : undefined;
+  const openRssMiB = rssMiB(config.pid);
+  const result = {
+    ok: true,
+    opened: sessions.length,
+    openMs,
+    baselineMiB,
+    openRssMiB,
+    perSessionKiB: sessions.length > 0 ? ((openRssMiB - baselineMiB) * 1024) / sessions.length : undefined,
+    allOpenAtReading: aliveStatus === 200,
+  };
+  if (!(config.ttlWaitMs > 0)) return result;
+  await sleep(config.ttlWaitMs);
+  // Every session was idle at least as long as the oldest one: its 404 means the server reclaimed them all.
+  const probeStatus = sessions.length > 0 ? await probe(sessions[0]) : undefined;
+  return { ...result, afterTtlRssMiB: rssMiB(config.pid), probeStatus, reclaimed: probeStatus === 404 };
+}
+
+const echo = workloadCall('echo');
+const echoLine = requestTemplate(echo.method, echo.params).line(1);
+
+async function probe(headers) {
+  return (await post(pool, path, headers, echoLine, 1)).status;
+}
+
+main().then(finish, (error) => finish({ ok: false, error: error?.message ?? String(error) }));

@@ -1,0 +1,92 @@
+/**
+ * Benchmark harness entry: `npm run bench` (full run, rewrites BENCHMARKS.md) or `npm run bench -- --smoke`
+ * (seconds, mcpkit only, tiny counts: checks every driver works and prints its numbers; never a timed
+ * assertion). Options: `--rounds N`, `--contenders mcpkit,floor` (a subset prints but does not write
+ * BENCHMARKS.md), `--no-write`, `--out PATH` (write the report there instead, in any mode).
+ * @module
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTENDERS, ROOT } from './lib/contenders.mjs';
+import { renderDocument } from './lib/document.mjs';
+import { FULL, JOBS, SMOKE } from './lib/jobs.mjs';
+import { machineInfo } from './lib/machine.mjs';
+import { ALL_ROWS, aggregate, formatValue } from './lib/report.mjs';
+
+const argv = process.argv.slice(2);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i < 0 ? undefined : argv[i + 1];
+};
+const smoke = argv.includes('--smoke');
+const params = structuredClone(smoke ? SMOKE : FULL);
+if (option('--rounds') !== undefined) params.rounds = Math.max(1, Number(option('--rounds')));
+const only = option('--contenders')?.split(',');
+const contenders = smoke ? CONTENDERS.filter((c) => c.id === 'mcpkit') : CONTENDERS.filter((c) => !only || only.includes(c.id));
+const outPath = option('--out') ?? (!smoke && !argv.includes('--no-write') && contenders.length === CONTENDERS.length ? join(ROOT, 'BENCHMARKS.md') : undefined);
+
+const fixture = join(ROOT, 'test', 'dist', 'fixtures', 'bench-echo-server.js');
+if (!existsSync(fixture) || !existsSync(join(ROOT, 'packages', 'server', 'dist', 'index.js'))) {
+  console.error('bench: mcpkit is not built; run `npm run build` (or `npx tsc -b`) first');
+  process.exit(2);
+}
+
+/** results[metric][contender] = one value per round */
+const results = {};
+const failures = [];
+const started = Date.now();
+const startInfo = machineInfo();
+const log = (s) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
+
+log(`${smoke ? 'smoke' : 'full'} run: ${contenders.map((c) => c.label).join(', ')}; ${params.rounds} round(s)`);
+for (let round = 0; round < Math.max(params.rounds, params.memory.rounds); round++) {
+  // Interleave: every job runs each contender in turn (A B C D), and the starting contender rotates per round.
+  const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
+  for (const job of JOBS) {
+    if (round >= (job.memory ? params.memory.rounds : params.rounds)) continue;
+    for (const c of order) {
+      const t0 = Date.now();
+      try {
+        // Smoke runs the mcpkit fixture through scripts/bench-echo-server, to check that contract too.
+        const metrics = await job.run(c, params, { script: smoke });
+        for (const [key, value] of Object.entries(metrics)) ((results[key] ??= {})[c.id] ??= []).push(value);
+        log(`round ${round + 1} ${job.id} ${c.label}: ${summary(metrics)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        failures.push({ round: round + 1, job: job.id, contender: c.id, error: error.message, keys: keysOf(job) });
+        log(`round ${round + 1} ${job.id} ${c.label}: FAILED ${error.message}`);
+      }
+    }
+  }
+}
+
+function summary(metrics) {
+  return Object.entries(metrics)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`)
+    .join(' ');
+}
+
+function keysOf(job) {
+  return ALL_ROWS.map((r) => r.key).filter((k) => k.startsWith(job.id.split('-').join('.')) || k.startsWith(job.id));
+}
+
+// One line per metric and contender: `<metric> <contender>: <value> <unit>`.
+console.log(`\n${smoke ? 'smoke' : 'bench'} results (median of ${params.rounds} round(s)):`);
+for (const row of ALL_ROWS) {
+  for (const c of contenders) {
+    const shown = formatValue(aggregate(row, results[row.key]?.[c.id]), row);
+    if (shown !== undefined) console.log(`${row.key} ${c.id}: ${shown.replace(/,/g, '')} ${row.unit}`.trimEnd());
+  }
+}
+
+if (outPath !== undefined) {
+  const doc = renderDocument({ results, failures, contenders, params, startInfo, endInfo: machineInfo(), seconds: (Date.now() - started) / 1000 });
+  writeFileSync(outPath, doc);
+  log(`wrote ${outPath}`);
+}
+if (failures.length > 0) {
+  console.error(`\n${failures.length} measurement(s) failed:`);
+  for (const f of failures) console.error(`  round ${f.round} ${f.job} ${f.contender}: ${f.error}`);
+  process.exit(1);
+}
+console.log(smoke ? 'smoke ok' : 'bench ok');

@@ -1,0 +1,22 @@
+/**
+ * `mcpkit read URI TARGET`: reads a resource and prints its contents.
+ * @module
+ */
+import type { Command } from 'commander';
+import { printJson } from '../output/io.js';
+import { renderReadResult } from '../output/render.js';
+import { type CommandContext, type ConnectionOptions, addConnectionOptions, withSession } from '../session.js';
+import { addTargetOptions } from '../target.js';
+
+async function run(ctx: CommandContext, uri: string, options: ConnectionOptions): Promise<void> {
+  const result = await withSession(ctx, options, (session) => session.request(`resources/read ${uri}`, (signal) => session.client.readResource(uri, { signal })));
+  if (options.json) printJson(ctx.io, result);
+  else ctx.io.out(renderReadResult(result, ctx.io.color));
+}
+
+export function readCommand(program: Command, ctx: CommandContext): void {
+  const command = program.command('read').description('read a resource and print its contents').usage('[options] URI TARGET').argument('<uri>', 'the resource URI, e.g. file:///etc/hosts');
+  addTargetOptions(command);
+  addConnectionOptions(command);
+  command.action((uri: string, options: ConnectionOptions) => run(ctx, uri, options));
+}

@@ -1,0 +1,202 @@
+/**
+ * `mcpkit install` into each host's format, always with --file in a temp folder: merging with what is there,
+ * a backup, refusal without --force, --dry-run writing nothing, VS Code's comments kept.
+ */
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './testing/harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mcpkit-install-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+/** A fresh folder per test. */
+function folder(): string {
+  const d = join(dir, String(n++));
+  mkdirSync(d);
+  return d;
+}
+const read = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+const backups = (d: string, base: string): string[] => readdirSync(d).filter((f) => f.startsWith(`${base}.`) && f.endsWith('.bak'));
+
+describe('mcpkit install: each host in its own format', () => {
+  it('claude-desktop: mcpServers.{name}: {command, args, env}, keeping the other keys and servers', async () => {
+    const d = folder();
+    const file = join(d, 'claude_desktop_config.json');
+    writeFileSync(file, JSON.stringify({ globalShortcut: 'Ctrl+Space', mcpServers: { other: { command: 'other-server', args: [] } } }, null, 2));
+    const r = await runCli(['install', 'claude-desktop', 'weather', '--file', file, '--env', 'UNITS=metric', '--', 'npx', '-y', 'mcpkit-weather']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Added weather in Claude Desktop's configuration: ${file}`);
+    expect(read(file)).toEqual({
+      globalShortcut: 'Ctrl+Space',
+      mcpServers: {
+        other: { command: 'other-server', args: [] },
+        weather: { command: 'npx', args: ['-y', 'mcpkit-weather'], env: { UNITS: 'metric' } },
+      },
+    });
+    const [backup] = backups(d, 'claude_desktop_config.json');
+    expect(backup).toMatch(/^claude_desktop_config\.json\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.bak$/);
+    expect(read(join(d, backup!))).toEqual({ globalShortcut: 'Ctrl+Space', mcpServers: { other: { command: 'other-server', args: [] } } });
+    expect(r.stdout).toContain(`backup of the previous file: ${join(d, backup!)}`);
+  });
+
+  it('claude-desktop refuses a remote server (exit 2)', async () => {
+    const file = join(folder(), 'c.json');
+    const r = await runCli(['install', 'claude-desktop', 'remote', '--file', file, '--url', 'http://127.0.0.1:3000/mcp']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('only starts local (stdio) servers');
+  });
+
+  it('claude-code: a new .mcp.json with type "stdio" and type "http" entries, no backup of a file that did not exist', async () => {
+    const d = folder();
+    const file = join(d, '.mcp.json');
+    expect((await runCli(['install', 'claude-code', 'local', '--file', file, '--', 'node', 'server.js'])).code).toBe(0);
+    const r = await runCli(['install', 'claude-code', 'remote', '--file', file, '--url', 'https://example.com/mcp', '--bearer', 'tok', '--header', 'X-Team: a']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(file)).toEqual({
+      mcpServers: {
+        local: { type: 'stdio', command: 'node', args: ['server.js'] },
+        remote: { type: 'http', url: 'https://example.com/mcp', headers: { 'X-Team': 'a', Authorization: 'Bearer tok' } },
+      },
+    });
+    expect(backups(d, '.mcp.json')).toHaveLength(1);
+  });
+
+  it('cursor: mcpServers with {command, args} and {url, headers}', async () => {
+    const file = join(folder(), 'mcp.json');
+    expect((await runCli(['install', 'cursor', 'a', '--file', file, '--', 'uvx', 'some-server'])).code).toBe(0);
+    expect((await runCli(['install', 'cursor', 'b', '--file', file, '--url', 'http://127.0.0.1:9/mcp'])).code).toBe(0);
+    expect(read(file)).toEqual({ mcpServers: { a: { command: 'uvx', args: ['some-server'] }, b: { url: 'http://127.0.0.1:9/mcp' } } });
+  });
+
+  it('cursor --project writes .cursor/mcp.json in the current folder', async () => {
+    const d = folder();
+    const r = await runCli(['install', 'cursor', 'p', '--project', '--', 'node', 'x.js'], { cwd: d });
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(join(d, '.cursor', 'mcp.json'))).toEqual({ mcpServers: { p: { command: 'node', args: ['x.js'] } } });
+  });
+
+  it('claude-code and vscode default to the project files .mcp.json and .vscode/mcp.json', async () => {
+    const d = folder();
+    expect((await runCli(['install', 'claude-code', 'x', '--', 'node', 'x.js'], { cwd: d })).code).toBe(0);
+    expect((await runCli(['install', 'vscode', 'x', '--', 'node', 'x.js'], { cwd: d })).code).toBe(0);
+    expect(read(join(d, '.mcp.json'))).toEqual({ mcpServers: { x: { type: 'stdio', command: 'node', args: ['x.js'] } } });
+    expect(read(join(d, '.vscode', 'mcp.json'))).toEqual({ servers: { x: { type: 'stdio', command: 'node', args: ['x.js'] } } });
+  });
+});
+
+const VSCODE = `{
+\t// Servers for this workspace
+\t"inputs": [
+\t\t{ "type": "promptString", "id": "token", "password": true } // asked once
+\t],
+\t"servers": {
+\t\t/* the team's server */
+\t\t"team": { "type": "http", "url": "https://team.example/mcp", "headers": { "Authorization": "Bearer \${input:token}" } },
+\t},
+}
+`;
+
+describe('mcpkit install vscode: JSONC', () => {
+  it('keeps every comment, the trailing commas, the tabs and the neighbouring entry as written', async () => {
+    const file = join(folder(), 'mcp.json');
+    writeFileSync(file, VSCODE);
+    const r = await runCli(['install', 'vscode', 'everything', '--file', file, '--', 'npx', '-y', 'mcpkit-everything']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    for (const kept of ['// Servers for this workspace', '// asked once', '/* the team\'s server */', '\t\t"team": { "type": "http", "url": "https://team.example/mcp", "headers": { "Authorization": "Bearer ${input:token}" } },']) {
+      expect(text).toContain(kept);
+    }
+    expect(text).toContain('\t\t"everything": {\n\t\t\t"type": "stdio",');
+    expect(parse(text)).toEqual({
+      inputs: [{ type: 'promptString', id: 'token', password: true }],
+      servers: {
+        team: { type: 'http', url: 'https://team.example/mcp', headers: { Authorization: 'Bearer ${input:token}' } },
+        everything: { type: 'stdio', command: 'npx', args: ['-y', 'mcpkit-everything'] },
+      },
+    });
+  });
+
+  it('refuses to replace an entry whose comments would be lost, even with --force', async () => {
+    const file = join(folder(), 'mcp.json');
+    writeFileSync(file, '{\n  "servers": {\n    "x": { "command": "old" /* why: pinned */ }\n  }\n}\n');
+    const r = await runCli(['install', 'vscode', 'x', '--force', '--file', file, '--', 'node', 'new.js']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('would drop a comment inside its entry ("/* why: pinned */")');
+    expect(readFileSync(file, 'utf8')).toContain('why: pinned');
+  });
+});
+
+describe('mcpkit install: never clobbering', () => {
+  it('refuses an existing name without --force (exit 2, file unchanged), replaces it with --force', async () => {
+    const d = folder();
+    const file = join(d, '.mcp.json');
+    const before = JSON.stringify({ mcpServers: { x: { type: 'stdio', command: 'old', args: [] } } }, null, 2) + '\n';
+    writeFileSync(file, before);
+    const refused = await runCli(['install', 'claude-code', 'x', '--file', file, '--', 'node', 'new.js']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${file} already has a server named "x"`);
+    expect(refused.stderr).toContain('pass --force to replace it');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(backups(d, '.mcp.json')).toEqual([]);
+    const forced = await runCli(['install', 'claude-code', 'x', '--force', '--file', file, '--', 'node', 'new.js']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('Replaced x');
+    expect(read(file)).toEqual({ mcpServers: { x: { type: 'stdio', command: 'node', args: ['new.js'] } } });
+  });
+
+  it('--dry-run prints the resulting file and writes nothing', async () => {
+    const d = folder();
+    const file = join(d, 'mcp.json');
+    writeFileSync(file, '{"mcpServers": {}}\n');
+    const r = await runCli(['install', 'cursor', 'dry', '--dry-run', '--file', file, '--', 'node', 'x.js']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ mcpServers: { dry: { command: 'node', args: ['x.js'] } } });
+    expect(r.stderr).toContain('dry run');
+    expect(readFileSync(file, 'utf8')).toBe('{"mcpServers": {}}\n');
+    expect(readdirSync(d)).toEqual(['mcp.json']);
+    const missing = join(d, 'new', 'mcp.json');
+    expect((await runCli(['install', 'cursor', 'dry', '--dry-run', '--file', missing, '--', 'node'])).code).toBe(0);
+    expect(readdirSync(d)).toEqual(['mcp.json']);
+  });
+
+  it('refuses a file it cannot parse, naming line and column (strict JSON for Claude Desktop)', async () => {
+    const file = join(folder(), 'claude_desktop_config.json');
+    writeFileSync(file, '{\n  // a comment\n  "mcpServers": {}\n}\n');
+    const r = await runCli(['install', 'claude-desktop', 'x', '--file', file, '--', 'node']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2:3: cannot read the file`);
+    expect(readFileSync(file, 'utf8')).toContain('// a comment');
+  });
+
+  it("keeps the file's permissions and writes through a symlink to its target", async () => {
+    const d = folder();
+    const real = join(d, 'real.json');
+    writeFileSync(real, '{}\n');
+    chmodSync(real, 0o600);
+    symlinkSync(real, join(d, 'link.json'));
+    const r = await runCli(['install', 'cursor', 'x', '--file', join(d, 'link.json'), '--', 'node']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(join(d, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(read(real)).toEqual({ mcpServers: { x: { command: 'node', args: [] } } });
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+  });
+
+  it('rejects an unknown client, a bad name, --project outside cursor, and no server', async () => {
+    const file = join(folder(), 'x.json');
+    const cases: Array<[string[], string]> = [
+      [['install', 'zed', 'x', '--file', file, '--', 'node'], 'Allowed choices are claude-desktop, claude-code, vscode, cursor'],
+      [['install', 'cursor', 'bad name!', '--file', file, '--', 'node'], 'server name "bad name!" is not usable'],
+      [['install', 'vscode', 'x', '--project', '--', 'node'], '--project applies to cursor'],
+      [['install', 'cursor', 'x', '--file', file], 'no server given'],
+      [['install', 'cursor', 'x', '--config', file, '--', 'node'], "unknown option '--config'"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(message);
+    }
+  });
+});

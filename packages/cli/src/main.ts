@@ -1,0 +1,92 @@
+/**
+ * The `mcpkit` program: splits off the stdio command after `--`, parses the rest with commander, runs the
+ * command and returns the exit code (see {@link ExitCode}); never calls `process.exit` itself.
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import { callCommand } from './commands/call.js';
+import { discoverCommand } from './commands/discover.js';
+import { getCommand } from './commands/get.js';
+import { initCommand } from './commands/init.js';
+import { installCommand } from './commands/install.js';
+import { listCommand } from './commands/list.js';
+import { readCommand } from './commands/read.js';
+import { EXIT_CODES_HELP, ExitCode, describeFailure } from './failure.js';
+import { type Io, processIo } from './output/io.js';
+import { type CommandContext, VERSION } from './session.js';
+
+const TARGETS_HELP = `Targets (how to reach the server):
+  -- COMMAND ARGS...             start a stdio server (everything after \`--\`, run without a shell)
+  --url URL                      a Streamable HTTP server; add --header "K: V" (repeatable), --bearer TOKEN
+  --config FILE --server NAME    an entry of a Claude Desktop, Claude Code, VS Code or Cursor config file`;
+
+const EXAMPLES = `Examples:
+  mcpkit list -- npx -y mcpkit-everything
+  mcpkit call echo '{"text": "hi"}' --url http://127.0.0.1:3000/mcp
+  mcpkit read demo://readme --config .mcp.json --server everything
+  mcpkit discover --protocol 2025-11-25 -- node server.js
+  mcpkit install claude-desktop weather -- npx -y mcpkit-weather
+  mcpkit init my-server`;
+
+function buildProgram(ctx: CommandContext): Command {
+  const { io } = ctx;
+  const program = new Command('mcpkit')
+    .description('Talk to any MCP server from the command line, install servers into MCP hosts, and start new ones.')
+    .version(VERSION, '-V, --version')
+    // Set before the commands are created: subcommands copy these settings when `.command()` makes them.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+      outputError: (text, write) => write(`${io.errColor.red('mcpkit:')} ${text.replace(/^error: /, '')}`),
+    })
+    .showHelpAfterError('(see `mcpkit --help`, or `mcpkit COMMAND --help`)')
+    .addHelpText('after', `\n${TARGETS_HELP}\n\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);
+  listCommand(program, ctx);
+  callCommand(program, ctx);
+  readCommand(program, ctx);
+  getCommand(program, ctx);
+  discoverCommand(program, ctx);
+  installCommand(program, ctx);
+  initCommand(program, ctx);
+  for (const command of program.commands) {
+    if (!['install', 'init', 'help'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${EXIT_CODES_HELP}\n`);
+    else command.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
+  }
+  return program;
+}
+
+/** Prints a failure: the message, what to do, and for a bug its stack. */
+export function reportFailure(io: Io, error: unknown): number {
+  const failure = describeFailure(error);
+  const c = io.errColor;
+  let text = `${c.red('mcpkit:')} ${failure.message}\n`;
+  if (failure.hint) text += `  ${c.dim('hint:')} ${failure.hint}\n`;
+  if (failure.stack) text += `${c.dim(failure.stack)}\n`;
+  io.err(text);
+  return failure.exitCode;
+}
+
+/**
+ * Runs the command line `argv` (without node and the script) and resolves with the exit code.
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[], options: { io?: Io; signal?: AbortSignal } = {}): Promise<number> {
+  const io = options.io ?? processIo();
+  const split = argv.indexOf('--');
+  const ctx: CommandContext = {
+    io,
+    stdio: split >= 0 ? argv.slice(split + 1) : undefined,
+    signal: options.signal ?? new AbortController().signal,
+  };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(split >= 0 ? argv.slice(0, split) : argv, { from: 'user' });
+    return ExitCode.Ok;
+  } catch (error) {
+    // Commander has printed its message already; help and version end with code 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    return reportFailure(io, error);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * One connection for one command: builds the transport for a target, connects (with a spinner when slow),
+ * runs the command's requests, closes, and turns every failure into a message with the right exit code.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { Client, LegacySseClientTransport, StreamableHttpClientTransport } from '@mcpkit/client';
+import { StdioClientTransport } from '@mcpkit/client/node';
+import { type Transport, McpkitError, PROTOCOL_REVISIONS, ProtocolError } from '@mcpkit/protocol';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { CliError, ExitCode, type FailureContext, describeFailure } from './failure.js';
+import { type Io, warn } from './output/io.js';
+import { startSpinner } from './output/spinner.js';
+import { type Target, type TargetOptions, describeTarget, resolveTarget } from './target.js';
+
+/** This package's version, for `--version` and the client's `clientInfo`. */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * How long a server that stays silent on `server/discover` is given before the session-era fallback; at most
+ * half of --timeout, so that the fallback still fits in it.
+ */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** What every command that talks to a server is handed besides its own arguments. */
+export interface CommandContext {
+  io: Io;
+  /** The words after `--`, when there was one. */
+  stdio: string[] | undefined;
+  /** Fires on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+export interface ConnectionOptions extends TargetOptions {
+  timeout: number;
+  protocol: string;
+  json?: boolean;
+}
+
+function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ms) || ms <= 0) throw new InvalidArgumentError('expected a whole number of milliseconds, e.g. 5000');
+  return ms;
+}
+
+/** Adds `--timeout`, `--protocol` and `--json`. */
+export function addConnectionOptions(command: Command, { json = true } = {}): Command {
+  command
+    .addOption(new Option('--timeout <ms>', 'how long to wait for the connection and for each request').argParser(parseTimeout).default(DEFAULT_TIMEOUT_MS))
+    .addOption(
+      new Option('--protocol <revision>', 'the protocol revision: auto (2026-07-28 if the server speaks it, else the newest session-era one), or a pinned one')
+        .choices(['auto', ...PROTOCOL_REVISIONS])
+        .default('auto'),
+    );
+  if (json) command.option('--json', 'print the result as JSON and nothing else on stdout');
+  return command;
+}
+
+function createTransport(target: Target): Transport & { stderrTail?: string } {
+  switch (target.kind) {
+    case 'stdio':
+      return new StdioClientTransport({
+        command: target.command,
+        args: target.args,
+        env: target.env,
+        inheritEnv: target.inheritEnv,
+        stderr: 'capture',
+        ...(target.cwd === undefined ? {} : { cwd: target.cwd }),
+      });
+    case 'http':
+      return new StreamableHttpClientTransport(target.url, { headers: target.headers });
+    case 'sse':
+      return new LegacySseClientTransport(target.url, { headers: target.headers });
+  }
+}
+
+/** A connected client and what is needed to explain its failures. */
+export interface Session {
+  readonly client: Client;
+  readonly target: Target;
+  /**
+   * Runs one of the command's requests; a failure becomes a CliError naming `what` (e.g. "tools/call echo").
+   */
+  request<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+const DISCONNECTED = new Set(['MCPKIT_CONNECTION_CLOSED', 'MCPKIT_TRANSPORT_STATE', 'MCPKIT_SEND_FAILED']);
+
+/**
+ * Connects to the target the options name, runs `body`, and closes the connection whatever happens.
+ * @throws CliError with the exit code for the failure (see {@link describeFailure}).
+ */
+export async function withSession<T>(ctx: CommandContext, options: ConnectionOptions, body: (session: Session) => Promise<T>): Promise<T> {
+  const target = await resolveTarget(options, ctx.stdio);
+  const label = describeTarget(target);
+  const transport = createTransport(target);
+  const client = new Client(
+    { name: 'mcpkit', version: VERSION },
+    { protocolVersion: options.protocol, requestTimeoutMs: options.timeout, probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, Math.ceil(options.timeout / 2)) },
+  );
+  // The transport says why a stdio server went away (its exit code and stderr) through the client's error
+  // event; the request that was waiting only learns that the connection closed.
+  let exited: McpkitError | undefined;
+  client.on('error', (error) => {
+    if (error instanceof McpkitError && error.code === 'MCPKIT_PROCESS_EXITED') exited ??= error;
+    // A closing connection echoes as failed sends (e.g. of a cancellation); the failure itself is reported.
+    else if (error instanceof ProtocolError && error.code === -32700) warn(ctx.io, `${error.message} (a stdio server must write only JSON-RPC to stdout, and its logs to stderr)`);
+    else if (!(error instanceof McpkitError && DISCONNECTED.has(error.code))) warn(ctx.io, error.message);
+  });
+  const fail = (error: unknown, extra: FailureContext): CliError | unknown => {
+    const cause = exited && error instanceof McpkitError && DISCONNECTED.has(error.code) ? exited : error;
+    const failure = describeFailure(cause, { target: label, timeoutMs: options.timeout, stderrTail: transport.stderrTail, ...extra });
+    if (failure.stack !== undefined) return error;
+    return new CliError(failure.exitCode, failure.message, failure.hint, { cause });
+  };
+  const stopSpinner = startSpinner(ctx.io, `connecting to ${label}`);
+  try {
+    const negotiated = await client.connect(transport, { timeoutMs: options.timeout, signal: ctx.signal });
+    // The client takes whichever session-era revision the server answers initialize with; a pinned one is a demand.
+    if (options.protocol !== 'auto' && negotiated.protocolVersion !== options.protocol) {
+      await client.close().catch(() => undefined);
+      throw new CliError(ExitCode.Protocol, `${label} answered with protocol ${negotiated.protocolVersion}, not the pinned ${options.protocol}`, 'pin a revision the server speaks, or use --protocol auto');
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw fail(error, { connecting: true });
+  } finally {
+    stopSpinner();
+  }
+  const session: Session = {
+    client,
+    target,
+    request: async (what, run) => {
+      try {
+        return await run(ctx.signal);
+      } catch (error) {
+        throw fail(error, { request: what });
+      }
+    },
+  };
+  try {
+    return await body(session);
+  } finally {
+    await client.close().catch((error: unknown) => warn(ctx.io, `closing the connection failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
