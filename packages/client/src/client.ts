@@ -305,10 +305,13 @@ export class Client {
       maxRounds: this.options.maxInputRounds ?? 10,
     });
     const type = result.resultType;
-    if (type !== undefined && type !== 'complete') {
+    if (type === undefined) return result;
+    if (type !== 'complete') {
       throw new ProtocolViolationError(`Server answered ${method} with an unknown resultType ${JSON.stringify(type)}`);
     }
-    return result;
+    // The discriminator is the protocol's business: results look the same whichever era produced them.
+    const { resultType: _consumed, ...rest } = result;
+    return rest;
   }
 
   async #onServerRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
