@@ -11,8 +11,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = readFileSync(join(root, 'examples', 'hello-server.ts'), 'utf8');
+const clientSource = readFileSync(join(root, 'examples', 'hello-client.ts'), 'utf8');
 const outDir = join(root, 'test', 'dist', 'readme-example');
 const outFile = join(outDir, 'hello-server.js');
+const clientFile = join(outDir, 'hello-client.js');
 const children: ChildProcess[] = [];
 
 afterAll(() => {
@@ -21,20 +23,24 @@ afterAll(() => {
 
 function build(): void {
   mkdirSync(outDir, { recursive: true });
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  writeFileSync(outFile, js);
+  const options = { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } };
+  writeFileSync(outFile, ts.transpileModule(source, options).outputText);
+  writeFileSync(clientFile, ts.transpileModule(clientSource, options).outputText);
 }
 
 describe('README example', () => {
-  it('is exactly examples/hello-server.ts', () => {
+  it.each([
+    ['hello-server.ts', () => source],
+    ['hello-client.ts', () => clientSource],
+  ])('shows exactly examples/%s', (file, text) => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const m = /<!-- readme-example: examples\/hello-server\.ts -->\n```ts\n([\s\S]*?)```/.exec(readme);
-    expect(m?.[1]).toBe(source);
+    const m = new RegExp(`<!-- readme-example: examples/${file.replace('.', '\\.')} -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
+    expect(m?.[1]).toBe(text());
   });
 
   it('type-checks under the project settings', () => {
-    const file = join(root, 'examples', 'hello-server.ts');
-    const program = ts.createProgram([file], {
+    const files = [join(root, 'examples', 'hello-server.ts'), join(root, 'examples', 'hello-client.ts')];
+    const program = ts.createProgram(files, {
       strict: true,
       noEmit: true,
       module: ts.ModuleKind.NodeNext,
@@ -69,6 +75,21 @@ describe('README example', () => {
     await got;
     const call = lines.map((l) => JSON.parse(l) as { id: number; result: { content: Array<{ text: string }> } }).find((m) => m.id === 2);
     expect(call?.result.content[0]?.text).toBe('Hello, Ada!');
+  });
+
+  it('the client example connects to the server example and calls its tool', async () => {
+    build();
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [clientFile, outFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`client exited ${String(code)}: ${text}`))));
+    });
+    expect(out).toContain('connected: stateless era, protocol 2026-07-28');
+    expect(out).toContain('Hello, Ada!');
   });
 
   it('answers over HTTP in both eras', async () => {
