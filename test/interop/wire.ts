@@ -3,6 +3,7 @@
  * from what the client SDK made of it.
  * @module
  */
+import type { Transport } from '@mcpkit/protocol';
 
 interface Tappable<A extends [unknown, ...unknown[]], S extends [unknown, ...unknown[]]> {
   onmessage?: ((...args: A) => void) | undefined;
@@ -137,4 +138,22 @@ export function takeLateProgress(errors: Error[]): ProgressParams[] {
     errors.splice(i, 1);
   }
   return late;
+}
+
+/**
+ * Runs `action` (typically a client's connect) and returns its result with the method of every request and
+ * notification `transport` sent meanwhile, in order. `transport.send` is restored afterwards.
+ */
+export async function methodsSentDuring<T>(transport: Transport, action: () => Promise<T>): Promise<[T, string[]]> {
+  const methods: string[] = [];
+  const send = transport.send;
+  transport.send = (message, options) => {
+    if ('method' in message) methods.push(message.method);
+    return send.call(transport, message, options);
+  };
+  try {
+    return [await action(), methods];
+  } finally {
+    transport.send = send;
+  }
 }
