@@ -4,7 +4,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { Client, LegacySseClientTransport, StreamableHttpClientTransport } from '@mcpkit/client';
+import { Client, LegacySseClientTransport, StreamableHttpClientTransport, connectHttp } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
 import { type Transport, McpkitError, PROTOCOL_REVISIONS, ProtocolError } from '@mcpkit/protocol';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -116,7 +116,12 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
   };
   const stopSpinner = startSpinner(ctx.io, `connecting to ${label}`);
   try {
-    const negotiated = await client.connect(transport, { timeoutMs: options.timeout, signal: ctx.signal });
+    const connectOptions = { timeoutMs: options.timeout, signal: ctx.signal };
+    // A plain URL may be an old HTTP+SSE server: connectHttp falls back to that transport when needed.
+    const negotiated =
+      target.kind === 'http'
+        ? (await connectHttp(client, target.url, { headers: target.headers, ...connectOptions })).negotiated
+        : await client.connect(transport, connectOptions);
     // The client takes whichever session-era revision the server answers initialize with; a pinned one is a demand.
     if (options.protocol !== 'auto' && negotiated.protocolVersion !== options.protocol) {
       await client.close().catch(() => undefined);

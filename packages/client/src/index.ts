@@ -8,6 +8,8 @@ export { Client } from './client.js';
 export type { ClientOptions, CallOptions, ClientEvents, ConnectOptions } from './client.js';
 export type { ClientHandlers, InputContext } from './handlers.js';
 export type { Negotiated } from './negotiate.js';
+export { connectHttp } from './connect-http.js';
+export type { ConnectHttpOptions } from './connect-http.js';
 
 // --- HTTP transports (packages/client/src/transports): Streamable HTTP (both eras), legacy HTTP+SSE, SSE parsing,
 // --- 2026-07-28 routing headers. Web APIs only, so they stay in the runtime-neutral root entry.
