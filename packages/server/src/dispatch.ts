@@ -54,7 +54,7 @@ async function readResource(core: ServerCore, params: JsonObject, x: Exchange): 
       if (vars) return normalizeRead(uri, await t.handler(uri, vars, ctx), `resource template ${t.key}`);
     }
   } catch (error) {
-    if (error instanceof ResourceNotFoundError) throw resourceNotFound(error.uri, x.protocolVersion);
+    if (error instanceof ResourceNotFoundError) throw resourceNotFound(error.uri, x.protocolVersion, error.detail);
     throw error;
   }
   throw resourceNotFound(uri, x.protocolVersion);

@@ -3,9 +3,7 @@
  * the schema and each table as resources, and a prompt to explore the data.
  * @module
  */
-import { McpServer, type RequestContext } from '@mcpkit/server';
-import { ErrorCode, ProtocolError } from '@mcpkit/protocol';
-import type { CallToolResult } from '@mcpkit/protocol';
+import { ErrorCode, McpServer, ProtocolError, type CallToolResult, type RequestContext, ResourceNotFoundError } from '@mcpkit/server';
 import { z } from 'zod';
 import type { ExecuteResult, QueryResult, TableDescription, TableSummary } from './database.js';
 import { QueryRunner, RunnerError } from './runner-client.js';
@@ -217,9 +215,8 @@ export function createSqliteServer(options: SqliteServerOptions): SqliteServer {
         return { contents: [{ mimeType: 'text/markdown', text }] };
       } catch (error) {
         if (error instanceof RunnerError && error.kind === 'refused') {
-          // spec: an unknown resource is -32002 in the session era and -32602 from 2026-07-28 (SEP-2164).
-          const code = ctx.protocolVersion >= '2026-07-28' ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound;
-          throw new ProtocolError(code, `Resource not found: ${uri} (${error.message})`, { uri });
+          // The SDK answers with the revision's not-found error (-32002, or -32602 from 2026-07-28).
+          throw new ResourceNotFoundError(uri, error.message);
         }
         throw new ProtocolError(ErrorCode.InternalError, messageOf(error));
       }

@@ -100,9 +100,12 @@ const notFoundBrand = Symbol.for('mcpkit.ResourceNotFound');
 export class ResourceNotFoundError extends Error {
   override readonly name = 'ResourceNotFoundError';
   readonly uri: string;
-  constructor(uri: string) {
-    super(`Resource not found: ${uri}`);
+  /** Why, shown to the client after the URI (e.g. "no table is named x"). */
+  readonly detail: string | undefined;
+  constructor(uri: string, detail?: string) {
+    super(`Resource not found: ${uri}${detail === undefined ? '' : ` (${detail})`}`);
     this.uri = uri;
+    this.detail = detail;
     Object.defineProperty(this, notFoundBrand, { value: true });
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -111,9 +114,9 @@ export class ResourceNotFoundError extends Error {
 }
 
 /** The error for an unknown URI: -32002 in the session era, -32602 from 2026-07-28 (SEP-2164). */
-export function resourceNotFound(uri: string, revision: string): ProtocolError {
+export function resourceNotFound(uri: string, revision: string, detail?: string): ProtocolError {
   const code = revision >= '2026-07-28' ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound;
-  return new ProtocolError(code, `Resource not found: ${uri}`, { uri });
+  return new ProtocolError(code, `Resource not found: ${uri}${detail === undefined ? '' : ` (${detail})`}`, { uri });
 }
 
 /** Fills in missing content URIs and checks the handler's result shape. */
