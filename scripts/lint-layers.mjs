@@ -12,6 +12,8 @@ const allowed = {
   'packages/client': ['@mcpkit/protocol'],
   'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', 'mcpkit'],
 };
+// Reference servers are users of the server SDK only (DESIGN.md's layer table).
+for (const name of readdirSync(join(root, 'servers'))) allowed[`servers/${name}`] = ['@mcpkit/server'];
 /** third-party packages a workspace may import (protocol: none) */
 const thirdParty = { 'packages/protocol': [] };
 const nodeFree = ['packages/protocol/src'];
@@ -20,7 +22,7 @@ function* files(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) yield* files(p);
-    else if (/\.ts$/.test(name) && !/\.test\.ts$/.test(name)) yield p;
+    else if (/\.ts$/.test(name) && !/\.test\.ts$/.test(name) && !/test-support|testing/.test(p)) yield p;
   }
 }
 
