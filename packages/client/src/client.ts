@@ -14,7 +14,6 @@ import {
   type JsonRpcNotification,
   type JsonRpcRequest,
   type LoggingLevel,
-  type Progress,
   type Prompt,
   type ReadResourceResult,
   type Resource,
@@ -157,14 +156,17 @@ export class Client {
     return !this.#peer || this.#peer.closed;
   }
 
-  async #negotiate(): Promise<void> {
+  async #negotiate(connectTimeoutMs?: number): Promise<void> {
     const t = this.#transport!;
+    let probeTimeoutMs = this.options.probeTimeoutMs ?? ('era' in t ? 300_000 : 10_000);
+    // A silent legacy server must leave time to fall back within the connect budget.
+    if (connectTimeoutMs !== undefined) probeTimeoutMs = Math.min(probeTimeoutMs, Math.max(1, Math.floor(connectTimeoutMs / 2)));
     this.#negotiated = await negotiate({
       peer: this.#peer!,
       info: this.info,
       capabilities: this.capabilities,
       protocolVersion: this.options.protocolVersion ?? 'auto',
-      probeTimeoutMs: this.options.probeTimeoutMs ?? ('era' in t ? 300_000 : 10_000),
+      probeTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       onPhase: (era, version) => {
         if ('era' in t || 'protocolVersion' in t) {
@@ -379,10 +381,7 @@ export class Client {
     await this.#subscriptions?.listenForLists(this.#negotiated?.capabilities ?? {});
   }
 
-  /**
-   * Tells the server the roots changed (session era `notifications/roots/list_changed`). In the stateless era
-   * servers ask for roots with each request, so there is nothing to send.
-   */
+  /** Tells the server the roots changed (session era); stateless servers ask for roots with each request. */
   async notifyRootsChanged(): Promise<void> {
     if (this.#negotiated?.era === 'session') await this.#requirePeer().notify('notifications/roots/list_changed');
   }

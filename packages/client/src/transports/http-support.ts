@@ -136,7 +136,12 @@ export function httpErrorFor(response: Response, what: string, url: string, body
 
 /** An HttpError for a request that got no response at all (status 0). */
 export function networkError(what: string, url: string, cause: unknown): HttpError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  // fetch reports "fetch failed" and keeps the reason (ECONNREFUSED, a TLS error …) in its cause chain.
+  let detail = cause instanceof Error ? cause.message : String(cause);
+  const inner = cause instanceof Error ? (cause.cause as { message?: unknown; code?: unknown } | undefined) : undefined;
+  if (inner && typeof inner.message === 'string' && inner.message !== detail) {
+    detail += `: ${typeof inner.code === 'string' && !inner.message.includes(inner.code) ? `${inner.code} ` : ''}${inner.message}`;
+  }
   return HttpError.from(0, `${what} to ${url} failed: ${detail}`, '', { cause });
 }
 
