@@ -70,6 +70,7 @@ export type { ProtocolRevision, SessionRevision, StatelessRevision, Era } from '
 export { InMemoryTransport } from './transport.js';
 export { LazyAbortController } from './abort.js';
 export { UriTemplate } from './uri-template.js';
+export { MCP_NAME_FIELDS, encodeHeaderValue, decodeHeaderValue } from './mcp-headers.js';
 export { LineDecoder, encodeLine, DEFAULT_MAX_MESSAGE_BYTES } from './framing.js';
 export type { Transport, TransportSendOptions, MessageInfo } from './transport.js';
 export { Peer } from './engine/peer.js';

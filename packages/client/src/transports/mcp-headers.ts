@@ -2,49 +2,16 @@
  * Client-side 2026-07-28 routing headers (Mcp-Method, Mcp-Name, Mcp-Param-*), their encoding, x-mcp-header checks.
  * @module
  */
-import type { JsonObject, JsonRpcMessage } from '@mcpkit/protocol';
+import { type JsonObject, type JsonRpcMessage, MCP_NAME_FIELDS, encodeHeaderValue } from '@mcpkit/protocol';
+
+export { encodeHeaderValue };
 
 /** Looks up a tool's `inputSchema` by tool name (the client's latest `tools/list`). */
 export type ToolSchemaLookup = (toolName: string) => JsonObject | undefined;
 
-const SENTINEL_PREFIX = '=?base64?';
-const SENTINEL_SUFFIX = '?=';
 /** RFC 9110 §5.6.2 `token = 1*tchar`. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_TYPES: ReadonlySet<string> = new Set(['string', 'integer', 'boolean']);
-
-/** The body field each method's `Mcp-Name` mirrors (tasks extension SEP-2663 routes by task id). */
-const NAME_FIELD: Readonly<Record<string, string>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-  'tasks/get': 'taskId',
-  'tasks/update': 'taskId',
-  'tasks/cancel': 'taskId',
-};
-
-function base64Utf8(value: string): string {
-  const bytes = new TextEncoder().encode(value);
-  let binary = '';
-  // Chunks keep String.fromCharCode's argument list short for long values.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/**
- * Encodes a value for `Mcp-Name` or `Mcp-Param-*`: as is when it is plain printable ASCII, else as
- * `=?base64?…?=` (leading/trailing space or tab, non-ASCII, control characters, or a value that itself
- * looks like the sentinel). Spec 2026-07-28 basic/transports/streamable-http#value-encoding.
- * @example
- * encodeHeaderValue('Hello, 世界'); // '=?base64?SGVsbG8sIOS4lueVjA==?='
- */
-export function encodeHeaderValue(value: string): string {
-  const edgeSpace = /^[ \t]|[ \t]$/.test(value);
-  // Tab is legal inside a field value (RFC 9110) but is a control character; the sentinel carries it safely.
-  const unsafe = /[^\x20-\x7e]/.test(value);
-  const looksEncoded = value.startsWith(SENTINEL_PREFIX) && value.endsWith(SENTINEL_SUFFIX);
-  return edgeSpace || unsafe || looksEncoded ? `${SENTINEL_PREFIX}${base64Utf8(value)}${SENTINEL_SUFFIX}` : value;
-}
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -172,7 +139,7 @@ export function buildMcpHeaders(message: JsonRpcMessage, toolSchema?: ToolSchema
   if (!('method' in message) || !('id' in message)) return {};
   const headers: Record<string, string> = { 'Mcp-Method': message.method };
   const params = message.params;
-  const field = NAME_FIELD[message.method];
+  const field = MCP_NAME_FIELDS[message.method];
   const name = field === undefined ? undefined : params?.[field];
   if (typeof name === 'string') headers['Mcp-Name'] = encodeHeaderValue(name);
   if (message.method !== 'tools/call' || typeof params?.name !== 'string' || !toolSchema) return headers;

@@ -3,45 +3,12 @@
  * the body (spec 2026-07-28 basic/transports/streamable-http#request-headers). A mismatch is -32020.
  * @module
  */
-import { type JsonObject, ErrorCode, META_PROTOCOL_VERSION, ProtocolError } from '@mcpkit/protocol';
+import { type JsonObject, ErrorCode, MCP_NAME_FIELDS, META_PROTOCOL_VERSION, ProtocolError, decodeHeaderValue } from '@mcpkit/protocol';
 import type { HeaderParam } from '../features/header-params.js';
-
-const SENTINEL_PREFIX = '=?base64?';
-const SENTINEL_SUFFIX = '?=';
-
-/**
- * Decodes a header value that may use the `=?base64?…?=` sentinel. Undefined when the sentinel's Base64 is
- * invalid or its bytes are not UTF-8.
- */
-export function decodeHeaderValue(raw: string): string | undefined {
-  const v = raw.trim();
-  if (!(v.startsWith(SENTINEL_PREFIX) && v.endsWith(SENTINEL_SUFFIX) && v.length >= SENTINEL_PREFIX.length + SENTINEL_SUFFIX.length)) return v;
-  const b64 = v.slice(SENTINEL_PREFIX.length, v.length - SENTINEL_SUFFIX.length);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
-  try {
-    const bin = atob(b64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
 
 function mismatch(message: string): ProtocolError {
   return new ProtocolError(ErrorCode.HeaderMismatch, `Header mismatch: ${message}`);
 }
-
-/** Methods whose `Mcp-Name` header mirrors a body field. */
-const NAME_FIELD: Record<string, string> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-  // tasks extension (SEP-2663): routed by task id.
-  'tasks/get': 'taskId',
-  'tasks/update': 'taskId',
-  'tasks/cancel': 'taskId',
-};
 
 function valueAt(args: JsonObject | undefined, path: readonly string[]): unknown {
   let cur: unknown = args;
@@ -77,7 +44,7 @@ export function checkMcpHeaders(
   const m = header('mcp-method');
   if (m === null) return mismatch('Mcp-Method header is required');
   if (m.trim() !== method) return mismatch(`Mcp-Method header ${m.trim()} does not match body method ${method}`);
-  const field = NAME_FIELD[method];
+  const field = MCP_NAME_FIELDS[method];
   if (field !== undefined) {
     const raw = header('mcp-name');
     const body = params?.[field];
