@@ -10,7 +10,8 @@ const allowed = {
   'packages/protocol': [],
   'packages/server': ['@mcpkit/protocol'],
   'packages/client': ['@mcpkit/protocol'],
-  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', 'mcpkit'],
+  'packages/gateway': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client'],
+  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/gateway', 'mcpkit'],
 };
 // Reference servers are users of the server SDK only (DESIGN.md's layer table).
 for (const name of readdirSync(join(root, 'servers'))) allowed[`servers/${name}`] = ['@mcpkit/server'];
