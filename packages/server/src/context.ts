@@ -20,6 +20,7 @@ import {
   LOGGING_LEVELS,
 } from '@mcpkit/protocol';
 import { requireCapability } from './capabilities.js';
+import { type Principal, principalOf } from './middleware.js';
 
 /** What an era adapter provides for one incoming request. */
 export interface Exchange {
@@ -107,6 +108,14 @@ export class RequestContext {
   }
   get meta(): JsonObject | undefined {
     return this.#x.meta;
+  }
+  /** Who sent the request, when an HTTP auth verifier ran (see `HttpHandlerOptions.auth`). */
+  get principal(): Principal | undefined {
+    return principalOf(this.#x.info);
+  }
+  /** The principal's scopes; empty when no auth ran. */
+  get scopes(): readonly string[] {
+    return principalOf(this.#x.info)?.scopes ?? [];
   }
   /** W3C trace context from the request's `_meta` (`traceparent`, `tracestate`, `baggage`), if any. */
   get traceContext(): { traceparent?: string; tracestate?: string; baggage?: string } | undefined {

@@ -18,6 +18,7 @@ import type { ResourceEntry, TemplateEntry } from './features/resources.js';
 import type { PromptEntry } from './features/prompts.js';
 import { RequestStateCodec } from './stateless/request-state.js';
 import { TaskStore } from './tasks/task-store.js';
+import type { Middleware } from './middleware.js';
 
 export interface McpServerOptions {
   /** Shown to the model by hosts that support it. */
@@ -76,6 +77,8 @@ export class ServerCore {
   readonly tasks: TaskStore;
   /** List results cached per (kind, revision, cursor); dropped on any change of that kind. */
   readonly listCache = new Map<string, JsonObject>();
+  /** `server.use()` middleware, outermost first; empty means requests skip the chain entirely. */
+  readonly middleware: Middleware[] = [];
   #pending = new Set<ListKind>();
   #flushScheduled = false;
 

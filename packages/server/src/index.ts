@@ -7,6 +7,7 @@ export { McpServer } from './server.js';
 export type { RegisteredTool, RegisteredResource, RegisteredResourceTemplate, RegisteredPrompt } from './server.js';
 export type { McpServerOptions } from './core.js';
 export { RequestContext } from './context.js';
+export type { Middleware, McpRequest, Principal } from './middleware.js';
 export { ServerSession } from './session/session.js';
 export type { Registered } from './registry/registry.js';
 export type { ToolConfig, ToolHandler, ToolArgs } from './features/tools.js';

@@ -19,6 +19,7 @@ import {
 } from './features/resources.js';
 import { type PromptConfig, type PromptEntry, type PromptHandler, createPromptEntry } from './features/prompts.js';
 import { ServerSession } from './session/session.js';
+import type { Middleware } from './middleware.js';
 
 /** A registered tool: enable, disable, update or remove it at runtime. */
 export interface RegisteredTool extends Registered {
@@ -112,6 +113,21 @@ export class McpServer {
         handle.apply({ name: n ?? s.name, config: { ...s.config, ...c }, handler: h ?? s.handler });
       },
     });
+  }
+
+  /**
+   * Adds middleware around every request this server handles, in both eras (lists, calls, reads, prompts,
+   * completions, discover, tasks, initialize, …). Middleware runs in the order added, outermost first.
+   * @example
+   * server.use(async (request, next) => {
+   *   if (request.method === 'tools/call' && !request.principal) throw new ProtocolError(ErrorCode.InvalidRequest, 'Sign in first');
+   *   return next();
+   * });
+   */
+  use(middleware: Middleware): this {
+    if (typeof middleware !== 'function') throw new TypeError('server.use() takes a function (request, next) => Promise<result>');
+    this.core.middleware.push(middleware);
+    return this;
   }
 
   /** Tells subscribers that a resource changed (`notifications/resources/updated`). */

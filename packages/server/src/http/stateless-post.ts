@@ -20,6 +20,7 @@ import { checkMcpHeaders } from './mcp-headers.js';
 import type { HttpRequestLike } from './request.js';
 import { type HttpReply, emptyReply, jsonReply, rpcErrorReply, sseReply, statusForError } from './responses.js';
 import { SseStream } from './sse.js';
+import { runMiddleware } from '../middleware.js';
 
 function errorOf(error: unknown, core: ServerCore, method: string): ProtocolError {
   if (error instanceof ProtocolError) return error;
@@ -52,7 +53,10 @@ export async function statelessPost(
   } catch (error) {
     return rpcErrorReply(400, rpc.id, errorOf(error, core, rpc.method));
   }
-  if (rpc.method === 'subscriptions/listen') return listen(core, rpc, request, keepAliveMs);
+  if (rpc.method === 'subscriptions/listen') {
+    if (core.middleware.length === 0) return listen(core, rpc, request, keepAliveMs);
+    return listenThroughMiddleware(core, rpc, request, info, meta.protocolVersion, keepAliveMs);
+  }
 
   // JSON unless a notification comes first; then SSE carries the notifications and the response.
   let sse: SseStream | undefined;
@@ -81,6 +85,41 @@ export async function statelessPost(
     stream.close();
   });
   return sseReply(stream);
+}
+
+/**
+ * Middleware sees a listen when it opens: it may refuse it or rewrite its params; `next()` resolves once the
+ * stream is open (its notifications and final result go straight to the stream).
+ */
+async function listenThroughMiddleware(
+  core: ServerCore,
+  rpc: JsonRpcRequest,
+  request: HttpRequestLike,
+  info: MessageInfo,
+  protocolVersion: string,
+  keepAliveMs: number,
+): Promise<HttpReply> {
+  let reply: HttpReply | undefined;
+  const entry = {
+    method: rpc.method,
+    params: rpc.params ?? {},
+    era: 'stateless' as const,
+    protocolVersion,
+    requestId: rpc.id,
+    sessionId: undefined,
+    info,
+    signal: () => request.cancellation.signal,
+  };
+  try {
+    const result = await runMiddleware(core.middleware, entry, async (params) => {
+      reply = listen(core, { ...rpc, params }, request, keepAliveMs);
+      return {};
+    });
+    return reply ?? jsonReply({ jsonrpc: '2.0', id: rpc.id, result }, 200);
+  } catch (error) {
+    const e = errorOf(error, core, rpc.method);
+    return rpcErrorReply(statusForError(e.code) === 200 ? 400 : statusForError(e.code), rpc.id, e);
+  }
 }
 
 function readError(core: ServerCore, params: JsonObject | undefined): ProtocolError {

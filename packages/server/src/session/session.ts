@@ -31,6 +31,7 @@ import type { Exchange } from '../context.js';
 import { sharedHandler } from '../dispatch.js';
 import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
 import { openListen } from '../stateless/listen.js';
+import { runMiddleware } from '../middleware.js';
 
 const levels: ReadonlySet<string> = new Set(LOGGING_LEVELS);
 const DEFAULT_INPUT_TIMEOUT_MS = 5 * 60_000;
@@ -199,17 +200,33 @@ export class ServerSession {
     const params = request.params;
     // Era detection, once per message: a request with its own protocol version in `_meta` is stateless.
     if (isStatelessRequest(params)) return this.#stateless(request, ctx);
+    const chain = this.#core.middleware;
+    if (chain.length === 0) return this.#sessionRequest(request.method, params, ctx);
+    const entry = {
+      method: request.method,
+      params: params ?? {},
+      era: 'session' as const,
+      protocolVersion: this.protocolVersion,
+      requestId: request.id,
+      sessionId: this.sessionId,
+      info: ctx.info,
+      signal: () => ctx.signal,
+    };
+    return runMiddleware(chain, entry, (p) => this.#sessionRequest(request.method, p, ctx));
+  }
+
+  async #sessionRequest(method: string, params: JsonObject | undefined, ctx: IncomingRequestContext): Promise<JsonObject> {
     const core = this.#core;
-    switch (request.method) {
+    switch (method) {
       case 'initialize':
         return this.#initialize(params ?? {});
       case 'ping':
         return {};
     }
     if (!this.initialized) {
-      throw new ProtocolError(ErrorCode.InvalidRequest, `Invalid request: ${request.method} before initialize; send initialize first`);
+      throw new ProtocolError(ErrorCode.InvalidRequest, `Invalid request: ${method} before initialize; send initialize first`);
     }
-    switch (request.method) {
+    switch (method) {
       case 'logging/setLevel': {
         const level = params?.level;
         if (typeof level !== 'string' || !levels.has(level)) throw invalidParams('params.level', `must be one of ${LOGGING_LEVELS.join(', ')}`);
@@ -220,14 +237,14 @@ export class ServerSession {
       case 'resources/unsubscribe': {
         const uri = params?.uri;
         if (typeof uri !== 'string') throw invalidParams('params.uri', 'must be a string');
-        if (core.resources.size + core.templates.size === 0) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
-        if (request.method === 'resources/subscribe') this.subscriptions.add(uri);
+        if (core.resources.size + core.templates.size === 0) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
+        if (method === 'resources/subscribe') this.subscriptions.add(uri);
         else this.subscriptions.delete(uri);
         return {};
       }
     }
-    const handler = sharedHandler(request.method);
-    if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+    const handler = sharedHandler(method);
+    if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
     return handler(core, params ?? {}, new SessionExchange(this, ctx, params?._meta as JsonObject | undefined));
   }
 
@@ -264,7 +281,22 @@ export class ServerSession {
     const core = this.#core;
     const call = { request, cancellation: ctx.cancellation, info: ctx.info, notify: (m: string, p: JsonObject) => ctx.notify(m, p) };
     if (request.method !== 'subscriptions/listen') return executeStateless(core, call);
-    readStatelessMeta(core, request.params);
+    if (core.middleware.length === 0) return this.#listen(request, ctx);
+    const entry = {
+      method: request.method,
+      params: request.params ?? {},
+      era: 'stateless' as const,
+      protocolVersion: readStatelessMeta(core, request.params).protocolVersion,
+      requestId: request.id,
+      sessionId: undefined,
+      info: ctx.info,
+      signal: () => ctx.signal,
+    };
+    return runMiddleware(core.middleware, entry, (params) => this.#listen({ ...request, params }, ctx));
+  }
+
+  async #listen(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
+    const core = this.#core;
     const sub = openListen(core, request.id, request.params ?? {}, readStatelessMeta(core, request.params).clientCapabilities, (n) => {
       void this.peer.notify(n.method, n.params).catch((e: unknown) => core.report(e, `sending ${n.method}`));
     });

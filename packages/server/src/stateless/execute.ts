@@ -35,6 +35,7 @@ import { TASK_METHODS, declaresTasks, runTaskMethod, tasksRequired } from '../ta
 import { TaskExchange, settleTask } from '../tasks/task-runner.js';
 import { readCallParams, callTool, type ToolEntry } from '../features/tools.js';
 import { RequestContext } from '../context.js';
+import { runMiddleware } from '../middleware.js';
 
 /** A 2026-07-28 request as a transport hands it over. */
 export interface StatelessCall {
@@ -283,7 +284,31 @@ function startToolTask(core: ServerCore, call: StatelessCall, m: StatelessMeta, 
  * Runs one 2026-07-28 request (not `subscriptions/listen`, which streams: see listen.ts).
  * @throws ProtocolError with the code the client should see.
  */
-export async function executeStateless(core: ServerCore, call: StatelessCall, m?: StatelessMeta): Promise<JsonObject> {
+export function executeStateless(core: ServerCore, call: StatelessCall, m?: StatelessMeta): Promise<JsonObject> {
+  const chain = core.middleware;
+  if (chain.length === 0) return execute(core, call, m);
+  const { request } = call;
+  const entry = {
+    method: request.method,
+    params: request.params ?? {},
+    era: 'stateless' as const,
+    protocolVersion: m?.protocolVersion ?? metaVersion(request.params),
+    requestId: request.id,
+    sessionId: undefined,
+    info: call.info,
+    signal: () => call.cancellation.signal,
+  };
+  return runMiddleware(chain, entry, (params) =>
+    execute(core, params === request.params ? call : { ...call, request: { ...request, params } }, params === request.params ? m : undefined),
+  );
+}
+
+function metaVersion(params: JsonObject | undefined): string | undefined {
+  const v = (params?._meta as JsonObject | undefined)?.[META_PROTOCOL_VERSION];
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function execute(core: ServerCore, call: StatelessCall, m?: StatelessMeta): Promise<JsonObject> {
   const { request } = call;
   const meta = m ?? readStatelessMeta(core, request.params);
   if (request.method === 'server/discover') return complete(core, request.method, discover(core));
