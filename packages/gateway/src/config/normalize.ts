@@ -1,0 +1,167 @@
+/**
+ * From `mcp.yaml` as written to the {@link GatewayConfig} the gateway reads: defaults applied, durations in
+ * milliseconds, paths absolute, keys hashed. Per-field problems are collected, not thrown.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { CONFIG_DEFAULTS, MIN_KEY_LENGTH } from './defaults.js';
+import { parseDuration } from './duration.js';
+import type { FieldPath } from './field-path.js';
+import type { RawConfig, RawDatabase, RawDuration, RawHttpServer, RawPolicy, RawStdioServer } from './raw-config.js';
+import type { ConfigKey, GatewayConfig, UpstreamAuthConfig, UpstreamEntry } from './types.js';
+import type { RawProblem } from './yaml-source.js';
+
+interface Context {
+  baseDir: string;
+  problems: RawProblem[];
+}
+
+/** The loaded configuration, or problems (then the config is incomplete and must not be used). */
+export function normalizeConfig(raw: RawConfig, source: string, baseDir: string): { config: GatewayConfig; problems: RawProblem[] } {
+  const cx: Context = { baseDir, problems: [] };
+  const d = CONFIG_DEFAULTS;
+  const listen = raw.listen ?? {};
+  const config: GatewayConfig = {
+    source,
+    listen: {
+      host: listen.host ?? d.host,
+      port: listen.port ?? d.port,
+      path: checkedPath(cx, ['listen', 'path'], listen.path ?? d.path),
+    },
+    servers: {},
+    keys: (raw.keys ?? []).map((key, i) => normalizeKey(cx, key, i)),
+    scopes: raw.scopes ?? {},
+    rateLimits: (raw.rateLimits ?? []).map((rule, i) => ({
+      per: rule.per,
+      limit: rule.limit,
+      windowMs: duration(cx, ['rateLimits', i, 'window'], rule.window, 0, { positive: true }),
+      ...(rule.tools ? { tools: rule.tools } : {}),
+    })),
+    concurrency: {
+      perPrincipal: raw.concurrency?.perPrincipal ?? d.perPrincipal,
+      queue: raw.concurrency?.queue ?? d.queue,
+      queueTimeoutMs: duration(cx, ['concurrency', 'queueTimeout'], raw.concurrency?.queueTimeout, d.queueTimeoutMs),
+    },
+    audit: {
+      store: database(cx, raw.audit, d.auditSqlite),
+      arguments: checkedEnum(cx, ['audit', 'arguments'], raw.audit?.arguments ?? d.auditArguments, ['hash', 'redact', 'full']),
+    },
+    store: database(cx, raw.store, d.storeSqlite),
+    routes: (raw.routes ?? []).map((route, i) => ({ ...route, path: checkedPath(cx, ['routes', i, 'path'], route.path) })),
+    logLevel: checkedEnum(cx, ['logLevel'], raw.logLevel ?? d.logLevel, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    metrics: raw.metrics ?? d.metrics,
+  };
+  if (listen.publicUrl !== undefined) config.listen.publicUrl = checkedUrl(cx, ['listen', 'publicUrl'], listen.publicUrl);
+  if (listen.allowedHosts) config.listen.allowedHosts = listen.allowedHosts;
+  if (listen.allowedOrigins) config.listen.allowedOrigins = listen.allowedOrigins;
+  if (listen.tls) config.listen.tls = { cert: resolve(baseDir, listen.tls.cert), key: resolve(baseDir, listen.tls.key) };
+  for (const [name, server] of Object.entries(raw.servers ?? {})) config.servers[name] = normalizeServer(cx, name, server);
+  if (raw.oauth) {
+    const o = raw.oauth;
+    config.oauth = {
+      issuer: checkedUrl(cx, ['oauth', 'issuer'], o.issuer),
+      scopesClaim: o.scopesClaim ?? d.scopesClaim,
+      authorizationServers: (o.authorizationServers ?? [o.issuer]).map((url, i) => checkedUrl(cx, ['oauth', 'authorizationServers', i], url)),
+    };
+    if (o.audience !== undefined) config.oauth.audience = o.audience;
+    if (o.jwksUrl !== undefined) config.oauth.jwksUrl = checkedUrl(cx, ['oauth', 'jwksUrl'], o.jwksUrl);
+  }
+  if (raw.anonymous) config.anonymous = { scopes: raw.anonymous.scopes };
+  return { config, problems: cx.problems };
+}
+
+function normalizeServer(cx: Context, name: string, server: RawStdioServer | RawHttpServer): UpstreamEntry {
+  const at = ['servers', name];
+  const policy = normalizePolicy(cx, at, server);
+  if ('url' in server) {
+    return { name, transport: 'http', url: checkedUrl(cx, [...at, 'url'], server.url), headers: server.headers ?? {}, auth: normalizeAuth(server), ...policy };
+  }
+  const entry: UpstreamEntry = {
+    name,
+    transport: 'stdio',
+    command: server.command,
+    args: server.args ?? [],
+    env: server.env ?? {},
+    // Relative paths in the file mean relative to the file, for the child's cwd as for everything else.
+    cwd: resolve(cx.baseDir, server.cwd ?? '.'),
+    idleTimeoutMs: duration(cx, [...at, 'idleTimeout'], server.idleTimeout, CONFIG_DEFAULTS.idleTimeoutMs),
+    ...policy,
+  };
+  return entry;
+}
+
+function normalizePolicy(cx: Context, at: FieldPath, policy: RawPolicy) {
+  return {
+    ...(policy.allowTools ? { allowTools: policy.allowTools } : {}),
+    ...(policy.denyTools ? { denyTools: policy.denyTools } : {}),
+    timeoutMs: duration(cx, [...at, 'timeout'], policy.timeout, CONFIG_DEFAULTS.timeoutMs, { positive: true }),
+    listTimeoutMs: duration(cx, [...at, 'listTimeout'], policy.listTimeout, CONFIG_DEFAULTS.listTimeoutMs, { positive: true }),
+  };
+}
+
+function normalizeAuth(server: RawHttpServer): UpstreamAuthConfig {
+  const auth = server.auth;
+  if (!auth || auth.type === 'none') return { type: 'none' };
+  const defined = Object.fromEntries(Object.entries(auth).filter(([, v]) => v !== undefined));
+  return defined as unknown as UpstreamAuthConfig;
+}
+
+function normalizeKey(cx: Context, key: RawConfig['keys'] extends (infer K)[] | undefined ? K : never, i: number): ConfigKey {
+  let sha256 = '';
+  if (key.key !== undefined) {
+    if (key.key.length < MIN_KEY_LENGTH) {
+      cx.problems.push({ path: ['keys', i, 'key'], message: `is ${key.key.length} characters long; a key needs at least ${MIN_KEY_LENGTH} (\`mcpkit gateway keys create\` makes 256-bit keys)` });
+    }
+    sha256 = createHash('sha256').update(key.key, 'utf8').digest('hex');
+  } else if (key.sha256 !== undefined) {
+    sha256 = key.sha256.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(sha256)) cx.problems.push({ path: ['keys', i, 'sha256'], message: 'must be 64 hexadecimal digits (a SHA-256)' });
+  }
+  const out: ConfigKey = { id: key.id, sha256, scopes: key.scopes };
+  if (key.expires !== undefined) {
+    const at = Date.parse(key.expires);
+    if (Number.isNaN(at)) cx.problems.push({ path: ['keys', i, 'expires'], message: `is not a real date or date-time: ${JSON.stringify(key.expires)}` });
+    else out.expiresAt = at;
+  }
+  return out;
+}
+
+function database(cx: Context, raw: RawDatabase | undefined, defaultSqlite: string): { sqlite: string } | { postgres: string } {
+  if (raw?.postgres !== undefined) return { postgres: raw.postgres };
+  return { sqlite: resolve(cx.baseDir, raw?.sqlite ?? defaultSqlite) };
+}
+
+function duration(cx: Context, path: FieldPath, value: RawDuration | undefined, fallback: number, options: { positive?: boolean } = {}): number {
+  if (value === undefined) return fallback;
+  const parsed = parseDuration(value);
+  if ('error' in parsed) {
+    cx.problems.push({ path, message: parsed.error });
+    return fallback;
+  }
+  if (options.positive && parsed.ms === 0) cx.problems.push({ path, message: 'must be longer than 0' });
+  return parsed.ms;
+}
+
+// The schema checked these as written; a value that came from a reference is checked here.
+function checkedUrl(cx: Context, path: FieldPath, value: string): string {
+  let ok = false;
+  try {
+    const url = new URL(value);
+    ok = url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) cx.problems.push({ path, message: `must be an http:// or https:// URL, not ${JSON.stringify(value)}` });
+  return value;
+}
+
+function checkedPath(cx: Context, path: FieldPath, value: string): string {
+  if (!/^\/[^\s?#]*$/.test(value)) cx.problems.push({ path, message: `must be a URL path starting with /, not ${JSON.stringify(value)}` });
+  return value;
+}
+
+function checkedEnum<T extends string>(cx: Context, path: FieldPath, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) cx.problems.push({ path, message: `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}` });
+  return value as T;
+}

@@ -1,0 +1,64 @@
+/**
+ * `mcp.yaml` as written (after the schema accepted it and references were substituted): the loader's input shape.
+ * @module
+ */
+
+export type RawDuration = number | string;
+
+export interface RawPolicy {
+  allowTools?: string[];
+  denyTools?: string[];
+  timeout?: RawDuration;
+  listTimeout?: RawDuration;
+}
+
+export interface RawStdioServer extends RawPolicy {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  idleTimeout?: RawDuration;
+}
+
+export interface RawHttpServer extends RawPolicy {
+  url: string;
+  headers?: Record<string, string>;
+  auth?: { type: 'none' | 'client_credentials' | 'token_exchange'; [field: string]: string | undefined };
+}
+
+export interface RawKey {
+  id: string;
+  key?: string;
+  sha256?: string;
+  scopes: string[];
+  expires?: string;
+}
+
+export interface RawDatabase {
+  sqlite?: string;
+  postgres?: string;
+}
+
+export interface RawConfig {
+  listen?: {
+    host?: string;
+    port?: number;
+    path?: string;
+    publicUrl?: string;
+    allowedHosts?: string[];
+    allowedOrigins?: string[];
+    tls?: { cert: string; key: string };
+  };
+  servers?: Record<string, RawStdioServer | RawHttpServer>;
+  keys?: RawKey[];
+  scopes?: Record<string, string[]>;
+  rateLimits?: { per: 'principal' | 'server' | 'tool'; limit: number; window: RawDuration; tools?: string[] }[];
+  concurrency?: { perPrincipal?: number; queue?: number; queueTimeout?: RawDuration };
+  audit?: RawDatabase & { arguments?: 'hash' | 'redact' | 'full' };
+  store?: RawDatabase;
+  oauth?: { issuer: string; audience?: string; jwksUrl?: string; scopesClaim?: string; authorizationServers?: string[] };
+  routes?: { path: string; servers?: string[]; tools?: string[] }[];
+  anonymous?: { scopes: string[] };
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  metrics?: boolean;
+}
