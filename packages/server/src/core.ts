@@ -69,6 +69,8 @@ export class ServerCore {
   readonly closeHooks = new Set<() => void | Promise<void>>();
   /** Run when the server closes: ends open streams and sessions gracefully. */
   readonly closers = new Set<() => void>();
+  /** Long-lived waits (listen streams) that end gracefully when an HTTP server starts draining. */
+  readonly drainers = new Set<() => void>();
   /** Listeners for `notifications/roots/list_changed` from any session-era connection. */
   readonly rootsListeners = new Set<(connectionId: string) => void>();
   /** Server-wide log sinks (session-era sessions), each applying its client's level. */

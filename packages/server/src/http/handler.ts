@@ -28,6 +28,8 @@ import { toWebResponse } from './web-response.js';
 import { LOOPBACK_HOSTS, type OriginPolicy, checkOrigin } from './security.js';
 import { HttpSessionTransport } from './session-transport.js';
 import { statelessPost } from './stateless-post.js';
+import { type HttpAuthOptions, METADATA_PREFIX, authenticate, metadataReply } from './auth.js';
+import type { Principal } from '../middleware.js';
 
 export interface HttpHandlerOptions {
   /** Hostnames accepted in `Host` (DNS-rebinding protection). Default: localhost, 127.0.0.1, [::1]. `false` accepts any. */
@@ -48,11 +50,19 @@ export interface HttpHandlerOptions {
   keepAliveMs?: number;
   /** The reconnection delay (`retry:`) suggested on resumable streams. Default 1 s. */
   retryMs?: number;
+  /**
+   * Authentication: every request needs credentials a verifier accepts (401/403 otherwise), handlers see the
+   * principal as `ctx.principal`, and a session answers only the principal that opened it. The core also serves
+   * the RFC 9728 metadata under `/.well-known/oauth-protected-resource`.
+   */
+  auth?: HttpAuthOptions;
 }
 
 /** The runtime-neutral core: adapters (web, node:http) feed it requests and write its replies. */
 export interface McpHttpCore {
   handle(request: HttpRequestLike): Promise<HttpReply>;
+  /** Ends long-lived waits (listen streams) gracefully, for a shutdown that lets calls in flight finish. */
+  drain(): void;
   /** Closes every session and open stream. */
   close(): Promise<void>;
   /** Live session-era sessions. */
@@ -73,6 +83,8 @@ export interface McpHttpHandler {
 interface Live {
   transport: HttpSessionTransport;
   session: ServerSession;
+  /** The principal that opened the session; only it may use the session. */
+  principalId: string | undefined;
 }
 
 function acceptOf(header: string | null): { sse: boolean; json: boolean } {
@@ -121,6 +133,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   const idleTtl = options.sessionIdleTtlMs ?? 30 * 60_000;
   const maxSessions = options.maxSessions ?? 100_000;
   const keepAliveMs = options.keepAliveMs ?? 25_000;
+  const auth = options.auth;
   const sessions = new Map<string, Live>();
   let sweeper: ReturnType<typeof setInterval> | undefined;
 
@@ -139,10 +152,10 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     }
   };
 
-  const openSession = async (): Promise<Live> => {
+  const openSession = async (principal: Principal | undefined): Promise<Live> => {
     const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs);
     const session = await server.connect(transport);
-    const live = { transport, session };
+    const live = { transport, session, principalId: principal?.id };
     sessions.set(transport.sessionId, live);
     session.peer.onClose(() => sessions.delete(transport.sessionId));
     if (sweeper === undefined) {
@@ -152,11 +165,12 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     return live;
   };
 
-  const sessionFor = (request: HttpRequestLike): Live | HttpReply => {
+  const sessionFor = (request: HttpRequestLike, principal: Principal | undefined): Live | HttpReply => {
     const id = request.header('mcp-session-id');
     if (id === null) return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
     const live = sessions.get(id);
-    if (!live) return refuse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or never existed; initialize again');
+    // Another principal presenting this id learns nothing: the same 404 as for an id that never existed.
+    if (!live || live.principalId !== principal?.id) return refuse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or never existed; initialize again');
     const version = request.header('mcp-protocol-version');
     if (version !== null && !isKnownRevision(version.trim())) {
       return refuse(400, ErrorCode.InvalidRequest, `Bad Request: unsupported MCP-Protocol-Version ${version}`);
@@ -166,7 +180,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
 
   const isLive = (v: Live | HttpReply): v is Live => 'session' in v;
 
-  const post = async (request: HttpRequestLike): Promise<HttpReply> => {
+  const post = async (request: HttpRequestLike, principal: Principal | undefined): Promise<HttpReply> => {
     const type = request.header('content-type');
     if (type === null || !type.toLowerCase().startsWith('application/json')) {
       return refuse(415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json');
@@ -201,6 +215,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
         return (headers ??= request.headers());
       },
     };
+    if (principal !== undefined) info.authInfo = principal;
     const versionHeader = request.header('mcp-protocol-version');
     if (wantsStateless(message, versionHeader)) return statelessPost(core, message, request, info, keepAliveMs);
     if (!sessionsEnabled) {
@@ -215,10 +230,10 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
         return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: initialize must not carry an Mcp-Session-Id');
       }
       if (sessions.size >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
-      const live = await openSession();
+      const live = await openSession(principal);
       return live.transport.handlePost([message], [(message as { id: RequestId }).id], accept, info);
     }
-    const live = sessionFor(request);
+    const live = sessionFor(request, principal);
     if (!isLive(live)) return live;
     const ids = 'method' in message && 'id' in message ? [message.id] : [];
     return live.transport.handlePost([message], ids, accept, info);
@@ -228,21 +243,30 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     const refusal = checkOrigin(policy, request.header('host'), request.header('origin'));
     if (refusal) return refuse(403, ErrorCode.InvalidRequest, `Forbidden: ${refusal}`);
     try {
+      let principal: Principal | undefined;
+      if (auth) {
+        if (request.path?.startsWith(METADATA_PREFIX)) {
+          return request.method === 'GET' ? metadataReply(auth, request) : emptyReply(405, { allow: 'GET' });
+        }
+        const outcome = await authenticate(auth, request, (e) => core.report(e, 'HTTP auth verifier'));
+        if (outcome !== undefined && 'status' in outcome) return outcome;
+        principal = outcome;
+      }
       switch (request.method) {
         case 'POST':
-          return await post(request);
+          return await post(request, principal);
         case 'GET': {
           if (!sessionsEnabled) return emptyReply(405, { allow: 'POST' });
           if (!acceptOf(request.header('accept')).sse) {
             return refuse(406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
           }
-          const live = sessionFor(request);
+          const live = sessionFor(request, principal);
           if (!isLive(live)) return live;
           return await live.transport.handleGet(request.header('last-event-id'));
         }
         case 'DELETE': {
           if (!sessionsEnabled) return emptyReply(405, { allow: 'POST' });
-          const live = sessionFor(request);
+          const live = sessionFor(request, principal);
           if (!isLive(live)) return live;
           sessions.delete(live.transport.sessionId);
           await live.session.close();
@@ -259,6 +283,9 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
 
   return {
     handle,
+    drain() {
+      for (const drainer of [...core.drainers]) drainer();
+    },
     async close() {
       for (const closer of [...core.closers]) closer();
       const all = [...sessions.values()];

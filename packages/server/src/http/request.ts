@@ -16,6 +16,10 @@ export interface HttpRequestLike {
    * @throws BodyTooLargeError past `maxBytes`.
    */
   text(maxBytes: number): Promise<string>;
+  /** The request target: path and query (e.g. `/mcp?x=1`), when the adapter knows it. */
+  readonly path?: string;
+  /** Whether the request came over TLS. */
+  readonly secure?: boolean;
   /** Aborted when the client disconnects before the reply is complete. */
   readonly cancellation: LazyAbortController;
 }
@@ -26,8 +30,11 @@ export function fromWebRequest(request: Request): HttpRequestLike {
   const signal = request.signal;
   if (signal.aborted) cancellation.abort(signal.reason);
   else signal.addEventListener('abort', () => cancellation.abort(signal.reason), { once: true });
+  const url = new URL(request.url);
   return {
     method: request.method,
+    path: url.pathname + url.search,
+    secure: url.protocol === 'https:',
     header: (name) => request.headers.get(name),
     headers: () => {
       const out: Record<string, string> = {};

@@ -151,8 +151,10 @@ function listen(core: ServerCore, rpc: JsonRpcRequest, request: HttpRequestLike,
   sse.onclose = () => {
     s.close();
     core.closers.delete(graceful);
+    core.drainers.delete(graceful);
   };
   request.cancellation.onAbort(() => sse.clientGone());
   core.closers.add(graceful);
+  core.drainers.add(graceful);
   return sseReply(sse);
 }

@@ -1,13 +1,11 @@
 /**
- * A thin `node:http` adapter around the web-standard handler, and `serveHttp()` to listen on a port.
+ * A thin `node:http` adapter around the HTTP core (and around any web-standard handler).
  * @module
  */
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { LazyAbortController } from '@mcpkit/protocol';
-import type { McpServer } from '../server.js';
-import { type HttpHandlerOptions, type McpHttpCore, type McpHttpHandler, createHttpHandler } from '../http/handler.js';
+import type { McpHttpCore, McpHttpHandler } from '../http/handler.js';
 import { BodyTooLargeError, type HttpRequestLike } from '../http/request.js';
 import type { HttpReply } from '../http/responses.js';
 
@@ -21,6 +19,8 @@ function fromNodeRequest(req: IncomingMessage, res: ServerResponse): HttpRequest
   });
   return {
     method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    secure: (req.socket as { encrypted?: boolean }).encrypted === true,
     header(name) {
       const v = req.headers[name];
       return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
@@ -39,8 +39,9 @@ function fromNodeRequest(req: IncomingMessage, res: ServerResponse): HttpRequest
         req.on('data', (chunk: Buffer) => {
           total += chunk.length;
           if (total > maxBytes) {
+            // Keep reading (and dropping) the rest, so the client can read the 413 before the socket closes.
             req.removeAllListeners('data');
-            req.pause();
+            req.on('data', () => {});
             reject(new BodyTooLargeError());
             return;
           }
@@ -54,13 +55,38 @@ function fromNodeRequest(req: IncomingMessage, res: ServerResponse): HttpRequest
   };
 }
 
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 2000;
+
+/**
+ * Closes the connection of a request whose body was refused unread. Destroying the socket at once makes a
+ * client that is still sending see a reset instead of our reply, so the rest is read and dropped first, up to
+ * a bound in bytes and time (a client that never stops sending is cut off).
+ */
+function closeAfterDrain(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return void req.socket.end();
+  let drained = 0;
+  const timer = setTimeout(() => req.destroy(), DRAIN_LIMIT_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT_BYTES) req.destroy();
+  });
+  req.once('end', () => {
+    clearTimeout(timer);
+    req.socket.end();
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
 /** Writes a core reply: JSON in one write, SSE event by event until the stream or the client ends. */
 function writeReply(reply: HttpReply, req: IncomingMessage, res: ServerResponse): void {
   const headers = reply.headers;
   // A refusal sent before the body was read leaves bytes on the socket: close it rather than reuse it.
   if (!req.complete) {
     headers.connection = 'close';
-    res.once('finish', () => req.destroy());
+    res.once('finish', () => closeAfterDrain(req));
   }
   if (!reply.sse) {
     res.writeHead(reply.status, headers);
@@ -129,73 +155,5 @@ function coreListener(core: McpHttpCore): (req: IncomingMessage, res: ServerResp
       (reply) => writeReply(reply, req, res),
       () => failed(res),
     );
-  };
-}
-
-export interface ServeHttpOptions extends HttpHandlerOptions {
-  /** Port; 0 picks a free one. */
-  port?: number;
-  /** Bind address. Default 127.0.0.1 (never all interfaces unless asked). */
-  host?: string;
-  /** The MCP endpoint path. Default `/mcp`. */
-  path?: string;
-}
-
-export interface HttpServerHandle {
-  /** The endpoint URL, e.g. `http://127.0.0.1:3000/mcp`. */
-  readonly url: string;
-  readonly port: number;
-  readonly httpServer: Server;
-  readonly handler: McpHttpHandler;
-  close(): Promise<void>;
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/**
- * Serves an McpServer over Streamable HTTP. On a loopback bind, Host and Origin are validated against
- * loopback names; on another bind pass `allowedHosts` explicitly to keep that protection.
- * @example
- * const { url } = await serveHttp(server, { port: 3000 });
- */
-export async function serveHttp(server: McpServer, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
-  const host = options.host ?? '127.0.0.1';
-  const path = options.path ?? '/mcp';
-  const handlerOptions: HttpHandlerOptions = { ...options };
-  if (options.allowedHosts === undefined && !LOOPBACK.has(host)) handlerOptions.allowedHosts = false;
-  const handler = createHttpHandler(server, handlerOptions);
-  const listener = toNodeListener(handler);
-  const httpServer = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    if ((q < 0 ? url : url.slice(0, q)) !== path) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end(`Not Found: the MCP endpoint is ${path}`);
-      return;
-    }
-    listener(req, res);
-  });
-  httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (httpServer.address() as AddressInfo).port;
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return {
-    url: `http://${shown}:${port}${path}`,
-    port,
-    httpServer,
-    handler,
-    async close() {
-      await handler.close();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
-    },
   };
 }

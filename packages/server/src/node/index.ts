@@ -4,7 +4,8 @@
  */
 export { StdioServerTransport } from './stdio.js';
 export type { StdioServerTransportOptions } from './stdio.js';
-export { serveHttp, toNodeListener } from './http.js';
-export type { ServeHttpOptions, HttpServerHandle } from './http.js';
+export { toNodeListener } from './http.js';
+export { serveHttp } from './serve-http.js';
+export type { ServeHttpOptions, HttpServerHandle, NodeListener } from './serve-http.js';
 export { serveStdio } from './serve-stdio.js';
 export type { ServeStdioOptions } from './serve-stdio.js';
