@@ -1,0 +1,17 @@
+/**
+ * The gateway's tamper-evident audit log: one hash-chained record per request, in SQLite or PostgreSQL.
+ * @module
+ */
+export { openAuditLog } from './open.js';
+export type { OpenAuditLogOptions } from './open.js';
+export type { AuditLog, AuditLogOptions, VerifyOptions } from './audit-log.js';
+export type { AuditOutcome, AuditRecordInput, StoredAuditRecord } from './record.js';
+export { reduceArguments, REDACTED } from './arguments.js';
+export type { ArgumentsMode } from './arguments.js';
+export { canonicalize } from './jcs.js';
+export type { JsonValue } from './jcs.js';
+export { GENESIS_HASH } from './chain.js';
+export type { AuditHead } from './chain.js';
+export type { BadRecord, TamperReason, VerifyResult } from './verifier.js';
+export type { AuditQuery } from './query.js';
+export type { FollowOptions } from './follow.js';
