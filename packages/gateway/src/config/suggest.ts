@@ -4,20 +4,22 @@
  */
 
 function distance(a: string, b: string): number {
-  // Levenshtein distance over two rows; the inputs are short field names.
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // Edit distance where swapping two neighbours counts as one edit (optimal string alignment); inputs are short.
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
+      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      row.push(best);
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
-/** The candidate closest to `word` (ignoring case), when at most a third of it differs; otherwise undefined. */
+/** The candidate closest to `word` (ignoring case), when about a third of it differs at most; otherwise undefined. */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   let best: string | undefined;
@@ -29,7 +31,7 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
       bestDistance = d;
     }
   }
-  const allowed = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  const allowed = Math.ceil(Math.max(word.length, 1) / 3);
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
