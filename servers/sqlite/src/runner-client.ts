@@ -36,6 +36,33 @@ function exitText(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `signal ${signal}` : `code ${String(code)}`;
 }
 
+function cancelled(): RunnerError {
+  return new RunnerError('cancelled', 'The request was cancelled before its statement ran.');
+}
+
+/**
+ * `task`, or a `cancelled` rejection as soon as `signal` aborts: a caller waiting in the queue or for the
+ * database process to start hears of its cancellation at once. The task itself sees the abort at its next step.
+ */
+function unlessAborted<T>(task: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return task;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    task.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Runs database operations in a child process, serially, each with a time limit. */
 export class QueryRunner {
   readonly #options: QueryRunnerOptions;
@@ -57,7 +84,7 @@ export class QueryRunner {
   run<T>(op: RunnerOp, signal?: AbortSignal): Promise<T> {
     const task = this.#tail.then(() => this.#runNow(op, signal)) as Promise<T>;
     this.#tail = task.catch(() => undefined);
-    return task;
+    return unlessAborted(task, signal);
   }
 
   /** Stops the database process; later operations fail. */
@@ -69,8 +96,9 @@ export class QueryRunner {
   }
 
   #spawn(): Promise<ChildProcess> {
-    // stdout of the child is our stderr: in stdio mode nothing but MCP may reach our stdout.
-    const child = fork(RUNNER_PATH, [], { stdio: ['ignore', 2, 2, 'ipc'], serialization: 'json' });
+    // stdout of the child is our stderr: in stdio mode nothing but MCP may reach our stdout. Our pid tells
+    // the child whose death to watch for, even if we are gone before it starts (see runner.ts).
+    const child = fork(RUNNER_PATH, [String(process.pid)], { stdio: ['ignore', 2, 2, 'ipc'], serialization: 'json' });
     // An idle database process must not keep the server alive once its transport has ended; a busy one
     // must, or a request still in flight when stdin ends would never be answered (see #runNow).
     child.unref();
@@ -110,15 +138,22 @@ export class QueryRunner {
     return this.#child;
   }
 
-  async #runNow(op: RunnerOp, signal: AbortSignal | undefined): Promise<unknown> {
+  /** Throws when the operation must not go on: after every await, a cancel or a close may have come. */
+  #check(signal: AbortSignal | undefined): void {
     if (this.#closed) throw new RunnerError('internal', 'the database process was closed');
-    if (signal?.aborted) throw new RunnerError('cancelled', 'The request was cancelled before it ran.');
+    if (signal?.aborted) throw cancelled();
+  }
+
+  async #runNow(op: RunnerOp, signal: AbortSignal | undefined): Promise<unknown> {
+    this.#check(signal);
     // Nothing else keeps the event loop alive while the child starts or works: hold it until the answer.
     const keepAlive = setInterval(() => undefined, 1 << 30);
     try {
       if (this.#needsRecovery) {
+        // Not cancellable: whoever comes next needs the journal rolled back.
         await this.#send({ kind: 'recover' }, undefined);
         this.#needsRecovery = false;
+        this.#check(signal);
       }
       return await this.#send(op, signal);
     } finally {
@@ -127,7 +162,10 @@ export class QueryRunner {
   }
 
   async #send(op: RunnerOp, signal: AbortSignal | undefined): Promise<unknown> {
+    // Starting the process takes a while (long on a busy machine); a cancel that came meanwhile is honoured
+    // before anything is sent, and the process is kept for the next operation.
     const child = await this.#childProcess();
+    this.#check(signal);
     child.channel?.unref();
     const id = this.#nextId++;
     const { timeoutMs } = this.#options;

@@ -59,13 +59,19 @@ process.on('message', (message: RunnerRequest) => {
 // The server process went away (or closed us): nothing is left to serve.
 process.on('disconnect', () => process.exit(0));
 
+// The server passes its pid: comparing with process.ppid at start-up would miss a server that died while this
+// process was starting (it would already be re-parented, and a statement sent before the death would run
+// unwatched, for ever).
+const serverPid = Number(process.argv[2]) || process.ppid;
+if (process.ppid !== serverPid) process.exit(0);
+
 // 'disconnect' never fires while a statement holds this thread, so a server that dies mid-statement would
 // leave this process running, maybe for ever. A watchdog thread notices the re-parenting and ends it.
 const WATCHDOG = `
   const { workerData } = require('node:worker_threads');
   setInterval(() => {
-    if (process.ppid !== workerData.ppid) process.kill(process.pid, 'SIGKILL');
-  }, 1000);
+    if (process.ppid !== workerData.serverPid) process.kill(process.pid, 'SIGKILL');
+  }, 250);
 `;
-new Worker(WATCHDOG, { eval: true, workerData: { ppid: process.ppid } }).unref();
+new Worker(WATCHDOG, { eval: true, workerData: { serverPid } }).unref();
 send({ ready: true });

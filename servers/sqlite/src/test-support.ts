@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,11 +74,21 @@ export function fingerprint(path: string): { sha256: string; schema: unknown; ro
   }
 }
 
-/** Connects mcpkit's client to `mcpkit-sqlite ARGS...` over stdio. */
-export async function connectStdio(args: string[]): Promise<Client> {
+/** Connects mcpkit's client to `mcpkit-sqlite ARGS...` over stdio, with `env` on top of the usual variables. */
+export async function connectStdio(args: string[], env: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'sqlite-tests', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, ...args], stderr: 'capture' }));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, ...args], env, stderr: 'capture' }));
   return client;
+}
+
+/**
+ * A `NODE_OPTIONS` value that makes every database process take `ms` longer to start, as on a busy machine, so
+ * a test can land a cancel in that window for certain. The preload file is written into `dir`.
+ */
+export function slowRunnerStart(dir: string, ms: number): string {
+  const file = join(dir, 'slow-runner-start.cjs');
+  writeFileSync(file, `if (/runner\\.js$/.test(process.argv[1] ?? '')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});\n`);
+  return `--require ${file}`;
 }
 
 /** Calls a tool and returns its result as a plain object. */
@@ -92,8 +102,8 @@ export function textOf(result: ToolResult): string {
 }
 
 /** Starts `mcpkit-sqlite ARGS... --http 0` and returns the URL it prints, and the process to stop. */
-export async function startHttp(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, ...args, '--http', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startHttp(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [BIN, ...args, '--http', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout!.setEncoding('utf8');
