@@ -104,9 +104,16 @@ describe('exit code 3: cannot connect', () => {
     const r = await runCli(['list', '--json', '--', 'node', '-e', script]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    // Normally the exit code too; a server that exits before mcpkit's first write is seen only as a closed pipe.
-    expect(r.stderr).toMatch(/(exited with code 7|its stdin is closed \(the process exited or closed it\)); the end of its stderr:\nloading config\nfatal: API_KEY is not set\n/);
+    expect(r.stderr).toContain('exited with code 7; the end of its stderr:\nloading config\nfatal: API_KEY is not set\n');
     expect(r.stderr).toContain('hint: the server stopped');
+  });
+
+  it('a server that exits before mcpkit writes to it: still its exit code, never "stdin is closed" (issue 13)', async () => {
+    // sh exits long before node would: mcpkit's first write meets the closed pipe before the exit is seen.
+    const r = await runCli(['list', '--', 'sh', '-c', 'echo "fatal: API_KEY is not set" >&2; exit 7']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('MCP server `sh` exited with code 7; the end of its stderr:\nfatal: API_KEY is not set\n');
+    expect(r.stderr).not.toContain('stdin is closed');
   });
 
   it('a server that never answers, with --timeout', async () => {

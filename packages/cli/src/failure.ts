@@ -132,8 +132,7 @@ function connectFailure(error: McpkitError, ctx: FailureContext): Failure {
       hint: ctx.connecting ? 'is it an MCP server? A stdio server must speak JSON-RPC on stdout; raise --timeout if it is just slow to start' : 'raise --timeout if the operation is slow',
     };
   }
-  // A stdio server that exits very early can make a write fail before its exit is seen: the stderr tail is
-  // then the best account of what happened.
+  // A stdio server that closed its stdin but did not exit: the stderr tail is the best account of why.
   const tail = ctx.stderrTail ? `; the end of its stderr:\n${lastLines(ctx.stderrTail, 20)}` : '';
   const hint = ctx.stderrTail ? 'the server stopped; its stderr above usually says why' : undefined;
   return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}${tail}`, hint };

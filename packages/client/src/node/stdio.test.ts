@@ -196,6 +196,20 @@ describe('StdioClientTransport when the server misbehaves', () => {
     await expect(peer.request('ping', {}, { timeoutMs: 200 })).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('rejects a send that meets the closed pipe of an exiting server with its exit, not EPIPE (issue 13)', { timeout: SLOW }, async () => {
+    // stdin closes before the process exits: the write fails with EPIPE first, and the exit comes after it.
+    const script = "require('node:fs').closeSync(0); process.stderr.write('fatal: no config\\n'); setTimeout(() => process.exit(7), 100)";
+    const transport = nodeScript(script);
+    await transport.start();
+    await until(() => transport.stderrTail.includes('fatal'), 'the child to close stdin');
+    const error = await transport.send({ jsonrpc: '2.0', method: 'test/late' }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProcessExitedError);
+    expect((error as ProcessExitedError).exitCode).toBe(7);
+    expect((error as Error).message).toMatch(/exited with code 7; the end of its stderr:\nfatal: no config/);
+    // Later sends say the same.
+    await expect(transport.send({ jsonrpc: '2.0', method: 'test/later' })).rejects.toBe(error);
+  });
+
   it('rejects a send to a server that closed its stdin instead of crashing', { timeout: SLOW }, async () => {
     const script = "require('node:fs').closeSync(0); process.stderr.write('closed\\n'); setInterval(() => {}, 1000)";
     const transport = nodeScript(script, { closeTimeoutMs: 200 });

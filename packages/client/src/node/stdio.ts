@@ -10,6 +10,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   InvalidArgumentError,
   LineDecoder,
+  type ProcessExitedError,
   ProtocolError,
   ProtocolViolationError,
   SendError,
@@ -55,6 +56,12 @@ const TERM_GRACE_MS = 1000;
 const KILL_WAIT_MS = 5000;
 /** After an unexpected exit, how long stdout and stderr may take to reach their end (a descendant can hold them). */
 const DRAIN_GRACE_MS = 250;
+/**
+ * How long a write that found the pipe closed waits for the process exit, whose code and stderr say far more
+ * than EPIPE. A process that exits closes its pipes first, so the exit follows at once; only one that closed
+ * stdin and lives on makes the wait run out.
+ */
+const EXIT_AFTER_CLOSED_PIPE_MS = 2000;
 const STDERR_TAIL_CHARS = 8192;
 
 type State = 'new' | 'starting' | 'open' | 'closed';
@@ -89,6 +96,11 @@ export class StdioClientTransport implements Transport {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #markExited!: () => void;
   readonly #exited = new Promise<void>((resolve) => (this.#markExited = resolve));
+  /** The exit, as reported through onerror once the pipes were read to their end. */
+  #exitError: ProcessExitedError | undefined;
+  #markEnded!: () => void;
+  /** Settles when the exit was reported, or close() was asked for: nothing more is coming. */
+  readonly #ended = new Promise<void>((resolve) => (this.#markEnded = resolve));
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` when `command` is empty. */
@@ -240,7 +252,9 @@ export class StdioClientTransport implements Transport {
     this.#state = 'closed';
     this.#releaseStreams();
     const { code, signal } = this.#exit;
-    this.#report(exitedError(this.#options.command, code, signal, this.#stderrTail));
+    this.#exitError = exitedError(this.#options.command, code, signal, this.#stderrTail);
+    this.#report(this.#exitError);
+    this.#markEnded();
     const pid = this.#child?.pid;
     // Helpers the server left behind are orphans now; ask them to go. close() would SIGKILL stragglers.
     if (pid !== undefined && groupAlive(pid)) signalGroup(pid, 'SIGTERM');
@@ -251,16 +265,18 @@ export class StdioClientTransport implements Transport {
    * Writes one message to the server's stdin; resolves once it is handed to the OS, so awaiting callers
    * respect the pipe's backpressure.
    * @throws TransportStateError `MCPKIT_TRANSPORT_STATE` when not started, closing or closed;
-   *   ConnectionClosedError `MCPKIT_CONNECTION_CLOSED` when the server exited or closed its stdin;
+   *   ProcessExitedError `MCPKIT_PROCESS_EXITED` (its code or signal and stderr tail) when the server exited;
+   *   ConnectionClosedError `MCPKIT_CONNECTION_CLOSED` when it closed its stdin and lives on;
    *   SendError `MCPKIT_SEND_FAILED` when the message cannot be serialized or written.
    */
   send(message: JsonRpcMessage): Promise<void> {
     const stdin = this.#child?.stdin;
+    if (this.#exitError && !this.#closeRequested) return Promise.reject(this.#exitError);
     if (this.#state !== 'open' || this.#closeRequested || !stdin) {
       const why = this.#state === 'closed' ? 'is closed' : this.#closeRequested ? 'is closing' : 'is not started';
       return Promise.reject(new TransportStateError(`stdio transport ${why}`));
     }
-    if (this.#exit !== undefined || !stdin.writable) return Promise.reject(pipeClosedError(this.#options.command));
+    if (this.#exit !== undefined || !stdin.writable) return this.#closedPipe();
     let line: string;
     try {
       line = encodeLine(message);
@@ -270,10 +286,21 @@ export class StdioClientTransport implements Transport {
     return new Promise<void>((resolve, reject) => {
       stdin.write(line, (error) => {
         if (!error) resolve();
-        else if (isPipeClosed(error)) reject(pipeClosedError(this.#options.command, error));
+        else if (isPipeClosed(error)) this.#closedPipe(error).catch(reject);
         else reject(new SendError(`could not write to \`${this.#options.command}\`: ${error.message}`, { cause: error }));
       });
     });
+  }
+
+  /**
+   * Fails a send that found the server's stdin closed. Which of "the write failed" and "the process exited"
+   * is seen first is a race; the exit, reported first and rejected with here, wins it every time.
+   */
+  async #closedPipe(cause?: unknown): Promise<never> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.#ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, EXIT_AFTER_CLOSED_PIPE_MS)))]);
+    clearTimeout(timer);
+    throw this.#exitError ?? pipeClosedError(this.#options.command, cause);
   }
 
   /**
@@ -288,6 +315,7 @@ export class StdioClientTransport implements Transport {
 
   async #shutdown(): Promise<void> {
     this.#closeRequested = true;
+    this.#markEnded();
     clearTimeout(this.#drainTimer);
     await this.#startPromise?.catch(() => undefined);
     const child = this.#child;
