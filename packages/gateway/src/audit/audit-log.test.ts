@@ -221,7 +221,7 @@ for (const [backend, skip] of backends) {
           sessionId: null,
           route: null,
           reason: null,
-        });
+        }, 2);
         await store.exec(`UPDATE audit_log SET principal = 'mallory', hash = '${hash}' WHERE seq = 2`);
         expect(await log.verify()).toEqual({
           ok: false,

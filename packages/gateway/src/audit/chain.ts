@@ -34,7 +34,7 @@ export const EMPTY_HEAD: AuditHead = Object.freeze({ seq: 0, hash: GENESIS_HASH 
  * The JCS text of a row's body. Written out by hand in JCS member order (the test checks it against
  * `canonicalize`), splicing the stored JCS text of the JSON-valued fields, so a row is hashed without parsing.
  */
-export function canonicalBody(row: RowBody & { seq: number }): string {
+export function canonicalBody(row: RowBody, seq: number): string {
   let out =
     `{"arguments":${row.arguments ?? 'null'},"bytesIn":${canonicalNumber(row.bytesIn)},"bytesOut":${canonicalNumber(row.bytesOut)}` +
     `,"durationMs":${canonicalNumber(row.durationMs)},"errorCode":${row.errorCode ?? 'null'},"keyId":${str(row.keyId)}` +
@@ -42,14 +42,14 @@ export function canonicalBody(row: RowBody & { seq: number }): string {
   if (row.reason !== null) out += `,"reason":${str(row.reason)}`;
   if (row.requestId !== null) out += `,"requestId":${row.requestId}`;
   if (row.route !== null) out += `,"route":${str(row.route)}`;
-  out += `,"seq":${canonicalNumber(row.seq)}`;
+  out += `,"seq":${canonicalNumber(seq)}`;
   if (row.sessionId !== null) out += `,"sessionId":${str(row.sessionId)}`;
   return `${out},"target":${str(row.target)},"time":${str(row.time)},"upstream":${str(row.upstream)}}`;
 }
 
 /** The hash of a record with this body and seq, following `prevHash`. */
-export function recordHash(prevHash: string, row: RowBody & { seq: number }): string {
-  return createHash('sha256').update(prevHash).update(canonicalBody(row)).digest('hex');
+export function recordHash(prevHash: string, body: RowBody, seq: number): string {
+  return createHash('sha256').update(prevHash).update(canonicalBody(body, seq)).digest('hex');
 }
 
 /** Gives each body the next seq after `head` and links it into the chain. */
@@ -59,9 +59,9 @@ export function chainRows(head: AuditHead, bodies: readonly RowBody[]): AuditRow
   for (let i = 0; i < bodies.length; i++) {
     const body = bodies[i] as RowBody;
     seq += 1;
-    const row = { ...body, seq, prevHash: hash, hash: '' };
-    row.hash = hash = recordHash(row.prevHash, row);
-    rows[i] = row;
+    const prevHash = hash;
+    hash = recordHash(prevHash, body, seq);
+    rows[i] = { ...body, seq, prevHash, hash };
   }
   return rows;
 }

@@ -10,12 +10,12 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /**
  * A number in JCS form: the ECMAScript Number-to-String serialization (RFC 8785 §3.2.2.3), which is what
- * `JSON.stringify` produces for finite numbers (`-0` becomes `0`, `1e21` stays `1e+21`).
+ * `JSON.stringify` produces for finite numbers (`-0` becomes `0`, `1e21` becomes `1e+21`).
  * @throws InvalidArgumentError (`MCPKIT_INVALID_ARGUMENT`) for NaN and ±Infinity, which JSON cannot carry.
  */
 export function canonicalNumber(value: number, path = '$'): string {
   if (!Number.isFinite(value)) throw new InvalidArgumentError(`${path}: ${value} is not a JSON number (JCS, RFC 8785 §3.2.2.3)`);
-  return JSON.stringify(value);
+  return String(value); // Number::toString, the same text JSON.stringify gives, faster
 }
 
 /**

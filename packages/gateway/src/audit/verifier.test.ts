@@ -49,7 +49,7 @@ describe('ChainVerifier', () => {
   it('names a record that was changed and rehashed by the broken link after it', () => {
     const rows = makeChain(4);
     const edited = { ...(rows[1] as AuditRow), target: 'other' };
-    edited.hash = recordHash(edited.prevHash, edited);
+    edited.hash = recordHash(edited.prevHash, edited, edited.seq);
     rows[1] = edited;
     expect(run(rows)).toMatchObject({ count: 2, firstBad: { seq: 3, reason: 'broken-link', detail: expect.stringMatching(/record 2 was changed and rehashed/) } });
   });

@@ -48,7 +48,7 @@ export class ChainVerifier {
     if (row.seq < expected) {
       return { seq: row.seq, reason: 'reordered', detail: `seq ${row.seq} comes after ${this.#describeLast()}` };
     }
-    if (recordHash(row.prevHash, row) !== row.hash) return this.#contentMismatch(row);
+    if (recordHash(row.prevHash, row, row.seq) !== row.hash) return this.#contentMismatch(row);
     if (row.prevHash !== this.#last.hash) {
       return {
         seq: row.seq,
@@ -96,7 +96,7 @@ export class ChainVerifier {
     // A record whose content hashes correctly under another seq was moved there (seqs swapped or renumbered).
     for (let delta = 1; delta <= MOVED_WINDOW; delta++) {
       for (const seq of [row.seq - delta, row.seq + delta]) {
-        if (seq > 0 && recordHash(row.prevHash, { ...row, seq }) === row.hash) {
+        if (seq > 0 && recordHash(row.prevHash, row, seq) === row.hash) {
           return {
             seq: row.seq,
             reason: 'reordered',
