@@ -30,7 +30,7 @@ export function typedFieldPath(data: unknown, path: FieldPath): (string | number
   const out: (string | number)[] = [];
   let node = data;
   for (const segment of path) {
-    const index = Array.isArray(node) ? Number(segment) : NaN;
+    const index = Array.isArray(node) || typeof segment === 'number' ? Number(segment) : NaN;
     const typed = Number.isInteger(index) ? index : String(segment);
     out.push(typed);
     node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[typed] : undefined;

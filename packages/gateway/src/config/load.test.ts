@@ -117,4 +117,18 @@ describe('loadGatewayConfig', () => {
     writeFileSync(join(dir, 'big.key'), 'x'.repeat(1024 * 1024 + 1));
     await expect(parseGatewayConfig(text.replace('/dev/zero', 'big.key'), { path: join(dir, 'mcp.yaml') })).rejects.toThrow(/cannot read .*big\.key: larger than 1048576 bytes/);
   });
+
+  it('passes numbers and booleans in args and env as the text they were written as', async () => {
+    const config = await parseGatewayConfig('servers:\n  db: {command: x, args: [--port, 5432, --ro, true], env: {PORT: 5432, DEBUG: false}}\n', { path: join(dir, 'mcp.yaml') });
+    expect(config.servers.db).toMatchObject({ args: ['--port', '5432', '--ro', 'true'], env: { PORT: '5432', DEBUG: 'false' } });
+  });
+
+  it('keys maps by names from the file without a prototype, so toString is just a name', async () => {
+    const config = await parseGatewayConfig('scopes: {toString: ["*"]}\nservers: {constructor: {command: x}}\n', { path: join(dir, 'mcp.yaml') });
+    expect(Object.getPrototypeOf(config.scopes)).toBeNull();
+    expect(Object.getPrototypeOf(config.servers)).toBeNull();
+    expect(config.scopes.toString).toEqual(['*']);
+    expect(config.scopes.valueOf).toBeUndefined();
+    expect(config.servers.constructor).toMatchObject({ name: 'constructor', transport: 'stdio' });
+  });
 });

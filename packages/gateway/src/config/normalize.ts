@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { isLoopbackHost } from './checks.js';
 import { CONFIG_DEFAULTS, MIN_KEY_LENGTH } from './defaults.js';
 import { parseDuration } from './duration.js';
 import type { FieldPath } from './field-path.js';
-import type { RawConfig, RawDatabase, RawDuration, RawHttpServer, RawPolicy, RawStdioServer } from './raw-config.js';
+import type { RawConfig, RawDatabase, RawDuration, RawHttpServer, RawKey, RawPolicy, RawStdioServer } from './raw-config.js';
 import type { ConfigKey, GatewayConfig, UpstreamAuthConfig, UpstreamEntry } from './types.js';
 import type { RawProblem } from './yaml-source.js';
 
@@ -29,9 +30,9 @@ export function normalizeConfig(raw: RawConfig, source: string, baseDir: string)
       port: listen.port ?? d.port,
       path: checkedPath(cx, ['listen', 'path'], listen.path ?? d.path),
     },
-    servers: {},
+    servers: dictionary<UpstreamEntry>(undefined),
     keys: (raw.keys ?? []).map((key, i) => normalizeKey(cx, key, i)),
-    scopes: raw.scopes ?? {},
+    scopes: dictionary(raw.scopes),
     rateLimits: (raw.rateLimits ?? []).map((rule, i) => ({
       per: rule.per,
       limit: rule.limit,
@@ -60,12 +61,12 @@ export function normalizeConfig(raw: RawConfig, source: string, baseDir: string)
   if (raw.oauth) {
     const o = raw.oauth;
     config.oauth = {
-      issuer: checkedUrl(cx, ['oauth', 'issuer'], o.issuer),
+      issuer: checkedUrl(cx, ['oauth', 'issuer'], o.issuer, { https: true }),
       scopesClaim: o.scopesClaim ?? d.scopesClaim,
-      authorizationServers: (o.authorizationServers ?? [o.issuer]).map((url, i) => checkedUrl(cx, ['oauth', 'authorizationServers', i], url)),
+      authorizationServers: o.authorizationServers?.map((url, i) => checkedUrl(cx, ['oauth', 'authorizationServers', i], url, { https: true })) ?? [o.issuer],
     };
     if (o.audience !== undefined) config.oauth.audience = o.audience;
-    if (o.jwksUrl !== undefined) config.oauth.jwksUrl = checkedUrl(cx, ['oauth', 'jwksUrl'], o.jwksUrl);
+    if (o.jwksUrl !== undefined) config.oauth.jwksUrl = checkedUrl(cx, ['oauth', 'jwksUrl'], o.jwksUrl, { https: true });
   }
   if (raw.anonymous) config.anonymous = { scopes: raw.anonymous.scopes };
   return { config, problems: cx.problems };
@@ -75,14 +76,15 @@ function normalizeServer(cx: Context, name: string, server: RawStdioServer | Raw
   const at = ['servers', name];
   const policy = normalizePolicy(cx, at, server);
   if ('url' in server) {
-    return { name, transport: 'http', url: checkedUrl(cx, [...at, 'url'], server.url), headers: server.headers ?? {}, auth: normalizeAuth(server), ...policy };
+    return { name, transport: 'http', url: checkedUrl(cx, [...at, 'url'], server.url), headers: dictionary(server.headers), auth: normalizeAuth(server), ...policy };
   }
   const entry: UpstreamEntry = {
     name,
     transport: 'stdio',
     command: server.command,
-    args: server.args ?? [],
-    env: server.env ?? {},
+    // YAML reads `--port 8080` as a number; the child gets the text it was written as.
+    args: (server.args ?? []).map(String),
+    env: dictionary(server.env, String),
     // Relative paths in the file mean relative to the file, for the child's cwd as for everything else.
     cwd: resolve(cx.baseDir, server.cwd ?? '.'),
     idleTimeoutMs: duration(cx, [...at, 'idleTimeout'], server.idleTimeout, CONFIG_DEFAULTS.idleTimeoutMs),
@@ -107,7 +109,7 @@ function normalizeAuth(server: RawHttpServer): UpstreamAuthConfig {
   return defined as unknown as UpstreamAuthConfig;
 }
 
-function normalizeKey(cx: Context, key: RawConfig['keys'] extends (infer K)[] | undefined ? K : never, i: number): ConfigKey {
+function normalizeKey(cx: Context, key: RawKey, i: number): ConfigKey {
   let sha256 = '';
   if (key.key !== undefined) {
     if (key.key.length < MIN_KEY_LENGTH) {
@@ -143,16 +145,29 @@ function duration(cx: Context, path: FieldPath, value: RawDuration | undefined, 
   return parsed.ms;
 }
 
+/** A map keyed by names from the file, without a prototype: a server or scope called `toString` is just a name. */
+function dictionary<T>(record: Record<string, T> | undefined): Record<string, T>;
+function dictionary<T, U>(record: Record<string, T> | undefined, map: (value: T) => U): Record<string, U>;
+function dictionary(record: Record<string, unknown> | undefined, map: (value: unknown) => unknown = (v) => v): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record ?? {})) out[key] = map(value);
+  return out;
+}
+
 // The schema checked these as written; a value that came from a reference is checked here.
-function checkedUrl(cx: Context, path: FieldPath, value: string): string {
-  let ok = false;
+function checkedUrl(cx: Context, path: FieldPath, value: string, options: { https?: boolean } = {}): string {
+  let url: URL | undefined;
   try {
-    const url = new URL(value);
-    ok = url.protocol === 'http:' || url.protocol === 'https:';
+    url = new URL(value);
   } catch {
-    ok = false;
+    url = undefined;
   }
-  if (!ok) cx.problems.push({ path, message: `must be an http:// or https:// URL, not ${JSON.stringify(value)}` });
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    cx.problems.push({ path, message: `must be an http:// or https:// URL, not ${JSON.stringify(value)}` });
+  } else if (options.https && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    // OAuth 2.1 §1.5: authorization server endpoints are https, except on this machine during development.
+    cx.problems.push({ path, message: `must be an https:// URL (plain http is accepted only for a loopback host), not ${JSON.stringify(value)}` });
+  }
   return value;
 }
 

@@ -246,4 +246,18 @@ describe('parseGatewayConfig refuses a broken mcp.yaml', () => {
       'mcp.yaml:4:12: routes[2].path: is already the path of routes[1]',
     ]);
   });
+
+  it('refuses __proto__ as a key and nesting no config needs', async () => {
+    expect(await refusal(['scopes:', '  __proto__: ["*"]'])).toEqual(['mcp.yaml:2:3: scopes.__proto__: is not allowed as a key']);
+    const deep = `metrics: ${'{a: '.repeat(40)}1${'}'.repeat(40)}`;
+    expect(await refusal([deep])).toEqual([`mcp.yaml:1:${deep.indexOf('{a: '.repeat(9)) + 1 + 32 * 4}: metrics${'.a'.repeat(32)}: is nested more than 32 levels deep`]);
+  });
+
+  it('refuses an OAuth issuer over plain http unless it is on this machine', async () => {
+    expect(await refusal(['oauth:', '  issuer: "http://as.example"', '  jwksUrl: "http://as.example/jwks"'])).toEqual([
+      'mcp.yaml:2:11: oauth.issuer: must be an https:// URL (plain http is accepted only for a loopback host), not "http://as.example"',
+      'mcp.yaml:3:12: oauth.jwksUrl: must be an https:// URL (plain http is accepted only for a loopback host), not "http://as.example/jwks"',
+    ]);
+    await expect(parseGatewayConfig('oauth: {issuer: "http://127.0.0.1:9000"}\n', { env })).resolves.toBeTruthy();
+  });
 });

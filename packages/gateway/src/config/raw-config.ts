@@ -14,8 +14,8 @@ export interface RawPolicy {
 
 export interface RawStdioServer extends RawPolicy {
   command: string;
-  args?: string[];
-  env?: Record<string, string>;
+  args?: (string | number | boolean)[];
+  env?: Record<string, string | number | boolean>;
   cwd?: string;
   idleTimeout?: RawDuration;
 }

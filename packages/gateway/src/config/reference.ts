@@ -70,6 +70,7 @@ function typeName(defs: Record<string, Schema>, raw: Schema): string {
   }
   if (schema.type === 'object') return 'mapping';
   if (schema.type === 'integer') return 'whole number';
+  if (Array.isArray(schema.type)) return schema.type.join(', ').replace(/, ([^,]*)$/, ' or $1');
   return String(schema.type ?? 'any');
 }
 

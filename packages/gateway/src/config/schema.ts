@@ -24,7 +24,7 @@ export function gatewayConfigSchema(): JsonSchemaObject {
 /** Validates the data of a whole file; every error, with the schema node that raised it (`verbose`). */
 export function validateAgainstSchema(data: unknown): ErrorObject[] {
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strictSchema: true, strictTypes: true, strictTuples: true, strictRequired: false });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strictSchema: true, strictTypes: true, strictTuples: true, strictRequired: false, allowUnionTypes: true });
     // `x-message` is this schema's own annotation: the sentence shown when the node it sits on fails.
     ajv.addKeyword('x-message');
     validate = ajv.compile(gatewayConfigSchema());

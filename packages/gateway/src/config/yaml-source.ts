@@ -18,6 +18,8 @@ export interface RawProblem {
 
 /** Aliases may expand to at most about this many nodes in all; far above any real config, far below a bomb. */
 const MAX_ALIAS_COUNT = 1000;
+/** No config needs more than a handful of levels; refusing deeper ones keeps every later walk shallow. */
+const MAX_DEPTH = 32;
 const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 export interface YamlSource {
@@ -59,6 +61,10 @@ function firstLine(message: string): string {
 
 function checkNodes(node: Node, path: (string | number)[], lineAt: (offset: number) => number, problems: RawProblem[]): void {
   if (isAlias(node)) return; // checked where its anchor is
+  if (path.length > MAX_DEPTH) {
+    problems.push({ path, message: `is nested more than ${MAX_DEPTH} levels deep`, offset: node.range?.[0] ?? 0 });
+    return;
+  }
   if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) {
     problems.push({ path, message: `YAML tags such as ${node.tag} are not supported; write plain values`, offset: node.range?.[0] ?? 0 });
   }
@@ -77,6 +83,10 @@ function checkNodes(node: Node, path: (string | number)[], lineAt: (offset: numb
         continue;
       }
       const name = String(key.value);
+      if (name === '__proto__') {
+        problems.push({ path: [...path, name], message: 'is not allowed as a key', atKey: true });
+        continue;
+      }
       const first = seen.get(name);
       if (first !== undefined && name !== '<<') {
         problems.push({ path: [...path, name], message: `is given twice (first on line ${first}); keys must be unique`, atKey: true });
