@@ -31,9 +31,19 @@ export interface AuditLog {
   flush(): Promise<void>;
   /** Flushes, then closes the store. */
   close(): Promise<void>;
-  /** The seq and hash of the last committed record (after a flush), to anchor outside the database. */
+  /**
+   * The seq and hash of the last committed record (after a flush). A chain cannot show records cut from its
+   * end, nor a chain recomputed from an edit onwards: keep this somewhere the database's writers cannot reach
+   * (a log line, another system) and pass it to `verify({ expectHead })` later.
+   */
   head(): Promise<AuditHead>;
-  /** Walks the whole chain in seq order, a page at a time, and names the first bad record. */
+  /**
+   * Walks the whole chain in seq order, a page at a time (never the whole table in memory), and names the first
+   * bad record: `edited` (its fields no longer match its hash), `deleted` (a gap in the seqs, or records missing
+   * from the end against the head record or `expectHead`), `reordered` (a record sits at another seq than it was
+   * written with) or `broken-link` (its prevHash is not its predecessor's hash). Records appended while it runs
+   * are checked too when it reaches them.
+   */
   verify(options?: VerifyOptions): Promise<VerifyResult>;
   /** Records matching the filter, oldest first. */
   query(filter?: AuditQuery): Promise<StoredAuditRecord[]>;
