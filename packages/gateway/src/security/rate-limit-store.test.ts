@@ -50,8 +50,8 @@ describe('GCRA in MemoryRateLimitStore', () => {
     const store = new MemoryRateLimitStore();
     const loose = { limit: 10, windowMs: 1000 };
     const tight = { limit: 1, windowMs: 1000 };
-    expect(store.takeAll([{ key: 'a', rate: loose }, { key: 'b', rate: tight }], 0)).toEqual({ ok: true });
-    expect(store.takeAll([{ key: 'a', rate: loose }, { key: 'b', rate: tight }], 0)).toEqual({ ok: false, index: 1, retryAfterMs: 1000 });
+    expect(store.takeAll([{ group: '', member: 'a', rate: loose }, { group: '', member: 'b', rate: tight }], 0)).toEqual({ ok: true });
+    expect(store.takeAll([{ group: '', member: 'a', rate: loose }, { group: '', member: 'b', rate: tight }], 0)).toEqual({ ok: false, index: 1, retryAfterMs: 1000 });
     // `a` kept its tokens: 9 more fit.
     for (let i = 0; i < 9; i++) expect(store.take('a', loose, 0).ok).toBe(true);
     expect(store.take('a', loose, 0).ok).toBe(false);
@@ -61,7 +61,7 @@ describe('GCRA in MemoryRateLimitStore', () => {
     const store = new MemoryRateLimitStore();
     store.take('short', { limit: 1, windowMs: 100 }, 0);
     store.take('long', { limit: 1, windowMs: 5000 }, 0);
-    const cells = [{ key: 'short', rate: { limit: 1, windowMs: 100 } }, { key: 'long', rate: { limit: 1, windowMs: 5000 } }];
+    const cells = [{ group: '', member: 'short', rate: { limit: 1, windowMs: 100 } }, { group: '', member: 'long', rate: { limit: 1, windowMs: 5000 } }];
     expect(store.takeAll(cells, 10)).toEqual({ ok: false, index: 1, retryAfterMs: 4990 });
   });
 
@@ -104,5 +104,18 @@ describe('MemoryRateLimitStore memory bounds', () => {
     expect(() => assertGcraRate({ limit: 0, windowMs: 1000 }, 'rateLimits[0]')).toThrow(/rateLimits\[0\]: limit must be a positive integer/);
     expect(() => assertGcraRate({ limit: 1.5, windowMs: 1000 })).toThrow(InvalidArgumentError);
     expect(() => assertGcraRate({ limit: 1, windowMs: Number.NaN })).toThrow(/windowMs/);
+  });
+});
+
+describe('MemoryRateLimitStore groups', () => {
+  it('keeps a member of one group apart from the same member of another, and sweeps empty groups', () => {
+    const store = new MemoryRateLimitStore();
+    const rate = { limit: 1, windowMs: 1000 };
+    expect(store.takeAll([{ group: '0:5:files', member: 'p', rate }], 0).ok).toBe(true);
+    expect(store.takeAll([{ group: '0:7:weather', member: 'p', rate }], 0).ok).toBe(true);
+    expect(store.takeAll([{ group: '0:5:files', member: 'p', rate }], 0).ok).toBe(false);
+    expect(store.size).toBe(2);
+    expect(store.sweep(1000)).toBe(2);
+    expect(store.size).toBe(0);
   });
 });

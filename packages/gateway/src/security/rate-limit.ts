@@ -6,8 +6,10 @@
  * tokens. Rules `per: server` skip requests that name no server (e.g. an aggregated list), and rules
  * `per: tool` or with `tools:` skip requests that call no tool.
  *
- * Cost (Node 20, one laptop core, memory store): `check()` ≈ 150–250 ns with two applicable rules, ≈ 30 ns when
- * none applies.
+ * Cost, measured once on compiled JS (Node 20.20, a shared 2-core AMD EPYC VM, so ±50 %), memory store,
+ * 100 principals: `check()` takes ≈ 190 ns with two applicable rules, ≈ 300 ns with three, ≈ 45 ns when none
+ * applies, ≈ 60–120 ns to refuse. (Building one key string per rule per request instead of cached groups
+ * cost ≈ 600 ns for two rules.) There is no timed assertion in the tests.
  * @module
  */
 import { InvalidArgumentError } from '@mcpkit/protocol';
@@ -42,10 +44,17 @@ interface CompiledRule {
   rule: RateLimitRule;
   rate: GcraRate;
   tools: GlobSet | undefined;
-  /** Keeps each rule's buckets apart. Keys are `rule:` then, length-prefixed, the server or tool, then the principal, so no two requests' parts can run together into the same key. */
+  /** The cell group of a `per: principal` rule: the rule's index and a colon. */
   prefix: string;
+  /**
+   * Groups of a `per: server` or `per: tool` rule, one per server or tool, made once: `index:length:name`, so
+   * no two names run together into one group, and Map lookups hit a string whose hash is already known.
+   */
+  groups: Map<string, string>;
 }
 
+// A cache, not state: past this many names a rule's group strings are dropped and made again when needed.
+const MAX_GROUPS_PER_RULE = 10_000;
 const PER = new Set(['principal', 'server', 'tool']);
 const OK: RateLimitCheck = Object.freeze({ ok: true });
 
@@ -75,22 +84,20 @@ export class RateLimiter<S extends RateLimitStore = MemoryRateLimitStore> {
     const applied: RateLimitRule[] = [];
     for (const c of this.#rules) {
       if (c.tools !== undefined && (tool === undefined || !c.tools.test(tool))) continue;
-      let key: string;
-      if (c.rule.per === 'principal') key = c.prefix + principal;
-      else if (c.rule.per === 'server') {
-        if (server === undefined) continue;
-        key = c.prefix + server.length + ':' + server + principal;
-      } else {
-        if (tool === undefined) continue;
-        key = c.prefix + tool.length + ':' + tool + principal;
+      let group: string;
+      if (c.rule.per === 'principal') group = c.prefix;
+      else {
+        const name = c.rule.per === 'server' ? server : tool;
+        if (name === undefined) continue;
+        group = c.groups.get(name) ?? groupOf(c, name);
       }
-      cells.push({ key, rate: c.rate });
+      cells.push({ group, member: principal, rate: c.rate });
       applied.push(c.rule);
     }
     if (cells.length === 0) return OK as RateLimitOutcome<S>;
     const taken = this.#store.takeAll(cells, request.now ?? this.#now());
-    const verdict = (t: RateLimitTake): RateLimitCheck => (t.ok ? OK : { ok: false, retryAfterMs: t.retryAfterMs, rule: applied[t.index]! });
-    return (taken instanceof Promise ? taken.then(verdict) : verdict(taken)) as RateLimitOutcome<S>;
+    if (taken instanceof Promise) return taken.then((t) => toCheck(t, applied)) as RateLimitOutcome<S>;
+    return toCheck(taken, applied) as RateLimitOutcome<S>;
   }
 }
 
@@ -110,5 +117,16 @@ function compileRule(rule: RateLimitRule, index: number): CompiledRule {
       }
     }
   }
-  return { rule, rate, tools, prefix: `${index}:` };
+  return { rule, rate, tools, prefix: `${index}:`, groups: new Map() };
+}
+
+function toCheck(taken: RateLimitTake, applied: readonly RateLimitRule[]): RateLimitCheck {
+  return taken.ok ? OK : { ok: false, retryAfterMs: taken.retryAfterMs, rule: applied[taken.index]! };
+}
+
+function groupOf(c: CompiledRule, name: string): string {
+  if (c.groups.size >= MAX_GROUPS_PER_RULE) c.groups.clear();
+  const group = `${c.prefix}${name.length}:${name}`;
+  c.groups.set(name, group);
+  return group;
 }
