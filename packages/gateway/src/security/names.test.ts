@@ -53,6 +53,13 @@ describe('nameProblem', () => {
   ])('refuses a resource URI with %s', (_, name) => {
     expect(nameProblem('resource', name)).toBeTypeOf('string');
   });
+  it('says which resource trick it saw', () => {
+    expect(nameProblem('resource', 'files__file:///a\\b')).toMatch(/backslash/);
+    expect(nameProblem('resource', 'files__file:///a/%2E%2E/b')).toMatch(/percent-encoded/);
+    expect(nameProblem('resource', 'files__file:///a%2F..%2Fb')).toMatch(/path segment/);
+    expect(nameProblem('resource', 'files__file:///a/../b')).toMatch(/path segment/);
+    expect(nameProblem('resource', 'files__file:///a%2Fb')).toBeUndefined();
+  });
 });
 
 describe('server names', () => {
