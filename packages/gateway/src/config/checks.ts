@@ -30,9 +30,11 @@ export function crossFieldProblems(raw: RawConfig): RawProblem[] {
   };
   const globRef = (path: FieldPath, glob: string) => {
     // A glob whose server part is spelled out must name a real server, or it silently matches nothing.
-    const cut = glob.indexOf('__');
+    // A `tool:`, `resource:` or `prompt:` prefix limits a scope glob to one kind (security/scopes.ts).
+    const bare = glob.replace(/^(tool|resource|prompt):/, '');
+    const cut = bare.indexOf('__');
     if (cut <= 0) return;
-    const server = glob.slice(0, cut);
+    const server = bare.slice(0, cut);
     if (!/[*?[\]{}]/.test(server) && !serverNames.includes(server)) {
       problems.push({ path, message: `starts with server "${server}", which is not defined under servers${didYouMean(server, serverNames)}` });
     }

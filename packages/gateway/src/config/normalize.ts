@@ -122,11 +122,23 @@ function normalizeKey(cx: Context, key: RawKey, i: number): ConfigKey {
   }
   const out: ConfigKey = { id: key.id, sha256, scopes: key.scopes };
   if (key.expires !== undefined) {
-    const at = Date.parse(key.expires);
-    if (Number.isNaN(at)) cx.problems.push({ path: ['keys', i, 'expires'], message: `is not a real date or date-time: ${JSON.stringify(key.expires)}` });
+    const at = parseTimestamp(key.expires);
+    if (at === undefined) cx.problems.push({ path: ['keys', i, 'expires'], message: `is not a real date or date-time: ${JSON.stringify(key.expires)}` });
     else out.expiresAt = at;
   }
   return out;
+}
+
+/** Epoch ms of `2026-12-31` (its start, UTC) or an RFC 3339 date-time; undefined for 2026-02-30 and the like. */
+function parseTimestamp(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$/.exec(text);
+  if (!match) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match.map((part) => part ?? undefined);
+  // Date.parse rolls 2026-02-30 over into March; a date that does not exist is a typo, not a date.
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  const at = match[4] === undefined ? day.getTime() : Date.parse(text.replace(' ', 'T'));
+  return Number.isNaN(at) ? undefined : at;
 }
 
 function database(cx: Context, raw: RawDatabase | undefined, defaultSqlite: string): { sqlite: string } | { postgres: string } {

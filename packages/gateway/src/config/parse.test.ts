@@ -260,4 +260,52 @@ describe('parseGatewayConfig refuses a broken mcp.yaml', () => {
     ]);
     await expect(parseGatewayConfig('oauth: {issuer: "http://127.0.0.1:9000"}\n', { env })).resolves.toBeTruthy();
   });
+
+  it('explains bad names, enumerations, lists and missing fields in every section', async () => {
+    expect(
+      await refusal([
+        'servers:',
+        '  a: {command: x, env: {BAD-NAME: x, "1X": y}}',
+        '  w: {url: "https://x", auth: {type: client_credential}}',
+        '  v: {url: "https://x", auth: {type: client_credentials, tokenUrl: "https://t"}}',
+        '  u: {url: "ftp://x"}',
+        '  s: x',
+        'scopes:',
+        '  "has space": [a]',
+        '  ok: ["a b"]',
+        'rateLimits:',
+        '  - {per: principle, limit: 0, window: 1m, tool: [x]}',
+        'keys:',
+        '  - {id: j, sha256: "' + 'b'.repeat(64) + '", scopes: ok}',
+        'routes:',
+        '  - {path: mcp2}',
+        'anonymous: {}',
+      ]),
+    ).toEqual([
+      'mcp.yaml:2:25: servers.a.env.BAD-NAME: must be an environment variable name: letters, digits and _, not starting with a digit',
+      'mcp.yaml:2:38: servers.a.env.1X: must be an environment variable name: letters, digits and _, not starting with a digit',
+      'mcp.yaml:3:38: servers.w.auth.type: must be one of none, client_credentials, token_exchange (did you mean "client_credentials"?)',
+      'mcp.yaml:4:31: servers.v.auth.clientId: is required',
+      'mcp.yaml:4:31: servers.v.auth.clientSecret: is required',
+      'mcp.yaml:5:12: servers.u.url: must be an http:// or https:// URL',
+      'mcp.yaml:6:6: servers.s: must be a mapping (key: value)',
+      'mcp.yaml:8:3: scopes["has space"]: must be a scope name: printable ASCII without spaces, quotes or backslashes',
+      'mcp.yaml:9:8: scopes.ok[0]: must be a glob without spaces, e.g. files__read_* or weather__*',
+      'mcp.yaml:11:11: rateLimits[0].per: must be one of principal, server, tool (did you mean "principal"?)',
+      'mcp.yaml:11:29: rateLimits[0].limit: must be at least 1',
+      'mcp.yaml:11:44: rateLimits[0].tool: is not a known field (did you mean "tools"?)',
+      'mcp.yaml:13:97: keys[0].scopes: must be a list',
+      'mcp.yaml:15:12: routes[0].path: must be a URL path starting with /',
+      'mcp.yaml:16:12: anonymous.scopes: is required',
+    ]);
+  });
+
+  it('refuses an expiry date that does not exist', async () => {
+    const sha = 'a'.repeat(64);
+    expect(await refusal([`keys: [{id: k, sha256: "${sha}", scopes: [], expires: 2026-02-30}]`])).toEqual([
+      `mcp.yaml:1:${`keys: [{id: k, sha256: "${sha}", scopes: [], expires: `.length + 1}: keys[0].expires: is not a real date or date-time: "2026-02-30"`,
+    ]);
+    const config = await parseGatewayConfig(`keys: [{id: k, sha256: "${sha}", scopes: [], expires: "2026-12-31T23:00:00+01:00"}]`, { env });
+    expect(config.keys[0]!.expiresAt).toBe(Date.UTC(2026, 11, 31, 22));
+  });
 });

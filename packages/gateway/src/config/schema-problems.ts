@@ -33,13 +33,14 @@ export function schemaProblems(errors: readonly ErrorObject[]): RawProblem[] {
     composites.some(
       (c) => c !== e && (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)) && e.schemaPath.startsWith(`${c.schemaPath}/`),
     );
-  const problems: RawProblem[] = [];
+  const problems = new Map<string, RawProblem>();
   for (const error of errors) {
     if (covered(error) || error.keyword === 'if' || error.keyword === 'propertyNames') continue;
     const problem = describe(error, errors);
-    if (problem) problems.push(problem);
+    // The same sentence can come from two schemas (an entry's own type and its branch's); say it once.
+    if (problem) problems.set(`${problem.path.join('\0')}\0${problem.message}`, problem);
   }
-  return problems;
+  return [...problems.values()];
 }
 
 function describe(error: ErrorObject, all: readonly ErrorObject[]): RawProblem | undefined {
