@@ -96,6 +96,8 @@ describe('Authorizer', () => {
     expect(() => new Authorizer({ ok: ['files__*'], bad: ['x', 'a\\b'] })).toThrow(InvalidArgumentError);
     expect(() => new Authorizer({ bad: ['x', 'files__ *'] })).toThrow(/^scopes\.bad\[1\]: Invalid glob/);
     expect(() => new Authorizer({ bad: 'files__*' as unknown as string[] })).toThrow(/scopes\.bad: expected a list/);
+    expect(() => new Authorizer({ bad: ['tools:files__*'] })).toThrow(/scopes\.bad\[0\]: unknown kind prefix in "tools:files__\*"/);
+    expect(() => new Authorizer({ ok: ['resource:files__file:///*', '*file:///x'] })).not.toThrow();
   });
 
   it('lists the scope names in config order', () => {

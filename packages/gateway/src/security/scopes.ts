@@ -29,6 +29,9 @@ export type AuthorizeResult =
 
 const KINDS: readonly TargetKind[] = ['tool', 'resource', 'prompt'];
 const KIND_PREFIX = /^(tool|resource|prompt):/;
+// Letters then a colon can never start a namespaced name (server names have no colon), so such a glob is a
+// misspelt kind prefix (`tools:`), refused rather than left to match nothing.
+const OTHER_PREFIX = /^[A-Za-z]+:/;
 
 /**
  * Decides whether a principal's scopes allow a tool, resource or prompt.
@@ -51,6 +54,9 @@ export class Authorizer {
       globs.forEach((glob: unknown, index) => {
         if (typeof glob !== 'string') throw new InvalidArgumentError(`scopes.${scope}[${index}]: expected a glob string`);
         const prefixed = KIND_PREFIX.exec(glob);
+        if (!prefixed && OTHER_PREFIX.test(glob)) {
+          throw new InvalidArgumentError(`scopes.${scope}[${index}]: unknown kind prefix in ${JSON.stringify(glob)} (use tool:, resource: or prompt:)`);
+        }
         const body = prefixed ? glob.slice(prefixed[0].length) : glob;
         try {
           for (const kind of prefixed ? [prefixed[1] as TargetKind] : KINDS) sets[kind].add(body);
