@@ -71,7 +71,9 @@ export function watchGatewayConfig(path: string, options: WatchGatewayConfigOpti
     // Editors write more than once per save, and other files in the folder change too: unchanged text is no news.
     if (!force && text !== undefined && text === lastText) return;
     try {
-      const config = await loadGatewayConfig(path, { ...options, readFile: text === undefined ? readText : (p) => (p === absolute ? text : readText(p)) });
+      // Validate the very text that was compared, not whatever the file holds a moment later.
+      const readFile = text === undefined ? readText : (p: string) => (p === absolute ? text : readText(p));
+      const config = await loadGatewayConfig(path, options.env ? { env: options.env, readFile } : { readFile });
       if (closed) return;
       lastText = text;
       options.onChange(config);
