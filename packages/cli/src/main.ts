@@ -4,8 +4,10 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './commands/audit.js';
 import { callCommand } from './commands/call.js';
 import { discoverCommand } from './commands/discover.js';
+import { gatewayCommand } from './commands/gateway.js';
 import { getCommand } from './commands/get.js';
 import { initCommand } from './commands/init.js';
 import { installCommand } from './commands/install.js';
@@ -26,7 +28,9 @@ const EXAMPLES = `Examples:
   mcpkit read demo://readme --config .mcp.json --server everything
   mcpkit discover --protocol 2025-11-25 -- node server.js
   mcpkit install claude-desktop weather -- npx -y mcpkit-weather
-  mcpkit init my-server`;
+  mcpkit init my-server
+  mcpkit gateway --config mcp.yaml
+  mcpkit audit verify --config mcp.yaml`;
 
 function buildProgram(ctx: CommandContext): Command {
   const { io } = ctx;
@@ -49,8 +53,10 @@ function buildProgram(ctx: CommandContext): Command {
   discoverCommand(program, ctx);
   installCommand(program, ctx);
   initCommand(program, ctx);
+  gatewayCommand(program, ctx);
+  auditCommand(program, ctx);
   for (const command of program.commands) {
-    if (!['install', 'init', 'help'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${EXIT_CODES_HELP}\n`);
+    if (!['install', 'init', 'help', 'gateway', 'audit'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${EXIT_CODES_HELP}\n`);
     else command.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }
   return program;

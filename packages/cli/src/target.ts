@@ -12,6 +12,7 @@ export interface TargetOptions {
   url?: string;
   header?: string[];
   bearer?: string;
+  apiKey?: string;
   config?: string;
   server?: string;
   env?: string[];
@@ -39,7 +40,8 @@ export function addTargetOptions(command: Command, { config = true } = {}): Comm
   command
     .option('--url <url>', 'a Streamable HTTP server, e.g. http://127.0.0.1:3000/mcp')
     .option('--header <header>', 'an HTTP header "Name: value" for --url (repeatable)', collect)
-    .option('--bearer <token>', 'send "Authorization: Bearer TOKEN" with --url');
+    .option('--bearer <token>', 'send "Authorization: Bearer TOKEN" with --url')
+    .option('--api-key <key>', 'send "X-API-Key: KEY" with --url (an mcpkit gateway key; default: $MCPKIT_API_KEY)');
   if (config) {
     command
       .option('--config <file>', "a host's configuration file (Claude Desktop, Claude Code, VS Code, Cursor)")
@@ -76,6 +78,8 @@ function headersFrom(options: TargetOptions): Record<string, string> {
     headers[name] = value;
   }
   if (options.bearer !== undefined) headers.Authorization = `Bearer ${options.bearer}`;
+  const apiKey = options.apiKey ?? (options.bearer === undefined ? process.env.MCPKIT_API_KEY : undefined);
+  if (apiKey !== undefined && apiKey !== '') headers['X-API-Key'] = apiKey;
   return headers;
 }
 
@@ -87,7 +91,9 @@ function directTarget(options: TargetOptions, stdio: string[] | undefined): Targ
   if (stdio !== undefined) {
     const [command, ...args] = stdio;
     if (command === undefined || command === '') throw usageError('nothing follows `--`', 'put the server command after it: `-- node server.js`');
-    if (options.header?.length || options.bearer !== undefined) throw usageError('--header and --bearer apply to --url, not to a stdio command');
+    if (options.header?.length || options.bearer !== undefined || options.apiKey !== undefined) {
+      throw usageError('--header, --bearer and --api-key apply to --url, not to a stdio command');
+    }
     return { kind: 'stdio', command, args, env: envVars, inheritEnv: true };
   }
   if (options.url !== undefined) {

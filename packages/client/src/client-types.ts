@@ -49,6 +49,12 @@ export interface CallOptions {
   timeoutMs?: number;
   maxTotalTimeoutMs?: number;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Handlers for what the server asks while this request runs, instead of the client's own: the answers to
+   * its `input_required` rounds (2026-07-28), and its session-era requests while this is the only request
+   * in flight that has its own handlers (a proxy relaying each ask to the right caller).
+   */
+  handlers?: ClientHandlers;
 }
 
 export interface ClientEvents extends Record<string, unknown> {

@@ -21,6 +21,8 @@ import {
   type Tool,
   type Transport,
   CancelledError,
+  ErrorCode,
+  ProtocolError,
   ConnectionClosedError,
   DEFAULT_REQUEST_TIMEOUT_MS,
   META_CLIENT_CAPABILITIES,
@@ -65,6 +67,8 @@ export class Client {
   #tools = new Map<string, Tool>();
   #subscriptions: Subscriptions | undefined;
   readonly #handlers: ClientHandlers;
+  /** Per-request handlers of the requests in flight (CallOptions.handlers). */
+  readonly #callHandlers = new Set<ClientHandlers>();
 
   constructor(info: Implementation, options: ClientOptions = {}) {
     this.info = info;
@@ -231,11 +235,18 @@ export class Client {
    * @throws ProtocolError for an error response; ProtocolViolationError for an invalid result type.
    */
   async request(method: string, params?: JsonObject, options: CallOptions = {}): Promise<JsonObject> {
-    const result = await runWithInput(method, params, options, {
-      send: (m, p, o) => this.#rawRequest(m, p, o),
-      handlers: this.#handlers,
-      maxRounds: this.options.maxInputRounds ?? 10,
-    });
+    const own = options.handlers;
+    if (own) this.#callHandlers.add(own);
+    let result: JsonObject;
+    try {
+      result = await runWithInput(method, params, options, {
+        send: (m, p, o) => this.#rawRequest(m, p, o),
+        handlers: own ?? this.#handlers,
+        maxRounds: this.options.maxInputRounds ?? 10,
+      });
+    } finally {
+      if (own) this.#callHandlers.delete(own);
+    }
     const type = result.resultType;
     if (type === undefined) return result;
     if (type !== 'complete') {
@@ -248,7 +259,14 @@ export class Client {
 
   async #onServerRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
     if (request.method === 'ping') return {};
-    return fulfil(this.#handlers, request.method, request.params, { signal: ctx.signal, era: 'session' });
+    // A session-era ask names no request it belongs to: it goes to per-call handlers only when that is unambiguous.
+    const calls = this.#callHandlers;
+    let handlers = this.#handlers;
+    if (calls.size === 1) handlers = calls.values().next().value as ClientHandlers;
+    else if (calls.size > 1) {
+      throw new ProtocolError(ErrorCode.InternalError, `Cannot route ${request.method}: ${calls.size} requests with their own handlers are in flight`);
+    }
+    return fulfil(handlers, request.method, request.params, { signal: ctx.signal, era: 'session' });
   }
 
   #onNotification(n: JsonRpcNotification): void {

@@ -78,6 +78,8 @@ async function probe(o: NegotiateOptions, version: string, attempt = 1): Promise
     if (error instanceof ConnectionClosedError || error instanceof ProcessExitedError || (error instanceof HttpError && error.status === 0)) {
       throw error;
     }
+    // Refused credentials say nothing about eras either: the caller must see the 401/403, not a version mismatch.
+    if (error instanceof HttpError && (error.status === 401 || error.status === 403)) throw error;
     // Anything else — -32601, -32600, an HTTP 400, silence — is a legacy server (never keyed to one code).
     return undefined;
   }

@@ -3,4 +3,37 @@
  * tamper-evident audit log.
  * @module
  */
+export { startGateway } from './gateway.js';
+export type { GatewayHandle, GatewayOptions } from './gateway.js';
+export { GatewayMetrics } from './metrics.js';
+export { createLogger, silentLogger } from './log.js';
+export type { Logger } from './log.js';
+export { Upstream } from './upstream/upstream.js';
+export type { UpstreamState, UpstreamCatalogue } from './upstream/upstream.js';
+export {
+  GatewayConfigError,
+  GATEWAY_CONFIG_INVALID,
+  loadGatewayConfig,
+  parseGatewayConfig,
+  watchGatewayConfig,
+  gatewayConfigSchema,
+  renderConfigReference,
+  parseDuration,
+} from './config/index.js';
+export type {
+  GatewayConfig,
+  GatewayConfigProblem,
+  GatewayConfigWatcher,
+  UpstreamEntry,
+  ConfigKey,
+  RateLimitRule,
+  AuditConfig,
+  AuditStoreConfig,
+  OAuthConfig,
+  RouteConfig,
+} from './config/index.js';
+export { openAuditLog, reduceArguments } from './audit/index.js';
+export type { AuditLog, AuditRecordInput, StoredAuditRecord, VerifyResult, AuditQuery } from './audit/index.js';
+export { SqliteKeyStore, MemoryKeyStore, KeyVerifier, Authorizer, RateLimiter, ConcurrencyLimiter, generateApiKey, hashApiKey } from './security/index.js';
+export type { KeyStore, KeyRecord, CreatedKey } from './security/index.js';
 export const GATEWAY_VERSION = '0.1.0';

@@ -58,6 +58,6 @@ export type {
 export { createHttpHandler } from './http/handler.js';
 export type { HttpHandlerOptions, McpHttpHandler, McpHttpCore } from './http/handler.js';
 export { AuthError } from './http/auth.js';
-export type { AuthVerifier, AuthFailure, HttpAuthOptions, PresentedCredentials } from './http/auth.js';
+export type { AuthVerifier, AuthFailure, AuthRefusal, HttpAuthOptions, PresentedCredentials } from './http/auth.js';
 export { InMemoryEventStore } from './http/event-store.js';
 export type { EventStore } from './http/event-store.js';

@@ -16,10 +16,11 @@ export type {
 } from './types.js';
 export { ConfigError } from './config-error.js';
 export type { ConfigErrorDetails } from './config-error.js';
-export { namespaceToolName, MAX_TOOL_NAME_LENGTH } from './tool-names.js';
+export { namespaceToolName, MAX_TOOL_NAME_LENGTH, NameTable } from './tool-names.js';
 export type { QualifiedName } from './tool-names.js';
 export { McpHost } from './mcp-host.js';
 export type { HostPrompt, HostResource, HostTool, McpHostEvents, McpHostOptions } from './mcp-host.js';
 export type { CatalogueKind, ServerStatus } from './server-connection.js';
 export type { ReconnectPolicy } from './backoff.js';
+export { backoffDelay } from './backoff.js';
 export { createServerTransport } from './transports.js';

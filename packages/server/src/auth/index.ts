@@ -10,4 +10,4 @@ export type { JwtVerifierOptions } from './jwt.js';
 export { introspectionVerifier } from './introspection.js';
 export type { IntrospectionVerifierOptions } from './introspection.js';
 export { AuthError } from '../http/auth.js';
-export type { AuthVerifier, AuthFailure, HttpAuthOptions, PresentedCredentials } from '../http/auth.js';
+export type { AuthVerifier, AuthFailure, AuthRefusal, HttpAuthOptions, PresentedCredentials } from '../http/auth.js';

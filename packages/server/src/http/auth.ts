@@ -37,7 +37,7 @@ export interface AuthVerifier {
   /**
    * @throws AuthError when the credentials are not valid (any other error is a 500 and is reported).
    */
-  verify(credentials: PresentedCredentials, request: { header(name: string): string | null }): Promise<Principal>;
+  verify(credentials: PresentedCredentials, request: { header(name: string): string | null; readonly remoteAddress?: string }): Promise<Principal>;
 }
 
 /** The `auth` option of the HTTP handler and `serveHttp`. */
@@ -60,6 +60,18 @@ export interface HttpAuthOptions {
   apiKeyHeaders?: readonly string[];
   /** Let requests without credentials through with no principal (middleware then decides). Default false. */
   optional?: boolean;
+  /** Told about every refused request (for audit logs and brute-force counters); must not throw. */
+  onRefusal?: (refusal: AuthRefusal) => void;
+}
+
+/** A request the auth layer refused. */
+export interface AuthRefusal {
+  status: number;
+  failure: AuthFailure | 'missing';
+  message: string;
+  remoteAddress: string | undefined;
+  /** Which header carried the refused credentials, if any. */
+  source: PresentedCredentials['source'] | undefined;
 }
 
 export const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
@@ -128,6 +140,30 @@ export function metadataReply(options: HttpAuthOptions, request: HttpRequestLike
 
 /** A principal for the request, or the reply refusing it. */
 export async function authenticate(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void): Promise<Principal | undefined | HttpReply> {
+  const outcome = await decide(options, request, report);
+  if (options.onRefusal && outcome !== undefined && 'status' in outcome && outcome.status !== 500) {
+    const challenged = outcome.headers['www-authenticate'] ?? '';
+    const failure = /error="([a-z_]+)"/.exec(challenged)?.[1] as AuthFailure | undefined;
+    try {
+      options.onRefusal({
+        status: outcome.status,
+        failure: failure ?? (outcome.status === 400 ? 'invalid_request' : 'missing'),
+        message: /error_description="([^"]*)"/.exec(challenged)?.[1] ?? 'malformed credentials',
+        remoteAddress: request.remoteAddress,
+        source: request.header('authorization') !== null
+          ? 'authorization'
+          : (options.apiKeyHeaders ?? ['x-api-key']).some((h) => request.header(h) !== null)
+            ? 'api-key'
+            : undefined,
+      });
+    } catch (error) {
+      report(error);
+    }
+  }
+  return outcome;
+}
+
+async function decide(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void): Promise<Principal | undefined | HttpReply> {
   const credentials = credentialsOf(request, options.apiKeyHeaders ?? ['x-api-key']);
   if (credentials !== undefined && 'status' in credentials) return credentials;
   if (credentials === undefined) {

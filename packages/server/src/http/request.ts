@@ -20,6 +20,8 @@ export interface HttpRequestLike {
   readonly path?: string;
   /** Whether the request came over TLS. */
   readonly secure?: boolean;
+  /** The peer's IP address, when the adapter knows it (node:http does; web requests do not). */
+  readonly remoteAddress?: string;
   /** Aborted when the client disconnects before the reply is complete. */
   readonly cancellation: LazyAbortController;
 }

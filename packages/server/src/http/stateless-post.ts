@@ -77,7 +77,13 @@ export async function statelessPost(
     void run.then(resolve);
   });
   if (first !== undefined && !sse) {
-    return jsonReply(first, 'error' in first ? statusForError(first.error.code) : 200);
+    if (!('error' in first)) return jsonReply(first, 200);
+    // A refusal that says when to come back (rate limits) is a 429 with Retry-After where HTTP can say so.
+    const retryAfterMs = (first.error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    if (typeof retryAfterMs === 'number' && retryAfterMs >= 0) {
+      return jsonReply(first, 429, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+    }
+    return jsonReply(first, statusForError(first.error.code));
   }
   const stream = sse!;
   void run.then((response) => {

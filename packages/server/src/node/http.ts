@@ -21,6 +21,7 @@ function fromNodeRequest(req: IncomingMessage, res: ServerResponse): HttpRequest
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     secure: (req.socket as { encrypted?: boolean }).encrypted === true,
+    ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
     header(name) {
       const v = req.headers[name];
       return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;

@@ -1,0 +1,80 @@
+/**
+ * The aggregated view of every upstream: tools and prompts under namespaced names (`server__tool`, the same
+ * naming `McpHost` uses), resources under their own URIs (the first upstream in config order wins a clash),
+ * templates in config order. Allow/deny lists apply here; a down upstream's entries stay for a grace period.
+ * @module
+ */
+import { NameTable } from '@mcpkit/client/host';
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@mcpkit/protocol';
+import { GlobSet } from '../security/glob.js';
+import type { Upstream } from '../upstream/upstream.js';
+
+export interface CatalogueEntry<T> {
+  upstream: string;
+  /** The name (or URI) the upstream knows. */
+  original: string;
+  /** The definition as the gateway's clients see it. */
+  definition: T;
+}
+
+export interface Catalogue {
+  tools: Map<string, CatalogueEntry<Tool>>;
+  prompts: Map<string, CatalogueEntry<Prompt>>;
+  resources: Map<string, CatalogueEntry<Resource>>;
+  templates: Array<CatalogueEntry<ResourceTemplate>>;
+  /** Resource URI clashes seen in this build: `uri` kept for `kept`, dropped for `dropped`. */
+  clashes: Array<{ uri: string; kept: string; dropped: string }>;
+}
+
+/** How long a down upstream's entries stay listed. */
+export const GRACE_MS = 30_000;
+
+function toolFilter(upstream: Upstream): (name: string) => boolean {
+  const allow = upstream.config.allowTools ? new GlobSet(upstream.config.allowTools) : undefined;
+  const deny = upstream.config.denyTools ? new GlobSet(upstream.config.denyTools) : undefined;
+  return (name) => (allow === undefined || allow.test(name)) && (deny === undefined || !deny.test(name));
+}
+
+/** Whether an upstream's entries are listed now. */
+export function listed(upstream: Upstream, now: number): boolean {
+  if (upstream.state === 'up' || upstream.state === 'idle' || upstream.state === 'connecting') return true;
+  return upstream.state === 'down' && upstream.downSince !== undefined && now - upstream.downSince < GRACE_MS;
+}
+
+/** Builds the catalogue from the upstreams, in config order. */
+export function buildCatalogue(upstreams: readonly Upstream[], now = Date.now()): Catalogue {
+  const toolNames = new NameTable();
+  const promptNames = new NameTable();
+  const live = upstreams.filter((u) => listed(u, now));
+  const allowed = new Map<string, Tool[]>();
+  for (const u of live) {
+    const keep = toolFilter(u);
+    const tools = u.catalogue.tools.filter((t) => keep(t.name));
+    allowed.set(u.name, tools);
+    toolNames.set(u.name, tools.map((t) => t.name));
+    promptNames.set(u.name, u.catalogue.prompts.map((p) => p.name));
+  }
+  const catalogue: Catalogue = { tools: new Map(), prompts: new Map(), resources: new Map(), templates: [], clashes: [] };
+  for (const u of live) {
+    for (const tool of allowed.get(u.name) ?? []) {
+      const name = toolNames.nameOf(u.name, tool.name);
+      if (name !== undefined) catalogue.tools.set(name, { upstream: u.name, original: tool.name, definition: { ...tool, name } });
+    }
+    for (const prompt of u.catalogue.prompts) {
+      const name = promptNames.nameOf(u.name, prompt.name);
+      if (name !== undefined) catalogue.prompts.set(name, { upstream: u.name, original: prompt.name, definition: { ...prompt, name } });
+    }
+    for (const resource of u.catalogue.resources) {
+      const kept = catalogue.resources.get(resource.uri);
+      if (kept) {
+        catalogue.clashes.push({ uri: resource.uri, kept: kept.upstream, dropped: u.name });
+        continue;
+      }
+      catalogue.resources.set(resource.uri, { upstream: u.name, original: resource.uri, definition: { ...resource, name: `${u.name}__${resource.name}` } });
+    }
+    for (const template of u.catalogue.templates) {
+      catalogue.templates.push({ upstream: u.name, original: template.uriTemplate, definition: { ...template, name: `${u.name}__${template.name}` } });
+    }
+  }
+  return catalogue;
+}

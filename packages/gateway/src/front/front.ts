@@ -1,0 +1,199 @@
+/**
+ * The gateway's front: one McpServer whose tools, prompts, resources and templates mirror the catalogue, each
+ * handler forwarding to its upstream and relaying what the upstream asks (elicitation, sampling, roots) and
+ * reports (progress) to the calling client, in whichever era each side speaks.
+ * @module
+ */
+import type { ClientHandlers } from '@mcpkit/client';
+import {
+  type CallToolResult,
+  type GetPromptResult,
+  type JsonObject,
+  McpServer,
+  type RegisteredPrompt,
+  type RegisteredResource,
+  type RegisteredResourceTemplate,
+  type RegisteredTool,
+  type RequestContext,
+  type ResourceReadResult,
+} from '@mcpkit/server';
+import type { Logger } from '../log.js';
+import type { Upstream } from '../upstream/upstream.js';
+import { type Catalogue, type CatalogueEntry, buildCatalogue } from './catalogue.js';
+
+/** What the upstream may ask, answered by asking the gateway's own client (only what it declared). */
+function relay(ctx: RequestContext): ClientHandlers {
+  const handlers: ClientHandlers = {};
+  if (ctx.supports('elicitation')) handlers.elicitation = (params) => ctx.elicit(params);
+  if (ctx.supports('sampling')) handlers.sampling = (params) => ctx.sample(params);
+  if (ctx.supports('roots')) handlers.roots = () => ctx.listRoots();
+  return handlers;
+}
+
+/** `_meta` carried upstream: the caller's trace context, nothing else of theirs. */
+function upstreamMeta(ctx: RequestContext): JsonObject | undefined {
+  const trace = ctx.traceContext;
+  return trace ? { ...trace } : undefined;
+}
+
+function withMeta(params: JsonObject, ctx: RequestContext): JsonObject {
+  const meta = upstreamMeta(ctx);
+  return meta ? { ...params, _meta: meta } : params;
+}
+
+export interface FrontOptions {
+  /** Upstreams this front exposes (a route exposes a subset). */
+  upstreams: () => readonly Upstream[];
+  /** Extra filter on namespaced tool names (a route's `tools`). */
+  toolFilter?: (name: string) => boolean;
+  log: Logger;
+  instructions?: string;
+}
+
+export class GatewayFront {
+  readonly server: McpServer;
+  catalogue: Catalogue = { tools: new Map(), prompts: new Map(), resources: new Map(), templates: [], clashes: [] };
+  readonly #tools = new Map<string, { handle: RegisteredTool; json: string }>();
+  readonly #prompts = new Map<string, { handle: RegisteredPrompt; json: string }>();
+  readonly #resources = new Map<string, { handle: RegisteredResource; json: string }>();
+  readonly #templates = new Map<string, { handle: RegisteredResourceTemplate; json: string }>();
+  readonly #options: FrontOptions;
+  readonly #byName: (name: string) => Upstream | undefined;
+
+  constructor(options: FrontOptions, byName: (name: string) => Upstream | undefined) {
+    this.#options = options;
+    this.#byName = byName;
+    this.server = new McpServer(
+      { name: 'mcpkit-gateway', version: '0.1.0' },
+      {
+        // The catalogue can be empty for a moment (upstreams starting): advertise what a gateway serves anyway.
+        capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: { listChanged: true }, completions: {} },
+        ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
+        onError: (error, context) => options.log.warn({ err: error.message, context }, 'front server error'),
+      },
+    );
+  }
+
+  /** The upstream an entry belongs to, or a clear error. */
+  upstreamOf(entry: CatalogueEntry<unknown>): Upstream {
+    const upstream = this.#byName(entry.upstream);
+    if (!upstream) throw new Error(`Upstream ${entry.upstream} is no longer configured`);
+    return upstream;
+  }
+
+  /** Rebuilds the catalogue and brings the registrations in line with it (one list_changed per kind). */
+  sync(): void {
+    const next = buildCatalogue(this.#options.upstreams());
+    if (this.#options.toolFilter) for (const name of [...next.tools.keys()]) if (!this.#options.toolFilter(name)) next.tools.delete(name);
+    for (const c of next.clashes) this.#options.log.warn(c, 'two upstreams list the same resource URI; the first in config order serves it');
+    this.catalogue = next;
+    this.#syncKind(this.#tools, next.tools, (name, e) => this.#registerTool(name, e));
+    this.#syncKind(this.#prompts, next.prompts, (name, e) => this.#registerPrompt(name, e));
+    this.#syncKind(this.#resources, next.resources, (uri, e) => this.#registerResource(uri, e));
+    const templates = new Map(next.templates.map((t) => [`${t.upstream}\u0000${t.original}`, t]));
+    this.#syncKind(this.#templates, templates, (_key, e) => this.#registerTemplate(e));
+  }
+
+  #syncKind<T, H extends { remove(): void }>(
+    current: Map<string, { handle: H; json: string }>,
+    wanted: Map<string, CatalogueEntry<T>>,
+    register: (key: string, entry: CatalogueEntry<T>) => H | undefined,
+  ): void {
+    for (const [key, reg] of current) {
+      if (!wanted.has(key)) {
+        reg.handle.remove();
+        current.delete(key);
+      }
+    }
+    for (const [key, entry] of wanted) {
+      const json = JSON.stringify([entry.upstream, entry.definition]);
+      const had = current.get(key);
+      if (had?.json === json) continue;
+      had?.handle.remove();
+      current.delete(key);
+      const handle = register(key, entry);
+      if (handle) current.set(key, { handle, json });
+    }
+  }
+
+  #registerTool(name: string, entry: CatalogueEntry<import('@mcpkit/server').Tool>): RegisteredTool | undefined {
+    const d = entry.definition;
+    try {
+      return this.server.tool(
+        name,
+        {
+          inputSchema: d.inputSchema,
+          ...(d.title === undefined ? {} : { title: d.title }),
+          ...(d.description === undefined ? {} : { description: d.description }),
+          ...(d.outputSchema === undefined ? {} : { outputSchema: d.outputSchema }),
+          ...(d.annotations === undefined ? {} : { annotations: d.annotations }),
+          ...(d.icons === undefined ? {} : { icons: d.icons }),
+        },
+        async (args, ctx) => {
+          const current = this.catalogue.tools.get(name) ?? entry;
+          const params = withMeta({ name: current.original, arguments: args as JsonObject }, ctx);
+          const result = await this.upstreamOf(current).request('tools/call', params, {
+            signal: ctx.signal,
+            handlers: relay(ctx),
+            onProgress: (p) => void ctx.progress(p.progress, p.total, p.message),
+          });
+          return result as unknown as CallToolResult;
+        },
+      );
+    } catch (error) {
+      this.#options.log.warn({ tool: name, err: (error as Error).message }, 'upstream tool left out: its schema cannot be used');
+      return undefined;
+    }
+  }
+
+  #registerPrompt(name: string, entry: CatalogueEntry<import('@mcpkit/server').Prompt>): RegisteredPrompt | undefined {
+    const d = entry.definition;
+    try {
+      return this.server.prompt(
+        name,
+        {
+          ...(d.title === undefined ? {} : { title: d.title }),
+          ...(d.description === undefined ? {} : { description: d.description }),
+          ...(d.arguments === undefined ? {} : { arguments: d.arguments }),
+          ...(d.icons === undefined ? {} : { icons: d.icons }),
+        },
+        async (args, ctx) => {
+          const current = this.catalogue.prompts.get(name) ?? entry;
+          const result = await this.upstreamOf(current).request('prompts/get', withMeta({ name: current.original, arguments: args }, ctx), {
+            signal: ctx.signal,
+            handlers: relay(ctx),
+          });
+          return result as unknown as GetPromptResult;
+        },
+      );
+    } catch (error) {
+      this.#options.log.warn({ prompt: name, err: (error as Error).message }, 'upstream prompt left out');
+      return undefined;
+    }
+  }
+
+  async #read(entry: CatalogueEntry<unknown>, uri: string, ctx: RequestContext): Promise<ResourceReadResult> {
+    const result = await this.upstreamOf(entry).request('resources/read', withMeta({ uri }, ctx), { signal: ctx.signal, handlers: relay(ctx) });
+    return result as unknown as ResourceReadResult;
+  }
+
+  #registerResource(uri: string, entry: CatalogueEntry<import('@mcpkit/server').Resource>): RegisteredResource | undefined {
+    const { uri: _u, name, ...meta } = entry.definition;
+    try {
+      return this.server.resource(name, uri, meta, (u, ctx) => this.#read(this.catalogue.resources.get(uri) ?? entry, u, ctx));
+    } catch (error) {
+      this.#options.log.warn({ uri, err: (error as Error).message }, 'upstream resource left out');
+      return undefined;
+    }
+  }
+
+  #registerTemplate(entry: CatalogueEntry<import('@mcpkit/server').ResourceTemplate>): RegisteredResourceTemplate | undefined {
+    const { uriTemplate, name, ...meta } = entry.definition;
+    try {
+      return this.server.resourceTemplate(name, uriTemplate, meta, (uri, _vars, ctx) => this.#read(entry, uri, ctx));
+    } catch (error) {
+      this.#options.log.warn({ template: uriTemplate, err: (error as Error).message }, 'upstream resource template left out');
+      return undefined;
+    }
+  }
+}

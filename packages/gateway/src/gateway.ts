@@ -1,0 +1,285 @@
+/**
+ * The gateway: upstreams behind one (or more) MCP endpoints, with authentication, scopes, limits, audit,
+ * metrics and hot reload.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AuthVerifier, AuthError, type Principal } from '@mcpkit/server';
+import { jwtVerifier } from '@mcpkit/server/auth';
+import { type HttpServerHandle, serveHttp, toNodeListener } from '@mcpkit/server/node';
+import { createHttpHandler } from '@mcpkit/server';
+import type { GatewayConfig } from './config/types.js';
+import { type AuditLog, openAuditLog } from './audit/index.js';
+import { type Logger, createLogger } from './log.js';
+import { GatewayMetrics } from './metrics.js';
+import { Authorizer, ConcurrencyLimiter, FailureTracker, GlobSet, KeyVerifier, RateLimiter, SqliteKeyStore } from './security/index.js';
+import { Upstream } from './upstream/upstream.js';
+import { GatewayFront } from './front/front.js';
+import { type Policy, policyMiddleware } from './front/policy.js';
+import { GRACE_MS } from './front/catalogue.js';
+
+export interface GatewayOptions {
+  /** Default: pino on stderr at the config's level. */
+  log?: Logger;
+  /** Default true: install the SIGTERM graceful shutdown. */
+  handleSignals?: boolean;
+}
+
+export interface GatewayHandle {
+  /** The main endpoint, e.g. `http://127.0.0.1:8080/mcp`. */
+  readonly url: string;
+  readonly port: number;
+  readonly keys: SqliteKeyStore;
+  readonly audit: AuditLog;
+  readonly metrics: GatewayMetrics;
+  upstream(name: string): Upstream | undefined;
+  /** Applies a new configuration: upstreams added, removed or restarted; keys, scopes and limits replaced. */
+  reload(config: GatewayConfig): Promise<void>;
+  /** Stops accepting, lets calls in flight finish (up to `timeoutMs`), then closes upstreams and stores. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+function buildPolicy(config: GatewayConfig): Policy {
+  return {
+    authorizer: new Authorizer(config.scopes),
+    limiter: new RateLimiter(config.rateLimits),
+    concurrency: new ConcurrencyLimiter({ limit: config.concurrency.perPrincipal, queue: config.concurrency.queue, queueTimeoutMs: config.concurrency.queueTimeoutMs }),
+    anonymousScopes: config.anonymous?.scopes,
+    auditArguments: config.audit.arguments,
+  };
+}
+
+function publicUrl(config: GatewayConfig, port: number): string {
+  if (config.listen.publicUrl) return config.listen.publicUrl;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  return `${config.listen.tls ? 'https' : 'http'}://${host}:${port}${config.listen.path}`;
+}
+
+async function jwksUrlOf(issuer: string): Promise<string> {
+  const base = issuer.replace(/\/$/, '');
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+    try {
+      const res = await fetch(base + path, { redirect: 'error', signal: AbortSignal.timeout(5000) });
+      if (!res.ok) continue;
+      const meta = (await res.json()) as { jwks_uri?: unknown };
+      if (typeof meta.jwks_uri === 'string') return meta.jwks_uri;
+    } catch {
+      // Try the next well-known document.
+    }
+  }
+  throw new Error(`oauth.jwksUrl is not set and ${issuer} publishes no metadata with a jwks_uri`);
+}
+
+/** The gateway's verifier: API keys (config and store), then JWTs from the configured issuer. */
+class GatewayVerifier implements AuthVerifier {
+  keys: KeyVerifier;
+  jwt: AuthVerifier | undefined;
+  readonly tracker = new FailureTracker();
+
+  constructor(keys: KeyVerifier, jwt: AuthVerifier | undefined) {
+    this.keys = keys;
+    this.jwt = jwt;
+  }
+
+  async verify(credentials: { token: string; source: 'authorization' | 'api-key' }, request: { header(name: string): string | null; remoteAddress?: string }): Promise<Principal> {
+    const source = request.remoteAddress ?? 'unknown';
+    const blocked = this.tracker.check(source);
+    if (!blocked.ok) throw new AuthError('invalid_token', `too many failed attempts from this address; retry after ${Math.ceil(blocked.retryAfterMs / 1000)} s`);
+    // A JWT has two dots; a key never does. Keys are tried first only when the token could be one.
+    const looksLikeJwt = credentials.token.split('.').length === 3;
+    if (this.jwt && looksLikeJwt && credentials.source === 'authorization') return this.jwt.verify(credentials, request);
+    const verdict = await this.keys.verify(credentials.token);
+    if (verdict.ok) {
+      const p: { id: string; scopes: string[]; keyId: string; expiresAt?: number } = { id: `key:${verdict.id}`, scopes: verdict.scopes, keyId: verdict.id };
+      if (verdict.expiresAt !== undefined) p.expiresAt = verdict.expiresAt;
+      return p;
+    }
+    throw new AuthError('invalid_token', verdict.error === 'malformed' ? verdict.message : `the API key is ${verdict.error === 'unknown' ? 'not valid' : verdict.error}`);
+  }
+}
+
+/**
+ * Starts a gateway from a loaded configuration.
+ * @example
+ * const gateway = await startGateway(await loadGatewayConfig('mcp.yaml'));
+ * console.log(gateway.url);
+ */
+export async function startGateway(initial: GatewayConfig, options: GatewayOptions = {}): Promise<GatewayHandle> {
+  let config = initial;
+  const log = options.log ?? createLogger(config.logLevel);
+  const metrics = new GatewayMetrics();
+  const audit = await openAuditLog(config.audit.store, { onError: (e) => log.error({ err: (e as Error).message }, 'audit write failed') });
+  if (!('sqlite' in config.store)) throw new Error('store.postgres is not supported yet: use store.sqlite (the audit log can be on PostgreSQL)');
+  const keys = SqliteKeyStore.open(config.store.sqlite);
+  const upstreams = new Map<string, Upstream>();
+  let policy = buildPolicy(config);
+  const fronts: Array<{ front: GatewayFront; servers: GlobSet | undefined }> = [];
+
+  const resync = () => {
+    for (const f of fronts) f.front.sync();
+  };
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const events = {
+    onCatalogue: () => resync(),
+    onState: (u: Upstream) => {
+      metrics.upstreamUp.set({ upstream: u.name }, u.state === 'up' ? 1 : 0);
+      if (u.state === 'down') {
+        metrics.upstreamRestarts.inc({ upstream: u.name });
+        // Its entries leave the lists once the grace period is over, unless it came back.
+        clearTimeout(graceTimer);
+        graceTimer = setTimeout(resync, GRACE_MS + 50);
+        graceTimer.unref();
+      }
+      resync();
+    },
+    onResourceUpdated: (_u: Upstream, uri: string) => {
+      for (const f of fronts) f.front.server.notifyResourceUpdated(uri);
+    },
+  };
+  const addUpstream = (entry: GatewayConfig['servers'][string]) => {
+    const u = new Upstream(entry, events, log);
+    upstreams.set(entry.name, u);
+    u.start().catch(() => undefined);
+  };
+
+  const makeFront = (route: string, servers: string[] | undefined, tools: string[] | undefined): GatewayFront => {
+    const serverSet = servers ? new Set(servers) : undefined;
+    const toolGlobs = tools ? new GlobSet(tools) : undefined;
+    const front = new GatewayFront(
+      {
+        upstreams: () => [...upstreams.values()].filter((u) => !serverSet || serverSet.has(u.name)),
+        ...(toolGlobs ? { toolFilter: (name: string) => toolGlobs.test(name) } : {}),
+        log,
+      },
+      (name) => upstreams.get(name),
+    );
+    front.server.use(policyMiddleware({ policy: () => policy, front, audit, metrics, log, route }));
+    fronts.push({ front, servers: undefined });
+    return front;
+  };
+
+  const main = makeFront(config.listen.path, undefined, undefined);
+  const routeFronts = config.routes.map((r) => ({ path: r.path, front: makeFront(r.path, r.servers, r.tools) }));
+  for (const entry of Object.values(config.servers)) addUpstream(entry);
+
+  const keyVerifier = () => new KeyVerifier(config.keys, keys);
+  const jwt = async (c: GatewayConfig, port: number): Promise<AuthVerifier | undefined> => {
+    if (!c.oauth) return undefined;
+    return jwtVerifier({
+      issuer: c.oauth.issuer,
+      audience: c.oauth.audience ?? publicUrl(c, port),
+      jwksUrl: c.oauth.jwksUrl ?? (await jwksUrlOf(c.oauth.issuer)),
+      scopesClaim: c.oauth.scopesClaim,
+    });
+  };
+  const verifier = new GatewayVerifier(keyVerifier(), undefined);
+  const authOptions = () => ({
+    verifier,
+    optional: config.anonymous !== undefined,
+    ...(config.listen.publicUrl ? { resource: config.listen.publicUrl } : {}),
+    ...(config.oauth ? { authorizationServers: config.oauth.authorizationServers } : {}),
+    scopesSupported: Object.keys(config.scopes),
+    onRefusal: (r: { status: number; failure: string; message: string; remoteAddress: string | undefined }) => {
+      metrics.refusals.inc({ reason: 'auth' });
+      if (r.status === 401) verifier.tracker.recordFailure(r.remoteAddress ?? 'unknown');
+      void audit
+        .append({ method: 'http/auth', outcome: 'refused', errorCode: r.status, durationMs: 0, reason: `auth: ${r.failure}: ${r.message}`, route: config.listen.path })
+        .catch(() => undefined);
+    },
+  });
+  const httpOptions = {
+    allowedHosts: config.listen.allowedHosts,
+    allowedOrigins: config.listen.allowedOrigins,
+    auth: authOptions(),
+  };
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {};
+  if (config.metrics) {
+    routes['/metrics'] = (_req, res) => {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    };
+  }
+  for (const r of routeFronts) {
+    const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
+    const handler = createHttpHandler(r.front.server, cleanHttp({ ...httpOptions, allowedHosts: httpOptions.allowedHosts ?? (loopback ? undefined : (false as const)) }));
+    routes[r.path] = toNodeListener(handler);
+  }
+  let handle: HttpServerHandle;
+  try {
+    handle = await serveHttp(main.server, {
+      ...cleanHttp(httpOptions),
+      host: config.listen.host,
+      port: config.listen.port,
+      path: config.listen.path,
+      ...(config.listen.tls ? { tls: config.listen.tls } : {}),
+      routes,
+      ready: () => [...upstreams.values()].some((u) => u.state === 'up') || upstreams.size === 0,
+      gracefulShutdown: options.handleSignals === false ? false : { timeoutMs: 10_000 },
+    });
+  } catch (error) {
+    for (const u of upstreams.values()) await u.close();
+    await audit.close();
+    await keys.close();
+    throw error;
+  }
+  verifier.jwt = await jwt(config, handle.port);
+
+  const reload = async (next: GatewayConfig): Promise<void> => {
+    for (const [name, u] of upstreams) {
+      const wanted = next.servers[name];
+      if (!wanted) {
+        upstreams.delete(name);
+        await u.close();
+      } else if (JSON.stringify(wanted) !== JSON.stringify(u.config)) {
+        await u.close();
+        upstreams.delete(name);
+        addUpstream(wanted);
+      }
+    }
+    for (const entry of Object.values(next.servers)) if (!upstreams.has(entry.name)) addUpstream(entry);
+    policy = buildPolicy(next);
+    verifier.keys = new KeyVerifier(next.keys, keys);
+    verifier.jwt = await jwt(next, handle.port);
+    if (JSON.stringify(next.listen) !== JSON.stringify(config.listen) || JSON.stringify(next.routes) !== JSON.stringify(config.routes)) {
+      log.warn('listen and routes changes take effect after a restart');
+    }
+    config = next;
+    resync();
+    log.info('configuration reloaded');
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: handle.url,
+    port: handle.port,
+    keys,
+    audit,
+    metrics,
+    upstream: (name) => upstreams.get(name),
+    reload,
+    close(o = {}) {
+      return (closing ??= (async () => {
+        clearTimeout(graceTimer);
+        await handle.shutdown({ timeoutMs: o.timeoutMs ?? 10_000 });
+        for (const r of routeFronts) await r.front.server.close();
+        await Promise.all([...upstreams.values()].map((u) => u.close()));
+        await audit.close();
+        await keys.close();
+      })());
+    },
+  };
+}
+
+function cleanHttp<T extends Record<string, unknown>>(o: T): T {
+  const out = { ...o };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}

@@ -1,0 +1,246 @@
+/**
+ * One upstream MCP server behind the gateway: connected on demand, supervised (restarted with backoff after
+ * it dies), stopped when idle (stdio), with its catalogue (tools, resources, templates, prompts) kept fresh.
+ * @module
+ */
+import { Client, type CallOptions, type ClientHandlers, connectHttp } from '@mcpkit/client';
+import { StdioClientTransport } from '@mcpkit/client/node';
+import { backoffDelay } from '@mcpkit/client/host';
+import { type JsonObject, ErrorCode, ProtocolError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@mcpkit/protocol';
+import type { UpstreamEntry } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { upstreamAuthHeaders } from './upstream-auth.js';
+
+export type UpstreamState = 'idle' | 'connecting' | 'up' | 'down' | 'stopped';
+
+export interface UpstreamCatalogue {
+  tools: Tool[];
+  resources: Resource[];
+  templates: ResourceTemplate[];
+  prompts: Prompt[];
+}
+
+export interface UpstreamEvents {
+  /** The catalogue changed (fetched after a connect, or refreshed after list_changed). */
+  onCatalogue(upstream: Upstream): void;
+  /** State changed (for health metrics). */
+  onState(upstream: Upstream): void;
+  /** An upstream resource changed (`notifications/resources/updated`). */
+  onResourceUpdated(upstream: Upstream, uri: string): void;
+}
+
+const EMPTY: UpstreamCatalogue = { tools: [], resources: [], templates: [], prompts: [] };
+const RECONNECT = { initialDelayMs: 250, maxDelayMs: 30_000, maxAttempts: Number.POSITIVE_INFINITY };
+
+/** Refuses what an upstream asks when no caller can answer (no call in flight with a relay). */
+const REFUSING: ClientHandlers = {
+  elicitation: () => {
+    throw new ProtocolError(ErrorCode.InvalidRequest, 'The gateway relays elicitation only during a tool call from a client that supports it');
+  },
+  sampling: () => {
+    throw new ProtocolError(ErrorCode.InvalidRequest, 'The gateway relays sampling only during a tool call from a client that supports it');
+  },
+  roots: () => [],
+};
+
+export class Upstream {
+  readonly name: string;
+  config: UpstreamEntry;
+  state: UpstreamState = 'idle';
+  lastError: string | undefined;
+  /** Since when the upstream has been down (epoch ms), for the grace period of its catalogue entries. */
+  downSince: number | undefined;
+  catalogue: UpstreamCatalogue = EMPTY;
+  /** Calls in flight (idle timer and shutdown). */
+  inFlight = 0;
+  restarts = 0;
+  #client: Client | undefined;
+  #connecting: Promise<Client> | undefined;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #closing = false;
+  readonly #events: UpstreamEvents;
+  readonly #log: Logger;
+
+  constructor(config: UpstreamEntry, events: UpstreamEvents, log: Logger) {
+    this.name = config.name;
+    this.config = config;
+    this.#events = events;
+    this.#log = log.child({ upstream: config.name });
+  }
+
+  get negotiated(): Client['server'] {
+    return this.#client?.server;
+  }
+
+  #setState(state: UpstreamState, error?: unknown): void {
+    this.state = state;
+    if (error !== undefined) this.lastError = error instanceof Error ? error.message : String(error);
+    if (state === 'up') this.downSince = undefined;
+    else if (state === 'down' && this.downSince === undefined) this.downSince = Date.now();
+    this.#events.onState(this);
+  }
+
+  /** Connects now if not connected (the gateway calls this at start for every upstream). */
+  start(): Promise<Client> {
+    this.#closing = false;
+    return this.#ensure();
+  }
+
+  #ensure(): Promise<Client> {
+    if (this.#client && !this.#client.closed) return Promise.resolve(this.#client);
+    return (this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    }));
+  }
+
+  async #connect(): Promise<Client> {
+    this.#setState('connecting');
+    const client = new Client(
+      { name: 'mcpkit-gateway', version: '0.1.0' },
+      {
+        handlers: REFUSING,
+        capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: { listChanged: true } },
+        requestTimeoutMs: this.config.timeoutMs,
+      },
+    );
+    try {
+      if (this.config.transport === 'stdio') {
+        const transport = new StdioClientTransport({
+          command: this.config.command,
+          args: this.config.args,
+          env: this.config.env,
+          ...(this.config.cwd === undefined ? {} : { cwd: this.config.cwd }),
+          stderr: 'capture',
+        });
+        transport.onstderr = (chunk: string) => this.#log.debug({ stderr: chunk.slice(0, 2000) }, 'upstream stderr');
+        await client.connect(transport, { timeoutMs: Math.max(this.config.timeoutMs, 10_000) });
+      } else {
+        const auth = this.config.auth;
+        const fixed = this.config.headers;
+        const headers = auth.type === 'none' ? fixed : async () => ({ ...fixed, ...(await upstreamAuthHeaders(auth)) });
+        await connectHttp(client, this.config.url, { headers, timeoutMs: Math.max(this.config.timeoutMs, 10_000) });
+      }
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      this.#setState('down', error);
+      this.#log.warn({ err: this.lastError }, 'upstream failed to connect');
+      this.#scheduleRetry();
+      throw unavailable(this.name, this.lastError);
+    }
+    this.#client = client;
+    this.#attempt = 0;
+    client.on('close', () => this.#onClosed(client));
+    client.on('toolsChanged', () => void this.refresh());
+    client.on('promptsChanged', () => void this.refresh());
+    client.on('resourcesChanged', () => void this.refresh());
+    client.on('resourceUpdated', ({ uri }) => this.#events.onResourceUpdated(this, uri));
+    client.on('error', (e) => this.#log.debug({ err: e.message }, 'upstream client error'));
+    this.#setState('up');
+    this.#log.info({ era: client.era, revision: client.server?.protocolVersion }, 'upstream connected');
+    await this.refresh();
+    this.#touch();
+    return client;
+  }
+
+  #onClosed(client: Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    if (this.#closing || this.state === 'idle') return;
+    this.#setState('down', 'the connection closed');
+    this.#log.warn('upstream connection closed; restarting');
+    this.restarts += 1;
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closing || this.#retryTimer) return;
+    this.#attempt += 1;
+    const delay = backoffDelay(RECONNECT, this.#attempt);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#ensure().catch(() => undefined);
+    }, delay);
+    this.#retryTimer.unref();
+  }
+
+  /** Re-reads the catalogue (after connect and on list_changed). Keeps the old one when a list fails. */
+  async refresh(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    const caps = client.server?.capabilities ?? {};
+    const opts = { timeoutMs: this.config.listTimeoutMs };
+    const [tools, resources, templates, prompts] = await Promise.all([
+      caps.tools ? client.listTools(opts) : [],
+      caps.resources ? client.listResources(opts) : [],
+      caps.resources ? client.listResourceTemplates(opts) : [],
+      caps.prompts ? client.listPrompts(opts) : [],
+    ]).catch((error: unknown) => {
+      this.#log.warn({ err: (error as Error).message }, 'upstream list failed; keeping the last catalogue');
+      return undefined;
+    }) ?? [this.catalogue.tools, this.catalogue.resources, this.catalogue.templates, this.catalogue.prompts];
+    this.catalogue = { tools, resources, templates, prompts };
+    this.#events.onCatalogue(this);
+  }
+
+  #touch(): void {
+    const idle = this.config.transport === 'stdio' ? this.config.idleTimeoutMs : 0;
+    if (idle <= 0) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.inFlight > 0) return this.#touch();
+      const client = this.#client;
+      if (!client) return;
+      this.#log.info('upstream idle; stopping it until the next call');
+      this.#client = undefined;
+      this.#setState('idle');
+      void client.close();
+    }, idle);
+    this.#idleTimer.unref();
+  }
+
+  /**
+   * Sends a request, connecting first if needed, within the upstream's deadline.
+   * @throws ProtocolError -32603 naming the upstream when it cannot be reached or dies mid-call.
+   */
+  async request(method: string, params: JsonObject, options: CallOptions): Promise<JsonObject> {
+    const client = await this.#ensure();
+    this.inFlight += 1;
+    try {
+      return await client.request(method, params, { timeoutMs: this.config.timeoutMs, ...options });
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      const e = error as Error & { code?: string };
+      throw new ProtocolError(ErrorCode.InternalError, `Upstream ${this.name} failed: ${e.message}`, { upstream: this.name, reason: e.code ?? 'error' });
+    } finally {
+      this.inFlight -= 1;
+      this.#touch();
+    }
+  }
+
+  /** Subscribes to an upstream resource (session-era upstreams; others have no such method). */
+  async subscribe(uri: string, on: boolean): Promise<void> {
+    const client = await this.#ensure();
+    if (on) await client.subscribeResource(uri);
+    else await client.unsubscribeResource(uri);
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#idleTimer);
+    this.#retryTimer = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    this.state = 'stopped';
+    await client?.close().catch(() => undefined);
+  }
+}
+
+export function unavailable(name: string, reason: string | undefined): ProtocolError {
+  return new ProtocolError(ErrorCode.InternalError, `Upstream ${name} is unavailable${reason ? `: ${reason}` : ''}; the gateway keeps retrying`, {
+    upstream: name,
+    reason: 'unavailable',
+  });
+}
