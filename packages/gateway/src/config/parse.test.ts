@@ -308,4 +308,21 @@ describe('parseGatewayConfig refuses a broken mcp.yaml', () => {
     const config = await parseGatewayConfig(`keys: [{id: k, sha256: "${sha}", scopes: [], expires: "2026-12-31T23:00:00+01:00"}]`, { env });
     expect(config.keys[0]!.expiresAt).toBe(Date.UTC(2026, 11, 31, 22));
   });
+
+  it('refuses passwords in URLs and credential-named environment variables written in the file', async () => {
+    expect(
+      await refusal([
+        'servers:',
+        '  api: {url: "https://gw:hunter2@api.example/mcp"}',
+        '  ok: {url: "https://gw:${env:API_PASSWORD}@api.example/mcp"}',
+        '  ai: {command: x, env: {OPENAI_API_KEY: sk-123, GITHUB_TOKEN: "${env:GITHUB_TOKEN}", MAX_TOKENS: 100, KEY_FILE: k.pem}}',
+        'audit: {postgres: "postgres://audit:pw@db/audit"}',
+        'store: {postgres: "${env:DATABASE_URL}"}',
+      ], { ...env, DATABASE_URL: 'postgres://x:y@db/x', API_PASSWORD: 'p', GITHUB_TOKEN: 'g' }),
+    ).toEqual([
+      'mcp.yaml:2:14: servers.api.url: has a password written in the file; write it as a ${env:NAME} or ${file:PATH} reference (or the whole URL as one)',
+      'mcp.yaml:4:42: servers.ai.env.OPENAI_API_KEY: is named like a credential, so its value must be a ${env:NAME} or ${file:PATH} reference, not written in the file',
+      'mcp.yaml:5:19: audit.postgres: has a password written in the file; write it as a ${env:NAME} or ${file:PATH} reference (or the whole URL as one)',
+    ]);
+  });
 });

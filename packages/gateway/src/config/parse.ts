@@ -12,6 +12,7 @@ import { normalizeConfig } from './normalize.js';
 import type { RawConfig } from './raw-config.js';
 import { validateAgainstSchema } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
+import { literalSecretProblems } from './secrets.js';
 import { readSmallFile, substituteReferences, type ConfigFileReader } from './substitute.js';
 import type { GatewayConfig } from './types.js';
 import { parseYamlSource, type RawProblem, type YamlSource } from './yaml-source.js';
@@ -43,7 +44,7 @@ export async function parseGatewayConfig(text: string, options: ParseGatewayConf
   const fail = (problems: RawProblem[]) => new GatewayConfigError(file, problems.map((p) => locate(yaml, p)));
   if (yaml.problems.length > 0) throw fail(yaml.problems);
 
-  const shape = schemaProblems(validateAgainstSchema(yaml.data));
+  const shape = [...schemaProblems(validateAgainstSchema(yaml.data)), ...literalSecretProblems(yaml.data)];
   const substituted = await substituteReferences(yaml.data, {
     env: options.env ?? process.env,
     baseDir,
