@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { Client, LegacySseClientTransport, StreamableHttpClientTransport, connectHttp } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
-import { type Transport, McpkitError, PROTOCOL_REVISIONS, ProtocolError } from '@mcpkit/protocol';
+import { type Transport, McpkitError, PROTOCOL_REVISIONS } from '@mcpkit/protocol';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode, type FailureContext, describeFailure } from './failure.js';
 import { type Io, warn } from './output/io.js';
 import { startSpinner } from './output/spinner.js';
+import { NOISE_HINT, NOISE_LIMIT, StdoutNoise } from './stdout-noise.js';
 import { type Target, type TargetOptions, describeTarget, resolveTarget } from './target.js';
 
 /** This package's version, for `--version` and the client's `clientInfo`. */
@@ -57,7 +58,7 @@ export function addConnectionOptions(command: Command, { json = true } = {}): Co
   return command;
 }
 
-function createTransport(target: Target): Transport & { stderrTail?: string } {
+function createTransport(target: Target): Transport & { stderrTail?: string; nonJsonLines?: { first: string } | undefined } {
   switch (target.kind) {
     case 'stdio':
       return new StdioClientTransport({
@@ -102,21 +103,42 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
   // The transport says why a stdio server went away (its exit code and stderr) through the client's error
   // event; the request that was waiting only learns that the connection closed.
   let exited: McpkitError | undefined;
+  // A stdio server that logs to stdout: counted, reported once (not once a line), and given up on while
+  // connecting when that is all it writes.
+  const noise = target.kind === 'stdio' ? new StdoutNoise(() => transport.nonJsonLines?.first) : undefined;
+  const tooNoisy = new AbortController();
+  let connecting = true;
   client.on('error', (error) => {
     if (error instanceof McpkitError && error.code === 'MCPKIT_PROCESS_EXITED') exited ??= error;
+    else if (noise?.record(error)) {
+      if (connecting && noise.count >= NOISE_LIMIT) tooNoisy.abort();
+    }
     // A closing connection echoes as failed sends (e.g. of a cancellation); the failure itself is reported.
-    else if (error instanceof ProtocolError && error.code === -32700) warn(ctx.io, `${error.message} (a stdio server must write only JSON-RPC to stdout, and its logs to stderr)`);
     else if (!(error instanceof McpkitError && DISCONNECTED.has(error.code))) warn(ctx.io, error.message);
   });
+  let noiseTold = false;
+  const tellNoise = () => {
+    if (noise?.count && !noiseTold) warn(ctx.io, noise.describe(', which mcpkit ignored'));
+    noiseTold = true;
+  };
   const fail = (error: unknown, extra: FailureContext): CliError | unknown => {
     const cause = exited && error instanceof McpkitError && DISCONNECTED.has(error.code) ? exited : error;
     const failure = describeFailure(cause, { target: label, timeoutMs: options.timeout, stderrTail: transport.stderrTail, ...extra });
     if (failure.stack !== undefined) return error;
     return new CliError(failure.exitCode, failure.message, failure.hint, { cause });
   };
+  /** The diagnosis of a server that wrote noise and no answer to the handshake; undefined for other failures. */
+  const noisyFailure = (error: unknown): CliError | undefined => {
+    if (!noise?.count) return undefined;
+    noiseTold = true;
+    if (tooNoisy.signal.aborted) return new CliError(ExitCode.Connect, `cannot connect to ${label}: ${noise.describe(' and no answer to the MCP handshake')}`, NOISE_HINT, { cause: error });
+    if (!(error instanceof McpkitError && error.code === 'MCPKIT_TIMEOUT')) return undefined;
+    const waited = ` in ${options.timeout} ms (--timeout ${options.timeout})`;
+    return new CliError(ExitCode.Connect, `cannot connect to ${label}: no answer to the MCP handshake${waited}, and ${noise.describe()}`, NOISE_HINT, { cause: error });
+  };
   const stopSpinner = startSpinner(ctx.io, `connecting to ${label}`);
   try {
-    const connectOptions = { timeoutMs: options.timeout, signal: ctx.signal };
+    const connectOptions = { timeoutMs: options.timeout, signal: AbortSignal.any([ctx.signal, tooNoisy.signal]) };
     // A plain URL may be an old HTTP+SSE server: connectHttp falls back to that transport when needed.
     const negotiated =
       target.kind === 'http'
@@ -129,9 +151,13 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
+    const noisy = noisyFailure(error);
+    if (noisy) throw noisy;
+    tellNoise();
     throw fail(error, { connecting: true });
   } finally {
     stopSpinner();
+    connecting = false;
   }
   const session: Session = {
     client,
@@ -148,5 +174,6 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
     return await body(session);
   } finally {
     await client.close().catch((error: unknown) => warn(ctx.io, `closing the connection failed: ${error instanceof Error ? error.message : String(error)}`));
+    tellNoise();
   }
 }

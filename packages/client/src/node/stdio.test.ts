@@ -172,6 +172,7 @@ describe('StdioClientTransport when the server misbehaves', () => {
     const parseErrors = seen.errors.filter((e) => e instanceof ProtocolError);
     expect(parseErrors.map((e) => (e as ProtocolError).code)).toEqual([-32700, -32700]);
     expect(parseErrors[0]!.message).toContain('Server starting on stdio...');
+    expect(transport.nonJsonLines).toEqual({ count: 2, first: 'Server starting on stdio...' });
     expect(seen.errors.filter((e) => e instanceof MessageTooLargeError)).toHaveLength(1);
     expect(seen.closes).toBe(0);
   });

@@ -63,6 +63,7 @@ const DRAIN_GRACE_MS = 250;
  */
 const EXIT_AFTER_CLOSED_PIPE_MS = 2000;
 const STDERR_TAIL_CHARS = 8192;
+const NON_JSON_EXCERPT_CHARS = 200;
 
 type State = 'new' | 'starting' | 'open' | 'closed';
 
@@ -93,6 +94,7 @@ export class StdioClientTransport implements Transport {
   #closeRequested = false;
   #closeEmitted = false;
   #stderrTail = '';
+  #nonJson: { count: number; first: string } | undefined;
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #markExited!: () => void;
   readonly #exited = new Promise<void>((resolve) => (this.#markExited = resolve));
@@ -121,6 +123,14 @@ export class StdioClientTransport implements Transport {
   /** The last ~8 KB the server wrote to stderr (with `stderr: 'capture'`). */
   get stderrTail(): string {
     return this.#stderrTail;
+  }
+
+  /**
+   * The lines the server wrote to stdout that were not JSON (each also reported through `onerror`): how many,
+   * and the first, cut to 200 characters. A server that logs to stdout is the usual cause.
+   */
+  get nonJsonLines(): { readonly count: number; readonly first: string } | undefined {
+    return this.#nonJson && { ...this.#nonJson };
   }
 
   /**
@@ -213,6 +223,8 @@ export class StdioClientTransport implements Transport {
       value = parseJson(line);
     } catch (error) {
       // A server that logs to stdout is the usual cause; quoting the line makes that obvious. Reading goes on.
+      if (this.#nonJson) this.#nonJson.count++;
+      else this.#nonJson = { count: 1, first: line.length > NON_JSON_EXCERPT_CHARS ? `${line.slice(0, NON_JSON_EXCERPT_CHARS)}…` : line };
       const wire = error as ProtocolError;
       const excerpt = JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
       this.#report(new ProtocolError(wire.code, `${wire.message} in stdout line ${excerpt}`, undefined, { cause: error }));
