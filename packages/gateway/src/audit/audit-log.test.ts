@@ -148,6 +148,8 @@ for (const [backend, skip] of backends) {
       await expect(log.verify()).resolves.toMatchObject({ ok: true, count: 1 });
       await log.close();
       await expect(log.append(rec(4))).rejects.toThrow(/audit log: append\(\) after close\(\)/);
+      await expect(log.query()).rejects.toThrow(/audit log: used after close\(\)/);
+      await expect(log.verify()).rejects.toThrow(/audit log: used after close\(\)/);
     });
 
     it('follows new records until aborted', async () => {
@@ -242,6 +244,7 @@ for (const [backend, skip] of backends) {
         });
         await store.exec(`UPDATE audit_head SET seq = 8, hash = (SELECT hash FROM audit_log WHERE seq = 8)`);
         await expect(log.verify()).resolves.toMatchObject({ ok: true, count: 8 });
+        await expect(log.verify({ expectHead: { seq: 10, hash: 'nope' } })).rejects.toThrow(/audit verify: expectHead.hash must be 64 lower-case hex digits, got "nope"/);
         expect(await log.verify({ expectHead: anchored })).toMatchObject({
           ok: false,
           firstBad: { seq: 9, reason: 'deleted', detail: 'the log ends at seq 8 but the expected head is seq 10: records 9..10 were removed from the end' },

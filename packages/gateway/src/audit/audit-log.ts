@@ -65,6 +65,9 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions = {})
   const onError = options.onError ?? ((error: unknown) => console.error('[mcpkit audit] a record could not be written:', error));
   const commits = new GroupCommit((bodies) => store.appendBatch(bodies), { ...options, onError });
   let closed: Promise<void> | undefined;
+  const open = () => {
+    if (closed) throw new InvalidArgumentError('audit log: used after close()');
+  };
 
   const log: AuditLog = {
     append(input) {
@@ -89,13 +92,18 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions = {})
       return closed;
     },
     async head() {
+      open();
       await commits.flush();
       const head = await store.readHead();
       if (!head) throw new Error('audit log: the head record (audit_head) is missing; run verify, the database may have been tampered with');
       return head;
     },
-    verify: (verifyOptions = {}) => verifyStore(store, verifyOptions),
+    async verify(verifyOptions = {}) {
+      open();
+      return verifyStore(store, verifyOptions);
+    },
     async query(filter = {}) {
+      open();
       return (await store.query(filter)).map(toStoredRecord);
     },
     follow: (afterSeq, onRecord, signal, followOptions) => followAuditLog(log, afterSeq, onRecord, signal, followOptions),
@@ -106,11 +114,18 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions = {})
 async function verifyStore(store: AuditStore, options: VerifyOptions): Promise<VerifyResult> {
   const pageSize = options.pageSize ?? 1000;
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError(`audit verify: pageSize must be a positive integer, got ${pageSize}`);
+  const expected = options.expectHead;
+  if (expected !== undefined) {
+    if (!Number.isSafeInteger(expected?.seq) || expected.seq < 0) throw new InvalidArgumentError(`audit verify: expectHead.seq must be a non-negative integer, got ${JSON.stringify(expected?.seq)}`);
+    if (typeof expected.hash !== 'string' || !/^[0-9a-f]{64}$/.test(expected.hash)) {
+      throw new InvalidArgumentError(`audit verify: expectHead.hash must be 64 lower-case hex digits, got ${JSON.stringify(expected.hash)}`);
+    }
+  }
   // The stored head is read first: rows appended while we walk only extend the chain past it.
   const stored = await store.readHead();
   const anchors: HeadAnchor[] = [];
   if (stored) anchors.push({ head: stored, name: 'the head record' });
-  if (options.expectHead) anchors.push({ head: options.expectHead, name: 'the expected head' });
+  if (expected) anchors.push({ head: expected, name: 'the expected head' });
   const verifier = new ChainVerifier(anchors);
   let afterSeq = 0;
   for (;;) {
