@@ -6,7 +6,7 @@
 import type { FieldPath } from './field-path.js';
 import type { RawConfig } from './raw-config.js';
 import { didYouMean } from './suggest.js';
-import type { RawProblem } from './yaml-source.js';
+import type { RawProblem } from './raw-problem.js';
 
 /** Problems with how the parts of a (schema-valid) config refer to each other. */
 export function crossFieldProblems(raw: RawConfig): RawProblem[] {

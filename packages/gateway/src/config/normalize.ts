@@ -11,7 +11,7 @@ import { parseDuration } from './duration.js';
 import type { FieldPath } from './field-path.js';
 import type { RawConfig, RawDatabase, RawDuration, RawHttpServer, RawKey, RawPolicy, RawStdioServer } from './raw-config.js';
 import type { ConfigKey, GatewayConfig, UpstreamAuthConfig, UpstreamEntry } from './types.js';
-import type { RawProblem } from './yaml-source.js';
+import type { RawProblem } from './raw-problem.js';
 
 interface Context {
   baseDir: string;

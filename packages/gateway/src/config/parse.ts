@@ -15,7 +15,8 @@ import { schemaProblems } from './schema-problems.js';
 import { literalSecretProblems } from './secrets.js';
 import { readSmallFile, substituteReferences, type ConfigFileReader } from './substitute.js';
 import type { GatewayConfig } from './types.js';
-import { parseYamlSource, type RawProblem, type YamlSource } from './yaml-source.js';
+import type { RawProblem } from './raw-problem.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export type { ConfigFileReader } from './substitute.js';
 

@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import { pointerSegments } from './field-path.js';
 import { didYouMean } from './suggest.js';
-import type { RawProblem } from './yaml-source.js';
+import type { RawProblem } from './raw-problem.js';
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',

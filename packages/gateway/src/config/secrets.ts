@@ -3,7 +3,7 @@
  * variable named like a credential. Checked on the file as written, before references are replaced.
  * @module
  */
-import type { RawProblem } from './yaml-source.js';
+import type { RawProblem } from './raw-problem.js';
 
 const REFERENCE = /\$\{(?:env|file):[^}]+\}/;
 /** The last word of a variable name that says it holds a credential (`OPENAI_API_KEY`, `GITHUB_TOKEN`). */

@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FieldPath } from './field-path.js';
-import type { RawProblem } from './yaml-source.js';
+import type { RawProblem } from './raw-problem.js';
 
 /** Reads a `${file:…}` (or the config); may be async. */
 export type ConfigFileReader = (path: string) => string | Promise<string>;

@@ -5,16 +5,8 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { FieldPath } from './field-path.js';
+import type { RawProblem } from './raw-problem.js';
 
-/** A problem before paths are formatted: where it is in the tree, and what. */
-export interface RawProblem {
-  path: FieldPath;
-  message: string;
-  /** Point at the key of the last segment rather than its value (unknown or duplicate keys). */
-  atKey?: boolean;
-  /** A source offset, when the problem is not at a field (a syntax error). */
-  offset?: number;
-}
 
 /** Aliases may expand to at most about this many nodes in all; far above any real config, far below a bomb. */
 const MAX_ALIAS_COUNT = 1000;
