@@ -3,9 +3,10 @@
  * mcpkit-filesystem: the filesystem server over stdio, or Streamable HTTP on 127.0.0.1 with `--http PORT`.
  * @module
  */
-import { serveHttp, serveStdio } from '@mcpkit/server/node';
+import { serveStdio } from '@mcpkit/server/node';
 import { FsToolError } from './access/errors.js';
 import { USAGE, parseArguments } from './args.js';
+import { serveHttpOrExit } from './listen.js';
 import { createFilesystemServer } from './server.js';
 
 const invocation = parseArguments(process.argv.slice(2));
@@ -33,11 +34,7 @@ const scope = directories.length ? `allowed directories: ${directories.map((d) =
 
 if (invocation.httpPort !== undefined) {
   // Loopback only: this server has no authentication, and the files are the user's.
-  const handle = await serveHttp(server, { port: invocation.httpPort, host: '127.0.0.1' }).catch((error: unknown) => {
-    const code = (error as { code?: unknown }).code;
-    console.error(`mcpkit-filesystem: cannot listen on 127.0.0.1:${invocation.httpPort}${typeof code === 'string' ? ` (${code})` : ''}`);
-    process.exit(1);
-  });
+  const handle = await serveHttpOrExit('mcpkit-filesystem', server, invocation.httpPort, '127.0.0.1');
   console.log(`mcpkit-filesystem: MCP server listening on ${handle.url}`);
   console.error(`mcpkit-filesystem: ${scope}`);
   const stop = () => void handle.close().then(() => process.exit(0));
