@@ -116,7 +116,7 @@ function connectFailure(error: McpkitError, ctx: FailureContext): Failure {
       return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}${why}`, hint: 'check the URL, and that the server is running and reachable' };
     }
     if (status === 401 || status === 403) {
-      return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}`, hint: 'the server wants credentials: pass --bearer TOKEN or --header "Authorization: ..."' };
+      return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}`, hint: 'the server wants credentials: pass --api-key KEY (an mcpkit gateway key), --bearer TOKEN or --header "Authorization: ..."' };
     }
     if (status === 404 || status === 405) {
       return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}`, hint: 'check the URL path: MCP servers usually listen on /mcp' };

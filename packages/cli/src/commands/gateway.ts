@@ -36,12 +36,32 @@ async function createDemoKey(ctx: CommandContext, gateway: GatewayHandle, config
   ctx.io.out(
     `\n${bold('Demo API key')} (shown once, stored only as a hash): ${created.key}\n` +
       `Try it:\n  npx mcpkit list --url ${gateway.url} --api-key ${created.key}\n` +
-      `  MCPKIT_API_KEY=${created.key} npx mcpkit call weather__get_forecast '{"city":"Paris"}' --url ${gateway.url}\n\n`,
+      `  MCPKIT_API_KEY=${created.key} npx mcpkit call weather__get_weather '{"city":"Paris"}' --url ${gateway.url}\n\n`,
   );
 }
 
-async function serve(ctx: CommandContext, options: { config?: string; createDemoKey?: boolean }): Promise<void> {
-  const config = await loadConfigOrFail(options.config);
+interface ServeOptions {
+  config?: string;
+  createDemoKey?: boolean;
+  port?: string;
+  host?: string;
+}
+
+function withListenOverrides(config: GatewayConfig, options: ServeOptions): GatewayConfig {
+  if (options.port === undefined && options.host === undefined) return config;
+  const listen = { ...config.listen };
+  if (options.port !== undefined) {
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port ${JSON.stringify(options.port)} is not a port number (0-65535)`);
+    listen.port = port;
+  }
+  // Binding wider than loopback is the operator's explicit choice; auth stays on (keys in the store or file).
+  if (options.host !== undefined) listen.host = options.host;
+  return { ...config, listen };
+}
+
+async function serve(ctx: CommandContext, options: ServeOptions): Promise<void> {
+  const config = withListenOverrides(await loadConfigOrFail(options.config), options);
   let gateway: GatewayHandle;
   try {
     gateway = await startGateway(config, { handleSignals: false });
@@ -90,7 +110,9 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
     .description('run the mcpkit gateway: many MCP servers behind one endpoint, with API keys, scopes, rate limits and an audit log')
     .option('--config <file>', 'the gateway configuration (mcp.yaml)')
     .option('--create-demo-key', 'on first start, create an API key named "demo" with every scope and print it once')
-    .action((options: { config?: string; createDemoKey?: boolean }) => serve(ctx, options));
+    .option('--port <port>', 'listen on this port instead of listen.port (0 picks a free one)')
+    .option('--host <address>', 'bind this address instead of listen.host')
+    .action((options: ServeOptions) => serve(ctx, options));
 
   const keys = gateway.command('keys').description("manage the gateway's API keys (kept only as SHA-256 hashes)");
   keys
