@@ -2,12 +2,12 @@
  * `mcpkit install` into each host's format, always with --file in a temp folder: merging with what is there,
  * a backup, refusal without --force, --dry-run writing nothing, VS Code's comments kept.
  */
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './testing/harness.js';
+import { type RunResult, cleanEnv, runCli as runAnyCli } from './testing/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-install-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +18,16 @@ function folder(): string {
   mkdirSync(d);
   return d;
 }
+/** mcpkit's state directory for these tests, where install keeps its backups. */
+const state = join(dir, 'state');
+const backupDir = join(state, 'mcpkit', 'backups');
+/** Runs mcpkit with the backups going to this test's own state directory. */
+function runCli(args: string[], options: { cwd?: string } = {}): Promise<RunResult> {
+  return runAnyCli(args, { ...options, env: cleanEnv({ XDG_STATE_HOME: state }) });
+}
 const read = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
-const backups = (d: string, base: string): string[] => readdirSync(d).filter((f) => f.startsWith(`${base}.`) && f.endsWith('.bak'));
+/** The backups kept for configuration files named `base`. */
+const backups = (base: string): string[] => (existsSync(backupDir) ? readdirSync(backupDir).filter((f) => f.includes(`-${base}.`) && f.endsWith('.bak')) : []);
 
 describe('mcpkit install: each host in its own format', () => {
   it('claude-desktop: mcpServers.{name}: {command, args, env}, keeping the other keys and servers', async () => {
@@ -36,10 +44,9 @@ describe('mcpkit install: each host in its own format', () => {
         weather: { command: 'npx', args: ['-y', 'mcpkit-weather'], env: { UNITS: 'metric' } },
       },
     });
-    const [backup] = backups(d, 'claude_desktop_config.json');
-    expect(backup).toMatch(/^claude_desktop_config\.json\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.bak$/);
-    expect(read(join(d, backup!))).toEqual({ globalShortcut: 'Ctrl+Space', mcpServers: { other: { command: 'other-server', args: [] } } });
-    expect(r.stdout).toContain(`backup of the previous file: ${join(d, backup!)}`);
+    const [backup] = backups('claude_desktop_config.json');
+    expect(read(join(backupDir, backup!))).toEqual({ globalShortcut: 'Ctrl+Space', mcpServers: { other: { command: 'other-server', args: [] } } });
+    expect(r.stdout).toContain(`backup of the previous file (only the latest is kept, readable by you alone): ${join(backupDir, backup!)}`);
   });
 
   it('claude-desktop refuses a remote server (exit 2)', async () => {
@@ -61,7 +68,7 @@ describe('mcpkit install: each host in its own format', () => {
         remote: { type: 'http', url: 'https://example.com/mcp', headers: { 'X-Team': 'a', Authorization: 'Bearer tok' } },
       },
     });
-    expect(backups(d, '.mcp.json')).toHaveLength(1);
+    expect(readdirSync(d)).toEqual(['.mcp.json']);
   });
 
   it('cursor: mcpServers with {command, args} and {url, headers}', async () => {
@@ -119,6 +126,27 @@ describe('mcpkit install vscode: JSONC', () => {
     });
   });
 
+  it('keeps a comment that ends the last entry\'s line on that line (issue 13)', async () => {
+    const file = join(folder(), 'mcp.json');
+    writeFileSync(file, '{\n  "servers": {\n    "a": { "command": "a" }, // the team server\n    "b": { "command": "b" } // pinned: do not update\n  } // end\n}\n');
+    const r = await runCli(['install', 'vscode', 'c', '--file', file, '--', 'node']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(
+      '{\n  "servers": {\n    "a": { "command": "a" }, // the team server\n    "b": { "command": "b" }, // pinned: do not update\n' +
+        '    "c": {\n      "type": "stdio",\n      "command": "node",\n      "args": []\n    }\n  } // end\n}\n',
+    );
+  });
+
+  it('keeps CRLF line endings, and a trailing comment, when adding the server map itself', async () => {
+    const file = join(folder(), 'mcp.json');
+    writeFileSync(file, '{\r\n  "inputs": [] // none\r\n}\r\n');
+    const r = await runCli(['install', 'vscode', 'x', '--file', file, '--', 'node']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^\{\r\n {2}"inputs": \[\], \/\/ none\r\n {2}"servers": \{\r\n/);
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
   it('refuses to replace an entry whose comments would be lost, even with --force', async () => {
     const file = join(folder(), 'mcp.json');
     writeFileSync(file, '{\n  "servers": {\n    "x": { "command": "old" /* why: pinned */ }\n  }\n}\n');
@@ -140,7 +168,7 @@ describe('mcpkit install: never clobbering', () => {
     expect(refused.stderr).toContain(`${file} already has a server named "x"`);
     expect(refused.stderr).toContain('pass --force to replace it');
     expect(readFileSync(file, 'utf8')).toBe(before);
-    expect(backups(d, '.mcp.json')).toEqual([]);
+    expect(readdirSync(d)).toEqual(['.mcp.json']);
     const forced = await runCli(['install', 'claude-code', 'x', '--force', '--file', file, '--', 'node', 'new.js']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('Replaced x');
@@ -190,7 +218,8 @@ describe('mcpkit install: never clobbering', () => {
       [['install', 'zed', 'x', '--file', file, '--', 'node'], 'Allowed choices are claude-desktop, claude-code, vscode, cursor'],
       [['install', 'cursor', 'bad name!', '--file', file, '--', 'node'], 'server name "bad name!" is not usable'],
       [['install', 'vscode', 'x', '--project', '--', 'node'], '--project applies to cursor'],
-      [['install', 'cursor', 'x', '--file', file], 'no server given'],
+      [['install', 'cursor', 'x', '--file', file], 'no server given\n  hint: give the server as `-- COMMAND ARGS...` or `--url URL`\n'],
+      [['install', 'cursor', 'x', '--file', file, '--url', 'http://127.0.0.1:1/mcp', '--', 'node'], 'give one server, not `-- COMMAND` and --url\n  hint: give the server as `-- COMMAND ARGS...` or `--url URL`\n'],
       [['install', 'cursor', 'x', '--config', file, '--', 'node'], "unknown option '--config'"],
     ];
     for (const [args, message] of cases) {
@@ -198,5 +227,59 @@ describe('mcpkit install: never clobbering', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain(message);
     }
+  });
+});
+
+describe('mcpkit install: what the host will run (issue 13)', () => {
+  it('writes relative paths absolute, says so, and warns about one that does not exist', async () => {
+    const d = folder();
+    writeFileSync(join(d, 'server.js'), '');
+    mkdirSync(join(d, 'data'));
+    const r = await runCli(['install', 'claude-code', 'x', '--', 'node', 'server.js', '--root=./data', './dist/index.js', '-y', '@scope/pkg', 'https://example.com/x'], { cwd: d });
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(join(d, '.mcp.json'))).toEqual({
+      mcpServers: {
+        x: { type: 'stdio', command: 'node', args: [join(d, 'server.js'), `--root=${join(d, 'data')}`, join(d, 'dist', 'index.js'), '-y', '@scope/pkg', 'https://example.com/x'] },
+      },
+    });
+    expect(r.stdout).toContain(`paths made absolute (hosts start servers from another directory): server.js → ${join(d, 'server.js')}, --root=./data → --root=${join(d, 'data')}, ./dist/index.js → ${join(d, 'dist', 'index.js')}`);
+    expect(r.stderr).toBe(`mcpkit: warning: ${join(d, 'dist', 'index.js')} does not exist (yet): the server will not start until it does\n`);
+  });
+
+  it('writes a relative command absolute, and warns about a command that cannot be found', async () => {
+    const d = folder();
+    const file = join(d, 'mcp.json');
+    const missing = await runCli(['install', 'cursor', 'a', '--file', file, '--', 'mcpkit-no-such-command-xyz']);
+    expect(missing.code, missing.stderr).toBe(0);
+    expect(missing.stderr).toContain('the command `mcpkit-no-such-command-xyz` is not on your PATH, so the host will not find it either: install it, or give its full path');
+    const script = join(d, 'bin', 'server');
+    mkdirSync(join(d, 'bin'));
+    writeFileSync(script, '#!/bin/sh\n');
+    chmodSync(script, 0o755);
+    const relative = await runCli(['install', 'cursor', 'b', '--file', file, '--', './bin/server'], { cwd: d });
+    expect(relative.code, relative.stderr).toBe(0);
+    expect(relative.stderr).toBe('');
+    expect(read(file)).toMatchObject({ mcpServers: { b: { command: script, args: [] } } });
+  });
+
+  it('keeps one backup per file, 0600, outside the project, and says where', async () => {
+    const d = folder();
+    const first = await runCli(['install', 'vscode', 'a', '--', 'node'], { cwd: d });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).not.toContain('backup');
+    for (const name of ['b', 'c']) {
+      const r = await runCli(['install', 'vscode', name, '--', 'node'], { cwd: d });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`backup of the previous file \\(only the latest is kept, readable by you alone\\): ${backupDir}/\\S+\\.bak\\n`));
+    }
+    // Nothing piles up beside the file: the project holds its configuration and nothing else.
+    expect(readdirSync(join(d, '.vscode'))).toEqual(['mcp.json']);
+    const kept = readdirSync(backupDir).filter((f) => f.startsWith(`${basename(d)}-.vscode-mcp.json.`));
+    expect(kept).toHaveLength(1);
+    const backup = join(backupDir, kept[0]!);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
+    expect(statSync(backupDir).mode & 0o777).toBe(0o700);
+    // The previous version: a and b, before c was added.
+    expect(Object.keys((read(backup) as { servers: object }).servers)).toEqual(['a', 'b']);
   });
 });

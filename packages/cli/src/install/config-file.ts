@@ -4,14 +4,14 @@
  * replaced atomically.
  * @module
  */
-import { constants } from 'node:fs';
-import { copyFile, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { type FormattingOptions, type ParseError, applyEdits, format, modify, parse, printParseErrorCode, visit } from 'jsonc-parser';
+import { type Edit, type FormattingOptions, type ParseError, applyEdits, format, modify, parse, printParseErrorCode, visit } from 'jsonc-parser';
 import type { JsonObject } from '@mcpkit/protocol';
 import { usageError } from '../failure.js';
+import { backUp } from './backup.js';
 
 /** How to edit: where the server map is and which dialect the host reads. */
 export interface EditRules {
@@ -52,9 +52,33 @@ function setValue(text: string, path: string[], value: JsonObject): string {
   const edits = modify(text, path, value, {});
   const edit = edits[0];
   if (edits.length !== 1 || !edit) return applyEdits(text, edits);
-  const changed = applyEdits(text, edits);
-  const range = { offset: Math.max(0, edit.offset - 1), length: edit.content.length + 2 };
+  const placed = afterTrailingComment(text, edit, formatting(text).eol ?? '\n');
+  const changed = applyEdits(text, placed);
+  // Where the inserted text sits in the changed document: after any edits placed before it.
+  const inserted = placed[placed.length - 1]!;
+  const shift = placed.slice(0, -1).reduce((n, e) => n + e.content.length - e.length, 0);
+  const range = { offset: Math.max(0, inserted.offset + shift - 1), length: inserted.content.length + 2 };
+  // Never end the range between the \r and \n of a line break: the formatter would drop the \r.
+  if (changed[range.offset + range.length - 1] === '\r') range.length++;
   return applyEdits(changed, format(changed, range, { ...formatting(text), keepLines: false }));
+}
+
+/** A comment that ends the line where an insertion would go: spaces, `// …` or a one-line `/* … *\/`. */
+const TRAILING_COMMENT = /^[ \t]*(?:\/\/[^\r\n]*|\/\*(?:(?!\*\/)[^\r\n])*\*\/)[ \t]*(?=\r?\n)/;
+
+/**
+ * jsonc-parser adds a property right after the value before it, so a comment ending that value's line would
+ * end up after the new property, describing it instead (issue 13). Such an insertion is split: the comma stays
+ * after the value, and the property goes on a line of its own after the comment.
+ */
+function afterTrailingComment(text: string, edit: Edit, eol: string): Edit[] {
+  if (edit.length !== 0 || !edit.content.startsWith(',')) return [edit];
+  const comment = TRAILING_COMMENT.exec(text.slice(edit.offset));
+  if (!comment) return [edit];
+  return [
+    { offset: edit.offset, length: 0, content: ',' },
+    { offset: edit.offset + comment[0].length, length: 0, content: `${eol}${edit.content.slice(1)}` },
+  ];
 }
 
 /** Every comment in a JSONC text, in order. */
@@ -135,36 +159,18 @@ function missingComments(before: string[], after: string[]): string[] {
   });
 }
 
-/** `2025-11-21T06-14-03Z`: sortable, and valid in file names on every platform. */
-function stamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-}
-
-/** Copies `file` to `file.<timestamp>.bak` (never over an existing backup); returns the backup's path. */
-async function backup(file: string): Promise<string> {
-  const base = `${file}.${stamp(new Date())}`;
-  for (let n = 0; ; n++) {
-    const target = n === 0 ? `${base}.bak` : `${base}-${n}.bak`;
-    try {
-      await copyFile(file, target, constants.COPYFILE_EXCL);
-      return target;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw error;
-    }
-  }
-}
-
 /**
- * Writes the planned text: backs up the old file, writes a temporary file beside it, flushes it and renames
- * it over the old one, so a crash leaves either the old file or the new one, never half of one.
+ * Writes the planned text: backs up the old file (see {@link backUp}), writes a temporary file beside it,
+ * flushes it and renames it over the old one, so a crash leaves either the old file or the new one, never half
+ * of one.
  * @returns the backup's path, when there was a file to back up.
  */
-export async function writeEdit(plan: PlannedEdit): Promise<string | undefined> {
+export async function writeEdit(plan: PlannedEdit, env: Record<string, string | undefined>): Promise<string | undefined> {
   const dir = dirname(plan.file);
   await mkdir(dir, { recursive: true });
   // Keep the old file's permissions: these files often hold tokens.
   const mode = plan.existed ? (await stat(plan.file)).mode & 0o777 : 0o644;
-  const saved = plan.existed ? await backup(plan.file) : undefined;
+  const saved = plan.existed ? await backUp(plan.file, env) : undefined;
   const temp = join(dir, `.${basename(plan.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
