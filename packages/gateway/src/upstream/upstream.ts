@@ -60,6 +60,8 @@ export class Upstream {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
+  /** Why a connection ended, when known (its process exited; the gateway recycled it): said to the calls it took down. */
+  readonly #endedBy = new WeakMap<Client, string>();
   readonly #events: UpstreamEvents;
   readonly #log: Logger;
 
@@ -136,7 +138,7 @@ export class Upstream {
     client.on('promptsChanged', () => void this.refresh());
     client.on('resourcesChanged', () => void this.refresh());
     client.on('resourceUpdated', ({ uri }) => this.#events.onResourceUpdated(this, uri));
-    client.on('error', (e) => this.#log.debug({ err: e.message }, 'upstream client error'));
+    client.on('error', (e) => this.#onClientError(client, e));
     this.#setState('up');
     this.#log.info({ era: client.era, revision: client.server?.protocolVersion }, 'upstream connected');
     await this.refresh();
@@ -144,12 +146,33 @@ export class Upstream {
     return client;
   }
 
+  #onClientError(client: Client, error: Error & { code?: string }): void {
+    if (error.code === 'MCPKIT_PROCESS_EXITED') {
+      // The transport's message carries the command line and the stderr tail: for the operator's log, not the caller.
+      const how = /was killed by \S+|exited with code \S+/.exec(error.message)?.[0] ?? 'exited';
+      this.#endedBy.set(client, `its process ${how.replace(/;$/, '')}`);
+      this.#log.warn({ err: error.message }, 'upstream process exited');
+      return;
+    }
+    if (error.code === 'MCPKIT_MESSAGE_TOO_LARGE' && this.config.transport === 'stdio' && !this.#endedBy.has(client)) {
+      // Newlines are stdio's only framing. A line over the cap is dropped unread, so the call it answered would
+      // wait out its deadline, and a server that never ends the line (endless output) can never be read again:
+      // end this connection now, failing its calls with the reason, and let the supervisor start a fresh one.
+      this.#endedBy.set(client, `it wrote a message larger than the gateway accepts (${error.message})`);
+      this.#log.warn({ err: error.message }, 'upstream wrote an oversized message; restarting it');
+      void client.close();
+      return;
+    }
+    this.#log.debug({ err: error.message }, 'upstream client error');
+  }
+
   #onClosed(client: Client): void {
     if (this.#client !== client) return;
     this.#client = undefined;
     if (this.#closing || this.state === 'idle') return;
-    this.#setState('down', 'the connection closed');
-    this.#log.warn('upstream connection closed; restarting');
+    const why = this.#endedBy.get(client) ?? 'the connection closed';
+    this.#setState('down', why);
+    this.#log.warn({ reason: why }, 'upstream connection closed; restarting');
     this.restarts += 1;
     this.#scheduleRetry();
   }
@@ -212,7 +235,9 @@ export class Upstream {
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
       const e = error as Error & { code?: string };
-      throw new ProtocolError(ErrorCode.InternalError, `Upstream ${this.name} failed: ${e.message}`, { upstream: this.name, reason: e.code ?? 'error' });
+      const why = this.#endedBy.get(client);
+      const message = why === undefined ? e.message : `${why} before ${method} was answered; the gateway is restarting it`;
+      throw new ProtocolError(ErrorCode.InternalError, `Upstream ${this.name} failed: ${message}`, { upstream: this.name, reason: e.code ?? 'error' });
     } finally {
       this.inFlight -= 1;
       this.#touch();
