@@ -164,6 +164,24 @@ describe.each(['2025-11-25', '2026-07-28'])('mcpkit client through the gateway, 
   });
 });
 
+describe.each(['2025-11-25', '2026-07-28'])('progress and logs relayed to the caller, %s', (revision) => {
+  it('passes the upstream’s progress and its log messages (at the caller’s level) through', async () => {
+    const admin = await ours(adminKey, revision);
+    try {
+      await admin.setLogLevel('notice');
+      const logs: string[] = [];
+      admin.on('log', (entry) => logs.push(`${entry.level}:${String(entry.data)}`));
+      const progress: number[] = [];
+      await admin.callTool('everything__long_running', { seconds: 0.2, steps: 3 }, { onProgress: (p) => progress.push(p.progress) });
+      expect(progress.length).toBeGreaterThanOrEqual(3);
+      await admin.callTool('everything__log_messages', {});
+      expect(logs).toEqual(['notice:a notice message', 'warning:a warning message', 'error:a error message']);
+    } finally {
+      await admin.close();
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('refuses past the limit with retryAfterMs, and HTTP 429 with Retry-After in the stateless era', async () => {
     const key = await createKey(config, 'reader', 'limited');

@@ -132,11 +132,12 @@ export class GatewayFront {
         async (args, ctx) => {
           const current = this.catalogue.tools.get(name) ?? entry;
           const params = withMeta({ name: current.original, arguments: args as JsonObject }, ctx);
-          const result = await this.upstreamOf(current).request('tools/call', params, {
-            signal: ctx.signal,
-            handlers: relay(ctx),
-            onProgress: (p) => void ctx.progress(p.progress, p.total, p.message),
-          });
+          const result = await this.upstreamOf(current).request(
+            'tools/call',
+            params,
+            { signal: ctx.signal, handlers: relay(ctx), onProgress: (p) => void ctx.progress(p.progress, p.total, p.message) },
+            (entry) => void ctx.log(entry.level, entry.data, entry.logger ?? current.upstream),
+          );
           return result as unknown as CallToolResult;
         },
       );

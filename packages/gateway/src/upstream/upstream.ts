@@ -3,7 +3,7 @@
  * it dies), stopped when idle (stdio), with its catalogue (tools, resources, templates, prompts) kept fresh.
  * @module
  */
-import { Client, type CallOptions, type ClientHandlers, connectHttp } from '@mcpkit/client';
+import { Client, type CallOptions, type ClientEvents, type ClientHandlers, connectHttp } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
 import { backoffDelay } from '@mcpkit/client/host';
 import { type JsonObject, ErrorCode, ProtocolError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@mcpkit/protocol';
@@ -62,6 +62,8 @@ export class Upstream {
   #closing = false;
   /** Why a connection ended, when known (its process exited; the gateway recycled it): said to the calls it took down. */
   readonly #endedBy = new WeakMap<Client, string>();
+  /** Log relays of the calls in flight (see {@link request}). */
+  readonly #logRelays = new Set<(entry: ClientEvents['log']) => void>();
   readonly #events: UpstreamEvents;
   readonly #log: Logger;
 
@@ -139,8 +141,14 @@ export class Upstream {
     client.on('resourcesChanged', () => void this.refresh());
     client.on('resourceUpdated', ({ uri }) => this.#events.onResourceUpdated(this, uri));
     client.on('error', (e) => this.#onClientError(client, e));
+    // A log message names no call; it reaches a caller only when exactly one call is in flight.
+    client.on('log', (entry) => {
+      if (this.#logRelays.size === 1) (this.#logRelays.values().next().value as (e: ClientEvents['log']) => void)(entry);
+    });
     this.#setState('up');
     this.#log.info({ era: client.era, revision: client.server?.protocolVersion }, 'upstream connected');
+    // Log messages are relayed to callers (each filtered again by the caller's own level): ask for info and up.
+    if (client.server?.capabilities.logging) await client.setLogLevel('info').catch(() => undefined);
     await this.refresh();
     this.#touch();
     return client;
@@ -227,9 +235,10 @@ export class Upstream {
    * Sends a request, connecting first if needed, within the upstream's deadline.
    * @throws ProtocolError -32603 naming the upstream when it cannot be reached or dies mid-call.
    */
-  async request(method: string, params: JsonObject, options: CallOptions): Promise<JsonObject> {
+  async request(method: string, params: JsonObject, options: CallOptions, onLog?: (entry: ClientEvents['log']) => void): Promise<JsonObject> {
     const client = await this.#ensure();
     this.inFlight += 1;
+    if (onLog) this.#logRelays.add(onLog);
     try {
       return await client.request(method, params, { timeoutMs: this.config.timeoutMs, ...options });
     } catch (error) {
@@ -239,6 +248,7 @@ export class Upstream {
       const message = why === undefined ? e.message : `${why} before ${method} was answered; the gateway is restarting it`;
       throw new ProtocolError(ErrorCode.InternalError, `Upstream ${this.name} failed: ${message}`, { upstream: this.name, reason: e.code ?? 'error' });
     } finally {
+      if (onLog) this.#logRelays.delete(onLog);
       this.inFlight -= 1;
       this.#touch();
     }
