@@ -1,8 +1,10 @@
 /**
  * Streamable HTTP load driver, a process apart from the server. Speaks raw JSON-RPC over an undici Pool.
  * Usage: `node bench/drivers/http.mjs '<json config>'`; prints one JSON result line on stdout.
- * Config: { url, pid?, era: 'session' | 'stateless', concurrency, workload: 'echo' | 'big', durationMs, n,
- *           warmupMs, timeLimitMs }. With the server's pid it also reports server CPU µs per call.
+ * Config: { url, pid?, pids?, era: 'session' | 'stateless', concurrency, workload: 'echo' | 'big', tool?, headers?,
+ *           durationMs, n, warmupMs, timeLimitMs }. With the server's pid it also reports server CPU µs per call;
+ *           `pids` ({ name: pid }) adds `cpuUsPerCall.<name>` for more processes (a gateway's upstreams).
+ *           `tool` renames the echo tool (a gateway's `echo__echo`); `headers` go on every request (an API key).
  *   session:   each worker opens its own session (initialize + notifications/initialized), then calls with
  *              Mcp-Session-Id and MCP-Protocol-Version.
  *   stateless: 2026-07-28, every call carries the `_meta` envelope and MCP-Protocol-Version, Mcp-Method and
@@ -21,7 +23,8 @@ setTimeout(() => finish({ ok: false, error: `driver time limit (${timeLimitMs} m
 const concurrency = config.concurrency ?? 1;
 const pool = createPool(config.url, concurrency);
 const path = new URL(config.url).pathname;
-const call = workloadCall(config.workload ?? 'echo');
+const call = workloadCall(config.workload ?? 'echo', config.tool);
+const extraHeaders = config.headers ?? {};
 let errors = 0;
 const errorSamples = [];
 
@@ -39,9 +42,9 @@ function noteError(what) {
 /** A worker's fixed request headers and template: its own session in the session era. */
 async function setup() {
   if (config.era === 'session') {
-    return { headers: await openSession(pool, path), template: requestTemplate(call.method, call.params), nextId: 1 };
+    return { headers: await openSession(pool, path, extraHeaders), template: requestTemplate(call.method, call.params), nextId: 1 };
   }
-  const headers = { ...POST_HEADERS, 'mcp-protocol-version': STATELESS_VERSION, 'mcp-method': call.method };
+  const headers = { ...POST_HEADERS, ...extraHeaders, 'mcp-protocol-version': STATELESS_VERSION, 'mcp-method': call.method };
   if (call.name !== undefined) headers['mcp-name'] = call.name;
   return { headers, template: requestTemplate(call.method, statelessParams(call.params)), nextId: 1 };
 }
@@ -83,11 +86,13 @@ async function main() {
   const samples = [];
   const measure = phaseFor(config.durationMs ?? 2000, config.n ?? 10_000_000, samples);
   const meter = cpuMeter(config.pid);
+  const others = Object.entries(config.pids ?? {}).map(([name, pid]) => [name, cpuMeter(pid)]);
   const t0 = performance.now();
   await Promise.all(workers.map((w) => worker(w, measure)));
   const elapsedMs = performance.now() - t0;
   const cpu = meter.stop(samples.length);
-  return { ok: true, calls: samples.length, elapsedMs, callsPerSec: (samples.length / elapsedMs) * 1000, ...latencySummary(samples), ...cpu };
+  const cpuUsPerCall = Object.fromEntries(others.map(([name, m]) => [name, m.stop(samples.length).serverCpuUsPerCall]));
+  return { ok: true, calls: samples.length, elapsedMs, callsPerSec: (samples.length / elapsedMs) * 1000, ...latencySummary(samples), ...cpu, cpuUsPerCall };
 }
 
 main().then(finish, (error) => finish({ ok: false, error: error?.message ?? String(error) }));

@@ -5,7 +5,8 @@
  * The oldest session is probed when the sessions are measured (it must still be open) and after the wait
  * (a 404 means the server reclaimed it, and so every younger session too). `ttlWaitMs: 0` skips the wait.
  * Usage: `node bench/drivers/sessions.mjs '<json config>'`; config: { url, pid, count, concurrency,
- *         settleMs, ttlWaitMs, openLimitMs, timeLimitMs }. Prints one JSON result line on stdout.
+ *         settleMs, ttlWaitMs, openLimitMs, timeLimitMs, headers? }. `headers` go on every request (a gateway's
+ *         API key). Prints one JSON result line on stdout.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -48,7 +49,7 @@ async function main() {
       while (next < count && performance.now() < openDeadline) {
         next++;
         try {
-          sessions.push(await openSession(pool, path));
+          sessions.push(await openSession(pool, path, config.headers ?? {}));
         } catch (error) {
           errors++;
           if (errorSamples.length < 5) errorSamples.push(String(error.message).slice(0, 300));

@@ -39,14 +39,17 @@ export async function post(pool, path, headers, body, id) {
   return { status: res.statusCode, headers: res.headers, message, text };
 }
 
-/** Opens a session-era session; returns the headers every later request on it carries. */
-export async function openSession(pool, path) {
-  const init = await post(pool, path, POST_HEADERS, requestTemplate('initialize', INITIALIZE_PARAMS).line(0), 0);
+/**
+ * Opens a session-era session; returns the headers every later request on it carries. `extra` headers (e.g. a
+ * gateway's `X-API-Key`) go on every request of the session.
+ */
+export async function openSession(pool, path, extra = {}) {
+  const init = await post(pool, path, { ...POST_HEADERS, ...extra }, requestTemplate('initialize', INITIALIZE_PARAMS).line(0), 0);
   const sid = init.headers['mcp-session-id'];
   if (init.status !== 200 || !init.message?.result || typeof sid !== 'string') {
     throw new Error(`initialize: HTTP ${init.status}, session id ${sid}, body ${init.text.slice(0, 200)}`);
   }
-  const headers = { ...POST_HEADERS, 'mcp-session-id': sid, 'mcp-protocol-version': init.message.result.protocolVersion };
+  const headers = { ...POST_HEADERS, ...extra, 'mcp-session-id': sid, 'mcp-protocol-version': init.message.result.protocolVersion };
   const ack = await post(pool, path, headers, INITIALIZED_LINE, undefined);
   if (ack.status !== 202 && ack.status !== 200) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
   return headers;

@@ -24,11 +24,16 @@ export function statelessParams(params) {
   return { ...params, _meta: { ...(params._meta ?? {}), [META_VERSION]: STATELESS_VERSION, [META_CAPS]: {} } };
 }
 
-/** The call a workload makes, and a check of its answer. */
-export function workloadCall(workload) {
+/**
+ * The call a workload makes, and a check of its answer. `tool` renames the tool called (a gateway exposes the
+ * echo tool under its namespaced name, e.g. `echo__echo`).
+ */
+export function workloadCall(workload, tool) {
   switch (workload) {
-    case 'echo':
-      return { method: 'tools/call', name: 'echo', params: { name: 'echo', arguments: { text: 'hello' } }, check: textIs('hello') };
+    case 'echo': {
+      const name = tool ?? 'echo';
+      return { method: 'tools/call', name, params: { name, arguments: { text: 'hello' } }, check: textIs('hello') };
+    }
     case 'big': {
       const text = 'x'.repeat(100 * 1024);
       const times = 10;
