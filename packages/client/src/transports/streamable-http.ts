@@ -92,6 +92,13 @@ export class StreamableHttpClientTransport implements Transport {
   readonly #closing = new AbortController();
   readonly #inflight = new Map<RequestId, Inflight>();
   #standalone: AbortController | undefined;
+  /**
+   * Pending until the standalone stream's first GET has an answer (capped at 2 s). Requests wait for it once,
+   * so the stream is open before the first request: a server that answers on "a" GET stream (SSE polling,
+   * SEP-1699) then never mistakes a late first GET for a resumption.
+   */
+  #standaloneAnswered: Promise<void> | undefined;
+  #standaloneSettle: (() => void) | undefined;
   /** The server forgot the session (a 404); only `initialize` may go out until a new one starts. */
   #expired = false;
   #closed = false;
@@ -153,6 +160,10 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   async #post(message: JsonRpcMessage): Promise<void> {
+    if (this.#standaloneAnswered !== undefined && 'id' in message && 'method' in message) {
+      await this.#standaloneAnswered;
+      this.#standaloneAnswered = undefined;
+    }
     const what = describeMessage(message);
     if (this.#expired && this.era === 'session' && this.sessionId === undefined && !('method' in message && message.method === 'initialize')) {
       // Sending without the lost session id would get a confusing 400; the caller must initialize again.
@@ -317,7 +328,13 @@ export class StreamableHttpClientTransport implements Transport {
     if (this.sessionId !== undefined) headers['Mcp-Session-Id'] = this.sessionId;
     if (this.protocolVersion !== undefined) headers['MCP-Protocol-Version'] = this.protocolVersion;
     if (lastEventId !== undefined && lastEventId !== '') headers['Last-Event-ID'] = lastEventId;
-    return fetchWithAuth(this.#options, this.url, { method: 'GET', headers, signal });
+    const answer = fetchWithAuth(this.#options, this.url, { method: 'GET', headers, signal });
+    const settle = this.#standaloneSettle;
+    if (settle) {
+      this.#standaloneSettle = undefined;
+      answer.then(settle, settle);
+    }
+    return answer;
   }
 
   async #getFailed(response: Response, what: string): Promise<Error> {
@@ -329,6 +346,14 @@ export class StreamableHttpClientTransport implements Transport {
     if (this.era !== 'session' || this.#options.openStandaloneStream === false || this.#standalone || this.#closed) return;
     const { controller, dispose } = childController(this.#closing.signal);
     this.#standalone = controller;
+    this.#standaloneAnswered = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      (timer as { unref?: () => void }).unref?.();
+      this.#standaloneSettle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     runStandaloneStream(this.#host, controller.signal)
       .catch((error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))))
       .finally(() => {
