@@ -233,6 +233,11 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   verifier.jwt = await jwt(config, handle.port);
 
   const reload = async (next: GatewayConfig): Promise<void> => {
+    // All or nothing: whatever can refuse the new config (scope globs the loader passes but the Authorizer does
+    // not, keys, the OAuth issuer's metadata) is built before the first upstream is touched.
+    const nextPolicy = buildPolicy(next);
+    const nextKeys = new KeyVerifier(next.keys, keys);
+    const nextJwt = await jwt(next, handle.port);
     for (const [name, u] of upstreams) {
       const wanted = next.servers[name];
       if (!wanted) {
@@ -245,9 +250,9 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       }
     }
     for (const entry of Object.values(next.servers)) if (!upstreams.has(entry.name)) addUpstream(entry);
-    policy = buildPolicy(next);
-    verifier.keys = new KeyVerifier(next.keys, keys);
-    verifier.jwt = await jwt(next, handle.port);
+    policy = nextPolicy;
+    verifier.keys = nextKeys;
+    verifier.jwt = nextJwt;
     if (JSON.stringify(next.listen) !== JSON.stringify(config.listen) || JSON.stringify(next.routes) !== JSON.stringify(config.routes)) {
       log.warn('listen and routes changes take effect after a restart');
     }
