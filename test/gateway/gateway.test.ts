@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Client as OfficialV2, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { Client, connectHttp } from '@mcpkit/client';
 import { ProtocolError } from '@mcpkit/protocol';
@@ -220,14 +221,17 @@ describe('rate limits', () => {
 });
 
 describe('official SDK clients through the gateway', () => {
-  it('v1 (session era) lists and calls with an API key', async () => {
-    const client = new OfficialV1({ name: 'v1', version: '1' });
-    await client.connect(new V1Transport(new URL(gateway.url), { requestInit: { headers: { authorization: `Bearer ${readerKey}` } } }));
+  it('v1 (session era) lists, calls, and answers a relayed elicitation, with an API key', async () => {
+    const client = new OfficialV1({ name: 'v1', version: '1' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { name: 'Alan', age: 41 } }));
+    await client.connect(new V1Transport(new URL(gateway.url), { requestInit: { headers: { authorization: `Bearer ${adminKey}` } } }));
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain('weather__get_weather');
       const result = await client.callTool({ name: 'remote__echo', arguments: { text: 'v1' } });
       expect(result.content).toEqual([{ type: 'text', text: 'v1' }]);
+      expect(JSON.stringify((await client.callTool({ name: 'weather__get_weather', arguments: { city: 'Lima' } })).content)).toContain('Lima');
+      expect(JSON.stringify((await client.callTool({ name: 'everything__elicit_info', arguments: {} })).content)).toContain('Alan');
     } finally {
       await client.close();
     }
@@ -236,15 +240,18 @@ describe('official SDK clients through the gateway', () => {
   it.each([
     ['session era', undefined],
     ['2026-07-28', { mode: { pin: '2026-07-28' } }],
-  ] as const)('v2 in the %s lists, calls, and answers a relayed elicitation', async (_era, versionNegotiation) => {
-    const client = new OfficialV2({ name: 'v2', version: '1' }, { capabilities: { elicitation: {} }, ...(versionNegotiation ? { versionNegotiation } : {}) });
+  ] as const)('v2 in the %s lists, calls, and answers a relayed elicitation and sampling request', async (_era, versionNegotiation) => {
+    const client = new OfficialV2({ name: 'v2', version: '1' }, { capabilities: { elicitation: {}, sampling: {} }, ...(versionNegotiation ? { versionNegotiation } : {}) });
     client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { name: 'Grace', age: 85 } }));
+    client.setRequestHandler('sampling/createMessage', () => ({ model: 'v2-model', role: 'assistant', content: { type: 'text', text: 'v2 sampled' } }));
     await client.connect(new V2Transport(new URL(gateway.url), { requestInit: { headers: { 'x-api-key': adminKey } } }));
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain('everything__elicit_info');
       const result = await client.callTool({ name: 'everything__elicit_info', arguments: {} });
       expect(JSON.stringify(result.content)).toContain('Grace');
+      const sampled = await client.callTool({ name: 'everything__sample_llm', arguments: { prompt: 'hi', maxTokens: 5 } });
+      expect(JSON.stringify(sampled.content)).toContain('v2 sampled');
     } finally {
       await client.close();
     }

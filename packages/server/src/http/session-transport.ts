@@ -54,7 +54,19 @@ class PostStream {
     if (store) this.sse.prime(await store.storeEvent(this.streamId, primer), this.#transport.retryMs);
   }
 
-  async deliver(message: JsonRpcMessage): Promise<void> {
+  /**
+   * Delivers messages one after another: the first may have to start the SSE stream (and storing an event is
+   * async), and a message sent meanwhile must not overtake it.
+   */
+  deliver(message: JsonRpcMessage): Promise<void> {
+    const next = this.#queue.then(() => this.#deliver(message));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #queue: Promise<void> = Promise.resolve();
+
+  async #deliver(message: JsonRpcMessage): Promise<void> {
     const isResponse = !('method' in message);
     if (isResponse) this.open.delete((message as { id: RequestId }).id);
     const done = this.open.size === 0;
