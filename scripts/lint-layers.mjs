@@ -1,5 +1,6 @@
 // Enforces the layering in DESIGN.md: imports point down only (protocol ← server/client ← cli), the protocol
-// package imports no `node:` module and no dependency, and the root entry of server/client pulls in no `node:`.
+// package imports no `node:` module and no dependency, trust imports no `node:` module and only jose, and the
+// root entry of server/client pulls in no `node:`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,14 +11,15 @@ const allowed = {
   'packages/protocol': [],
   'packages/server': ['@mcpkit/protocol'],
   'packages/client': ['@mcpkit/protocol'],
-  'packages/gateway': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client'],
-  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/gateway', 'mcpkit'],
+  'packages/trust': ['@mcpkit/protocol'],
+  'packages/gateway': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust'],
+  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust', '@mcpkit/gateway', 'mcpkit'],
 };
 // Reference servers are users of the server SDK only (DESIGN.md's layer table).
 for (const name of readdirSync(join(root, 'servers'))) allowed[`servers/${name}`] = ['@mcpkit/server'];
 /** third-party packages a workspace may import (protocol: none) */
-const thirdParty = { 'packages/protocol': [] };
-const nodeFree = ['packages/protocol/src'];
+const thirdParty = { 'packages/protocol': [], 'packages/trust': ['jose'] };
+const nodeFree = ['packages/protocol/src', 'packages/trust/src'];
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -50,7 +52,7 @@ for (const [ws, mayImport] of Object.entries(allowed)) {
       if (pkg.startsWith('@mcpkit/') || pkg === 'mcpkit') {
         if (!mayImport.includes(pkg)) problems.push(`${rel}: imports ${pkg}; ${ws} may import only ${mayImport.join(', ') || 'nothing from mcpkit'}`);
       } else if (thirdParty[ws] && !thirdParty[ws].includes(pkg)) {
-        problems.push(`${rel}: imports ${pkg}; ${ws} has no runtime dependencies`);
+        problems.push(`${rel}: imports ${pkg}; ${ws} may depend only on ${thirdParty[ws].join(", ") || "nothing"}`);
       }
     }
   }
