@@ -5,7 +5,7 @@
  * @module
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../lib/contenders.mjs';
@@ -26,10 +26,11 @@ export const toolOf = (server) => `${server}__echo`;
 export async function createWorkspace() {
   const dir = mkdtempSync(join(tmpdir(), 'mcpkit-bench-gateway-'));
   let configs = 0;
-  const write = (servers) => {
+  const ramFiles = [];
+  const write = (servers, { auditDir = dir } = {}) => {
     const n = ++configs;
     const file = join(dir, `mcp-${n}.yaml`);
-    writeFileSync(file, configYaml(dir, n, servers));
+    writeFileSync(file, configYaml(dir, n, servers, auditDir));
     return file;
   };
   // The key is made the way an operator makes one, and lives in the store every config below shares.
@@ -40,13 +41,26 @@ export async function createWorkspace() {
     key: created.key,
     /** Request headers carrying the key. */
     headers: { 'x-api-key': created.key },
-    /** Writes a config for `servers` ({ name: { command, args } | { url } }); returns its path. */
+    /**
+     * Writes a config for `servers` ({ name: { command, args } | { url } }); returns its path. `auditDir` puts
+     * the audit database elsewhere (the tmpfs diagnosis).
+     */
     config: write,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      for (const f of ramFiles) rmSync(f, { recursive: true, force: true });
+    },
+    /** A folder on tmpfs (/dev/shm), where fsync costs nothing, or undefined when the machine has none. */
+    ramDir: () => {
+      if (!existsSync('/dev/shm')) return undefined;
+      const ram = mkdtempSync('/dev/shm/mcpkit-bench-gateway-');
+      ramFiles.push(ram);
+      return ram;
+    },
   };
 }
 
-function configYaml(dir, n, servers) {
+function configYaml(dir, n, servers, auditDir) {
   const names = Object.keys(servers);
   const lines = ['listen: { host: 127.0.0.1, port: 8080, path: /mcp }  # the harness passes --port', 'servers:'];
   for (const [name, s] of Object.entries(servers)) {
@@ -62,7 +76,7 @@ function configYaml(dir, n, servers) {
     `  - { per: principal, limit: ${NEVER_REACHED}, window: 1m }`,
     `  - { per: tool, limit: ${NEVER_REACHED}, window: 1m, tools: ${JSON.stringify(names.map(toolOf))} }`,
     'audit:',
-    `  sqlite: ${JSON.stringify(join(dir, `audit-${n}.db`))}`,
+    `  sqlite: ${JSON.stringify(join(auditDir, `audit-${n}.db`))}`,
     '  arguments: hash',
     'store:',
     `  sqlite: ${JSON.stringify(join(dir, 'gateway.db'))}`,
