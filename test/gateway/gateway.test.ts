@@ -131,7 +131,7 @@ describe.each(['2025-11-25', '2026-07-28'])('mcpkit client through the gateway, 
       expect((error as ProtocolError).message).toMatch(/Forbidden.*admin/);
       // Name tricks do not widen access.
       for (const name of ['WEATHER__get_weather', 'weather__get_weather ', 'weаther__get_weather']) {
-        await expect(reader.request('tools/call', { name, arguments: {} })).rejects.toThrow(/Forbidden|Invalid/);
+        await expect(reader.request('tools/call', { name, arguments: {} })).rejects.toThrow(/Forbidden|Invalid|names no tool/);
       }
     } finally {
       await reader.close();

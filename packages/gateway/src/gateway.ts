@@ -113,10 +113,10 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   const keys = SqliteKeyStore.open(config.store.sqlite);
   const upstreams = new Map<string, Upstream>();
   let policy = buildPolicy(config);
-  const fronts: Array<{ front: GatewayFront; servers: GlobSet | undefined }> = [];
+  const fronts: GatewayFront[] = [];
 
   const resync = () => {
-    for (const f of fronts) f.front.sync();
+    for (const f of fronts) f.sync();
   };
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const events = {
@@ -133,7 +133,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       resync();
     },
     onResourceUpdated: (_u: Upstream, uri: string) => {
-      for (const f of fronts) f.front.server.notifyResourceUpdated(uri);
+      for (const f of fronts) f.server.notifyResourceUpdated(uri);
     },
   };
   const addUpstream = (entry: GatewayConfig['servers'][string]) => {
@@ -154,7 +154,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       (name) => upstreams.get(name),
     );
     front.server.use(policyMiddleware({ policy: () => policy, front, audit, metrics, log, route }));
-    fronts.push({ front, servers: undefined });
+    fronts.push(front);
     return front;
   };
 

@@ -154,7 +154,8 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
     });
     let release: (() => void) | undefined;
     try {
-      if (target) {
+      // A target no upstream serves gets the upstream-less answer (unknown tool, resource not found) from next().
+      if (target && target.upstream !== undefined) {
         const verdict = policy.authorizer.authorize(scopes, target.kind, target.scopeName);
         if (!verdict.ok) {
           reason = 'scope';
