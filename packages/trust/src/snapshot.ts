@@ -25,12 +25,17 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+/** The kinds of definition a server exposes; `server` is the server's own `instructions` and `serverInfo`. */
+export type DefinitionKind = 'tool' | 'prompt' | 'resourceTemplate' | 'resource' | 'server';
+
 /** One scanner finding: what rule, how bad, where, and the evidence. */
 export interface Finding {
   /** Stable rule id, e.g. `MCP001` with a kebab-case name in `message`'s rule table (docs/trust.md). */
   rule: string;
   severity: Severity;
   server?: string;
+  /** What kind of definition `tool` names; absent or `server` for the server's own fields (instructions, serverInfo). */
+  kind?: DefinitionKind;
   /** The tool, prompt or resource template the finding is about (its name as the server gives it). */
   tool?: string;
   /** RFC 6901 JSON Pointer into the definition (e.g. `/inputSchema/properties/path/description`). */
