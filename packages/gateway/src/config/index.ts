@@ -30,4 +30,5 @@ export type {
   AuditStoreConfig,
   OAuthConfig,
   RouteConfig,
+  TrustConfig,
 } from './types.js';

@@ -69,6 +69,18 @@ export function normalizeConfig(raw: RawConfig, source: string, baseDir: string)
     if (o.jwksUrl !== undefined) config.oauth.jwksUrl = checkedUrl(cx, ['oauth', 'jwksUrl'], o.jwksUrl, { https: true });
   }
   if (raw.anonymous) config.anonymous = { scopes: raw.anonymous.scopes };
+  if (raw.trust) {
+    const t = raw.trust;
+    const g = t.guardrails ?? {};
+    config.trust = {
+      lockfile: resolve(baseDir, t.lockfile ?? 'mcp.lock.json'),
+      onDrift: t.onDrift ?? 'quarantine-tool',
+      onNew: t.onNew ?? 'pin',
+      recheckMs: duration(cx, ['trust', 'recheck'], t.recheck, 60_000),
+      guardrails: { secrets: g.secrets ?? 'redact', injection: g.injection ?? 'flag', spotlight: g.spotlight ?? false },
+    };
+    if (t.signingKey !== undefined) config.trust.signingKey = t.signingKey;
+  }
   return { config, problems: cx.problems };
 }
 

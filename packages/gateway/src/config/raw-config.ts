@@ -59,6 +59,14 @@ export interface RawConfig {
   oauth?: { issuer: string; audience?: string; jwksUrl?: string; scopesClaim?: string; authorizationServers?: string[] };
   routes?: { path: string; servers?: string[]; tools?: string[] }[];
   anonymous?: { scopes: string[] };
+  trust?: {
+    lockfile?: string;
+    onDrift?: 'block-server' | 'quarantine-tool' | 'warn';
+    onNew?: 'pin' | 'quarantine';
+    recheck?: RawDuration;
+    guardrails?: { secrets?: 'redact' | 'block' | 'flag' | 'off'; injection?: 'block' | 'flag' | 'off'; spotlight?: boolean };
+    signingKey?: string;
+  };
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   metrics?: boolean;
 }

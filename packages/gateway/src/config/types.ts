@@ -110,6 +110,19 @@ export interface RouteConfig {
   tools?: string[];
 }
 
+/** Pinned definitions and response guardrails (`trust:` in mcp.yaml). */
+export interface TrustConfig {
+  /** Absolute path of the lockfile. */
+  lockfile: string;
+  onDrift: 'block-server' | 'quarantine-tool' | 'warn';
+  onNew: 'pin' | 'quarantine';
+  /** Re-list interval per upstream; 0 = only on list_changed. */
+  recheckMs: number;
+  guardrails: { secrets: 'redact' | 'block' | 'flag' | 'off'; injection: 'block' | 'flag' | 'off'; spotlight: boolean };
+  /** A private JWK (JSON text) for signing the gateway's manifest. */
+  signingKey?: string;
+}
+
 export interface GatewayConfig {
   /** Absolute path of the file this came from. */
   source: string;
@@ -139,6 +152,8 @@ export interface GatewayConfig {
   routes: RouteConfig[];
   /** Allow calls without credentials (local development only); they get the listed scopes. */
   anonymous?: { scopes: string[] };
+  /** Pinning and guardrails; absent when the file has no `trust:` section. */
+  trust?: TrustConfig;
   /** Log level for the structured logs on stderr. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Serve Prometheus metrics at `/metrics`. Default true. */
