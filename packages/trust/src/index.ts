@@ -4,3 +4,6 @@
  * @module
  */
 export const TRUST_VERSION = '0.1.0';
+
+export { canonicalize, canonicalNumber } from './jcs.js';
+export type { JsonValue } from './jcs.js';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '@mcpkit/protocol';
-import { canonicalize, type JsonValue } from './jcs.js';
+import { canonicalize, type JsonValue } from '@mcpkit/trust';
 
 export type ArgumentsMode = 'hash' | 'redact' | 'full';
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 import { GENESIS_HASH, recordHash } from './chain.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '@mcpkit/trust';
 import type { AuditRecordInput, StoredAuditRecord } from './record.js';
 import { POSTGRES_URL, postgresBackend, probePostgres, sqliteBackend, type Backend, type StoreFixture } from './test-support/backends.js';
 

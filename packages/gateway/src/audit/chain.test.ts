@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalBody, chainRows, EMPTY_HEAD, GENESIS_HASH, recordHash } from './chain.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '@mcpkit/trust';
 import { toRowBody } from './record.js';
 import type { AuditRow, RowBody } from './row.js';
 

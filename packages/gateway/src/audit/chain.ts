@@ -16,7 +16,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { canonicalNumber } from './jcs.js';
+import { canonicalNumber } from '@mcpkit/trust';
 import type { AuditRow, RowBody } from './row.js';
 
 /** The hash a chain starts from. */

@@ -3,7 +3,7 @@
  * @module
  */
 import { InvalidArgumentError } from '@mcpkit/protocol';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '@mcpkit/trust';
 import type { RowBody } from './row.js';
 
 export type AuditOutcome = 'ok' | 'error' | 'refused';
