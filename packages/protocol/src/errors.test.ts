@@ -212,6 +212,7 @@ const ELSEWHERE: ReadonlySet<string> = new Set([
   'MCPKIT_RATE_LIMITED',
   'MCPKIT_CONCURRENCY_LIMITED',
   'MCPKIT_SCOPE_DENIED',
+  'MCPKIT_QUARANTINED',
 ]);
 
 describe('MCPKIT_ERROR_CODES', () => {

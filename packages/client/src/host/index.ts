@@ -20,7 +20,8 @@ export { namespaceToolName, MAX_TOOL_NAME_LENGTH, NameTable } from './tool-names
 export type { QualifiedName } from './tool-names.js';
 export { McpHost } from './mcp-host.js';
 export type { HostPrompt, HostResource, HostTool, McpHostEvents, McpHostOptions } from './mcp-host.js';
-export type { CatalogueKind, ServerStatus } from './server-connection.js';
+export type { CatalogueGuard, CatalogueKind, GuardDecision, GuardListing, ServerStatus } from './server-connection.js';
+export { QuarantinedError, QUARANTINED } from './quarantined-error.js';
 export type { ReconnectPolicy } from './backoff.js';
 export { backoffDelay } from './backoff.js';
 export { createServerTransport } from './transports.js';

@@ -19,7 +19,8 @@ import {
 import type { CallOptions, Client, ClientOptions } from '../client.js';
 import { Emitter } from '../events.js';
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from './backoff.js';
-import { type CatalogueKind, type ServerStatus, ServerConnection } from './server-connection.js';
+import { type CatalogueGuard, type CatalogueKind, type GuardDecision, type ServerStatus, ServerConnection } from './server-connection.js';
+import { QuarantinedError } from './quarantined-error.js';
 import { type QualifiedName, NameTable } from './tool-names.js';
 import { createServerTransport } from './transports.js';
 import type { ServerConfig } from './types.js';
@@ -39,6 +40,12 @@ export interface McpHostOptions {
   reconnect?: Partial<ReconnectPolicy> | false;
   /** Builds a server's transport; default: stdio, Streamable HTTP or legacy SSE by `config.transport`. */
   createTransport?: (config: ServerConfig) => Transport;
+  /**
+   * Checks each server's tools and prompts whenever they are listed, before the host shows or calls them: a
+   * blocked server offers nothing, a quarantined tool or prompt disappears and calling it fails with the reason.
+   * While a changed list is being checked, calls to that server wait for the verdict.
+   */
+  guard?: CatalogueGuard;
 }
 
 /** A tool in the merged catalogue. */
@@ -126,6 +133,7 @@ export class McpHost {
       onStatus: (status) => this.#events.emit('status', { server: name, status }),
       onCatalogue: (kinds) => this.#catalogueChanged(connection, kinds),
       onError: (error) => this.#events.emit('error', { server: name, error }),
+      guard: this.#options.guard,
     });
     this.#servers.set(name, connection);
   }
@@ -180,6 +188,11 @@ export class McpHost {
     return this.#servers.get(name)?.config;
   }
 
+  /** The guard's verdict on a server's current lists (empty without a guard). */
+  decision(name: string): GuardDecision | undefined {
+    return this.#servers.get(name)?.decision;
+  }
+
   /** A connected server's Client, for what the catalogue does not cover (completions, subscriptions, …). */
   client(name: string): Client | undefined {
     return this.#servers.get(name)?.client;
@@ -189,8 +202,9 @@ export class McpHost {
   tools(): HostTool[] {
     const out: HostTool[] = [];
     for (const [server, c] of this.#servers) {
-      if (c.status.state !== 'connected') continue;
+      if (c.status.state !== 'connected' || c.decision.block !== undefined) continue;
       for (const tool of c.catalogue.tools) {
+        if (c.decision.quarantine?.has(`tool:${tool.name}`)) continue;
         const name = this.#tools.nameOf(server, tool.name);
         if (name !== undefined) out.push({ name, server, originalName: tool.name, tool });
       }
@@ -202,8 +216,9 @@ export class McpHost {
   prompts(): HostPrompt[] {
     const out: HostPrompt[] = [];
     for (const [server, c] of this.#servers) {
-      if (c.status.state !== 'connected') continue;
+      if (c.status.state !== 'connected' || c.decision.block !== undefined) continue;
       for (const prompt of c.catalogue.prompts) {
+        if (c.decision.quarantine?.has(`prompt:${prompt.name}`)) continue;
         const name = this.#prompts.nameOf(server, prompt.name);
         if (name !== undefined) out.push({ name, server, originalName: prompt.name, prompt });
       }
@@ -215,7 +230,7 @@ export class McpHost {
   resources(): HostResource[] {
     const out: HostResource[] = [];
     for (const [server, c] of this.#servers) {
-      if (c.status.state === 'connected') for (const resource of c.catalogue.resources) out.push({ server, resource });
+      if (c.status.state === 'connected' && c.decision.block === undefined) for (const resource of c.catalogue.resources) out.push({ server, resource });
     }
     return out;
   }
@@ -228,23 +243,26 @@ export class McpHost {
   /**
    * Calls a tool by its namespaced name on the server it belongs to.
    * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a name no server has; ConnectionClosedError
-   *   `MCPKIT_CONNECTION_CLOSED` when its server is not connected; whatever {@link Client.callTool} throws.
+   *   `MCPKIT_CONNECTION_CLOSED` when its server is not connected; QuarantinedError `MCPKIT_QUARANTINED` when the
+   *   guard blocked its server or quarantined it; whatever {@link Client.callTool} throws.
    */
-  callTool(namespaced: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
+  async callTool(namespaced: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
     const target = this.#tools.resolve(namespaced);
-    if (!target) return Promise.reject(new InvalidArgumentError(`No server has a tool named ${JSON.stringify(namespaced)}`));
-    return this.#connected(target.server).then((client) => client.callTool(target.tool, args, options));
+    if (!target) throw new InvalidArgumentError(`No server has a tool named ${JSON.stringify(namespaced)}`);
+    const client = await this.#cleared(target.server, 'tool', target.tool);
+    return client.callTool(target.tool, args, options);
   }
 
   /**
    * Gets a prompt by its namespaced name.
    * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for an unknown name; ConnectionClosedError
-   *   `MCPKIT_CONNECTION_CLOSED` when its server is not connected.
+   *   `MCPKIT_CONNECTION_CLOSED` when its server is not connected; QuarantinedError `MCPKIT_QUARANTINED`.
    */
-  getPrompt(namespaced: string, args: Record<string, string> = {}, options: CallOptions = {}): Promise<GetPromptResult> {
+  async getPrompt(namespaced: string, args: Record<string, string> = {}, options: CallOptions = {}): Promise<GetPromptResult> {
     const target = this.#prompts.resolve(namespaced);
-    if (!target) return Promise.reject(new InvalidArgumentError(`No server has a prompt named ${JSON.stringify(namespaced)}`));
-    return this.#connected(target.server).then((client) => client.getPrompt(target.tool, args, options));
+    if (!target) throw new InvalidArgumentError(`No server has a prompt named ${JSON.stringify(namespaced)}`);
+    const client = await this.#cleared(target.server, 'prompt', target.tool);
+    return client.getPrompt(target.tool, args, options);
   }
 
   /**
@@ -253,7 +271,25 @@ export class McpHost {
    *   `MCPKIT_CONNECTION_CLOSED` when it is not connected.
    */
   async readResource(server: string, uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    return (await this.#connected(server)).readResource(uri, options);
+    const client = await this.#connected(server);
+    const block = this.#require(server).decision.block;
+    if (block !== undefined) throw new QuarantinedError(`Server ${JSON.stringify(server)} is blocked: ${block}`);
+    return client.readResource(uri, options);
+  }
+
+  /** The Client for a call, once the server's lists are checked and the guard lets this tool or prompt through. */
+  async #cleared(server: string, kind: 'tool' | 'prompt', name: string): Promise<Client> {
+    const connection = this.#require(server);
+    await connection.settled();
+    const client = await this.#connected(server);
+    const { block, quarantine } = connection.decision;
+    if (block !== undefined) throw new QuarantinedError(`Server ${JSON.stringify(server)} is blocked: ${block}`);
+    const why = quarantine?.get(`${kind}:${name}`);
+    if (why !== undefined) throw new QuarantinedError(`The ${kind} ${JSON.stringify(name)} of server ${JSON.stringify(server)} is quarantined: ${why}`);
+    if (connection.catalogue[kind === 'tool' ? 'tools' : 'prompts'].every((item) => item.name !== name)) {
+      throw new InvalidArgumentError(`Server ${JSON.stringify(server)} no longer offers the ${kind} ${JSON.stringify(name)}`);
+    }
+    return client;
   }
 
   /** Closes every server and stops reconnecting; the host cannot be used afterwards. Idempotent. */

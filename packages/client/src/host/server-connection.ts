@@ -36,6 +36,29 @@ export interface ServerCatalogue {
   prompts: Prompt[];
 }
 
+/** A server's definitions as a {@link CatalogueGuard} sees them. */
+export interface GuardListing {
+  server: string;
+  serverInfo: Implementation | undefined;
+  instructions: string | undefined;
+  tools: readonly Tool[];
+  prompts: readonly Prompt[];
+}
+
+/** What a guard decided: block the whole server, or hide (quarantine) some tools and prompts, each with a reason. */
+export interface GuardDecision {
+  /** Why the whole server is blocked; absent when it is not. */
+  block?: string;
+  /** `tool:NAME` or `prompt:NAME` → why it is quarantined. */
+  quarantine?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Checks a server's definitions each time they are listed (at connect and after every list_changed) before the
+ * host shows or calls them: pinning against a lockfile, scanning. See @mcpkit/trust.
+ */
+export type CatalogueGuard = (listing: GuardListing) => GuardDecision | Promise<GuardDecision>;
+
 export interface ConnectionSettings {
   clientInfo: Implementation;
   clientOptions: ClientOptions | undefined;
@@ -46,6 +69,7 @@ export interface ConnectionSettings {
   onStatus: (status: ServerStatus) => void;
   onCatalogue: (kinds: CatalogueKind[]) => void;
   onError: (error: Error) => void;
+  guard: CatalogueGuard | undefined;
 }
 
 const EVENTS = { tools: 'toolsChanged', resources: 'resourcesChanged', prompts: 'promptsChanged' } as const;
@@ -67,6 +91,10 @@ export class ServerConnection {
   readonly config: ServerConfig;
   status: ServerStatus;
   catalogue: ServerCatalogue = { tools: [], resources: [], prompts: [] };
+  /** The guard's verdict on the current catalogue. */
+  decision: GuardDecision = {};
+  /** Pending while a changed list is re-read and checked: calls wait for it (see {@link settled}). */
+  #verifying: Promise<void> | undefined;
   readonly #settings: ConnectionSettings;
   #client: Client | undefined;
   /** Bumped by every attempt and by close(), so events of an older Client are ignored. */
@@ -124,7 +152,7 @@ export class ServerConnection {
     });
     for (const kind of CATALOGUE_KINDS) {
       client.on(EVENTS[kind], () => {
-        if (this.#client === client) void this.#refresh(client, generation, kind);
+        if (this.#client === client) this.#refreshChecked(client, generation, kind);
         else dirty.add(kind);
       });
     }
@@ -164,11 +192,50 @@ export class ServerConnection {
       throw new ConnectionClosedError(`server ${JSON.stringify(this.config.name)} was closed while connecting`);
     }
     if (closed) throw lastError ?? new ConnectionClosedError(`server ${JSON.stringify(this.config.name)} closed while connecting`);
+    const decision = await this.#judge(client, catalogue);
+    if (generation !== this.#generation || this.#closing) {
+      await client.close().catch(() => undefined);
+      throw new ConnectionClosedError(`server ${JSON.stringify(this.config.name)} was closed while connecting`);
+    }
     this.#client = client;
     this.catalogue = catalogue;
+    this.decision = decision;
     this.#setStatus({ state: 'connected' });
     this.#settings.onCatalogue([...CATALOGUE_KINDS]);
-    for (const kind of dirty) void this.#refresh(client, generation, kind);
+    for (const kind of dirty) this.#refreshChecked(client, generation, kind);
+  }
+
+  /** What the guard says of a catalogue (nothing blocked without a guard; a guard that throws blocks the server). */
+  async #judge(client: Client, catalogue: ServerCatalogue): Promise<GuardDecision> {
+    const guard = this.#settings.guard;
+    if (!guard) return {};
+    try {
+      return await guard({
+        server: this.config.name,
+        serverInfo: client.server?.serverInfo,
+        instructions: client.server?.instructions,
+        tools: catalogue.tools,
+        prompts: catalogue.prompts,
+      });
+    } catch (error) {
+      this.#settings.onError(new Error(`server ${JSON.stringify(this.config.name)}: the catalogue guard failed; blocking the server`, { cause: error }));
+      return { block: `the catalogue guard failed: ${asError(error).message}` };
+    }
+  }
+
+  /** Resolves once no changed list is being re-read and checked: a call waits for the verdict on the new lists. */
+  settled(): Promise<void> {
+    return this.#verifying ?? Promise.resolve();
+  }
+
+  /** Re-lists one kind; with a guard, calls wait until the new list is checked (no call reaches an unchecked change). */
+  #refreshChecked(client: Client, generation: number, kind: CatalogueKind): void {
+    const run = this.#refresh(client, generation, kind);
+    if (!this.#settings.guard || kind === 'resources') return void run;
+    const verifying: Promise<void> = Promise.all([this.#verifying, run]).then(() => {
+      if (this.#verifying === verifying) this.#verifying = undefined;
+    });
+    this.#verifying = verifying;
   }
 
   /** Every list the server advertises; a list that fails is reported and left empty, so the others stay usable. */
@@ -195,7 +262,11 @@ export class ServerConnection {
     const seq = ++this.#listSeq[kind];
     const items = await this.#list(client, kind);
     if (generation !== this.#generation || seq !== this.#listSeq[kind] || this.status.state !== 'connected') return;
-    (this.catalogue as unknown as Record<CatalogueKind, unknown[]>)[kind] = items;
+    const next = { ...this.catalogue, [kind]: items } as ServerCatalogue;
+    const decision = kind === 'resources' ? this.decision : await this.#judge(client, next);
+    if (generation !== this.#generation || seq !== this.#listSeq[kind] || this.status.state !== 'connected') return;
+    this.catalogue = next;
+    this.decision = decision;
     this.#settings.onCatalogue([kind]);
   }
 
@@ -204,6 +275,7 @@ export class ServerConnection {
     this.#client = undefined;
     const error = cause ?? new ConnectionClosedError(`server ${JSON.stringify(this.config.name)} closed the connection`);
     this.catalogue = { tools: [], resources: [], prompts: [] };
+    this.decision = {};
     const policy = this.#settings.reconnect;
     if (!policy || policy.maxAttempts < 1) {
       this.#setStatus({ state: 'failed', error });
@@ -260,6 +332,7 @@ export class ServerConnection {
     await this.#connecting?.catch(() => undefined);
     await client?.close().catch((error: unknown) => this.#settings.onError(asError(error)));
     this.catalogue = { tools: [], resources: [], prompts: [] };
+    this.decision = {};
     this.#setStatus({ state: 'closed' });
     if (hadTools) this.#settings.onCatalogue([...CATALOGUE_KINDS]);
   }
