@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** One metric per workload of the gateway benchmark; each must come out as a number. */
 const METRICS = [
-  'direct.stdio.c1.p50',
+  'direct.stdio.stateless.c1.p50',
   'direct.http.stateless.c16.cps',
   'direct.http.session.c16.cps',
   'gw.stdio.stateless.c1.p50',

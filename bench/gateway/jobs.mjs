@@ -1,8 +1,9 @@
 /**
  * The gateway measurements. Each job starts its processes afresh and returns named metrics for one round:
- * the echo server called directly (stdio, and Streamable HTTP in both eras), the gateway in front of it (stdio
- * and HTTP upstream; API key, scope glob, rate limits, SQLite audit with hashed arguments all on), the audit
- * log's append rate, and the gateway's memory with 10 upstreams and idle sessions.
+ * `comparisons` (the echo server called directly over stdio and Streamable HTTP in both eras, against the
+ * gateway in front of it with a stdio and an HTTP upstream; API key, scope glob, rate limits, SQLite audit with
+ * hashed arguments all on), the audit log's append rate, and the gateway's memory with 10 upstreams and idle
+ * sessions.
  * @module
  */
 import { join } from 'node:path';
@@ -46,103 +47,86 @@ function needSome(result, what) {
   return result;
 }
 
-/** HTTP load in both eras at every concurrency against `url`; metrics under `prefix`. */
-async function httpLoad(prefix, p, target) {
-  const out = {};
-  for (const era of ERAS) {
-    for (const concurrency of p.http.concurrencies) {
-      const what = `${prefix} ${era} c=${concurrency}`;
-      const r = needSome(await runDriver('http', { ...target.driver(), era, concurrency, workload: 'echo', ...p.http }), what);
-      const k = `${prefix}.${era}.c${concurrency}`;
-      Object.assign(out, {
-        [`${k}.cps`]: r.callsPerSec,
-        [`${k}.p50`]: r.p50,
-        [`${k}.p99`]: r.p99,
-        [`${k}.errors`]: r.errors,
-        [`${k}.serverUs`]: r.serverCpuUsPerCall,
-        // Through the gateway the work is split: the gateway process and its upstream (the echo server).
-        ...(r.cpuUsPerCall?.upstream === undefined ? {} : { [`${k}.upstreamUs`]: r.cpuUsPerCall.upstream }),
-      });
-    }
-  }
-  return out;
+/** One HTTP measurement of `target` (era, concurrency); its metrics under `<prefix>.<era>.c<concurrency>`. */
+async function httpOnce(target, era, concurrency, p) {
+  const what = `${target.prefix} ${era} c=${concurrency}`;
+  const r = needSome(await runDriver('http', { ...target.driver(), era, concurrency, workload: 'echo', ...p.http }), what);
+  const k = `${target.prefix}.${era}.c${concurrency}`;
+  return {
+    [`${k}.cps`]: r.callsPerSec,
+    [`${k}.p50`]: r.p50,
+    [`${k}.p99`]: r.p99,
+    [`${k}.errors`]: r.errors,
+    [`${k}.serverUs`]: r.serverCpuUsPerCall,
+    // Through the gateway the work is split: the gateway process and its upstream (the echo server).
+    ...(r.cpuUsPerCall?.upstream === undefined ? {} : { [`${k}.upstreamUs`]: r.cpuUsPerCall.upstream }),
+  };
+}
+
+/** The direct stdio baseline, measured inside each era's c=1 block so it sits next to what it is compared with. */
+async function stdioOnce(era, p) {
+  const r = need(await runDriver('stdio', { ...mcpkit.echo(['stdio']), mode: 'seq', workload: 'echo', ...p.seq }), 'direct stdio sequential');
+  return { [`direct.stdio.${era}.c1.p50`]: r.p50, [`direct.stdio.${era}.c1.p99`]: r.p99 };
 }
 
 /** The echo server over HTTP, as an upstream or called directly. */
 const startEchoHttp = () => startHttpServer((port) => mcpkit.echo(['http', String(port)]));
 
+/**
+ * Everything the latency and throughput tables compare, in one job per round: the echo server over HTTP (called
+ * directly, and the HTTP upstream), a gateway with a stdio upstream, one with that HTTP upstream, and the tmpfs
+ * diagnosis, all started first and left running; then, for each era and concurrency, one measurement of each
+ * back to back, in an order that rotates. Compared figures are thus seconds apart, not a job apart, which
+ * matters on a machine whose load swings from one minute to the next.
+ */
+async function comparisons(ws, p, round, onFailure) {
+  const { command, args } = mcpkit.echo(['stdio']);
+  const started = [];
+  const out = {};
+  try {
+    const echo = await startEchoHttp();
+    started.push(echo);
+    const gateway = async (prefix, config) => {
+      const gw = await startGateway(ws, config, [toolOf('echo')]);
+      started.push(gw);
+      const upstream = prefix === 'gw.http' ? echo.pid : gw.upstreamPids()[0];
+      out[`${prefix}.upstreamEra`] = gw.upstreamEras().join(', ');
+      return { prefix, driver: () => ({ url: gw.url, pid: gw.pid, pids: upstream ? { upstream } : {}, tool: toolOf('echo'), headers: ws.headers }) };
+    };
+    const targets = [
+      { prefix: 'direct.http', driver: () => ({ url: echo.url, pid: echo.pid }) },
+      await gateway('gw.stdio', ws.config({ echo: { command, args } })),
+      await gateway('gw.http', ws.config({ echo: { url: echo.url } })),
+    ];
+    // Diagnosis, not a production setting: the stdio-upstream gateway with its audit database on tmpfs, where a
+    // commit's fsync returns at once. The difference from gw.stdio is what the per-commit sync on the event loop costs.
+    const ram = ws.ramDir();
+    if (ram !== undefined) targets.push(await gateway('gw.tmpfs', ws.config({ echo: { command, args } }, { auditDir: ram })));
+    let block = 0;
+    for (const concurrency of p.http.concurrencies) {
+      for (const era of ERAS) {
+        const steps = targets.map((t) => () => httpOnce(t, era, concurrency, p));
+        if (concurrency === 1) steps.push(() => stdioOnce(era, p));
+        const shift = (round + block++) % steps.length;
+        for (const step of [...steps.slice(shift), ...steps.slice(0, shift)]) {
+          try {
+            Object.assign(out, await step());
+          } catch (error) {
+            onFailure(error);
+          }
+        }
+      }
+    }
+    return out;
+  } finally {
+    for (const s of started.reverse()) await s.stop();
+  }
+}
+
 export const GATEWAY_JOBS = [
   {
-    id: 'direct-stdio',
-    async run(ws, p) {
-      const r = need(await runDriver('stdio', { ...mcpkit.echo(['stdio']), mode: 'seq', workload: 'echo', ...p.seq }), 'direct stdio sequential');
-      return { 'direct.stdio.c1.p50': r.p50, 'direct.stdio.c1.p99': r.p99 };
-    },
-  },
-  {
-    id: 'direct-http',
-    async run(ws, p) {
-      const echo = await startEchoHttp();
-      try {
-        return await httpLoad('direct.http', p, { driver: () => ({ url: echo.url, pid: echo.pid }) });
-      } finally {
-        await echo.stop();
-      }
-    },
-  },
-  {
-    id: 'gateway-stdio',
-    async run(ws, p) {
-      const { command, args } = mcpkit.echo(['stdio']);
-      const gw = await startGateway(ws, ws.config({ echo: { command, args } }), [toolOf('echo')]);
-      try {
-        const [upstream] = gw.upstreamPids();
-        const out = await httpLoad('gw.stdio', p, {
-          driver: () => ({ url: gw.url, pid: gw.pid, pids: upstream ? { upstream } : {}, tool: toolOf('echo'), headers: ws.headers }),
-        });
-        return { ...out, 'gw.stdio.upstreamEra': gw.upstreamEras().join(', ') };
-      } finally {
-        await gw.stop();
-      }
-    },
-  },
-  {
-    id: 'gateway-http',
-    async run(ws, p) {
-      const echo = await startEchoHttp();
-      try {
-        const gw = await startGateway(ws, ws.config({ echo: { url: echo.url } }), [toolOf('echo')]);
-        try {
-          const out = await httpLoad('gw.http', p, {
-            driver: () => ({ url: gw.url, pid: gw.pid, pids: { upstream: echo.pid }, tool: toolOf('echo'), headers: ws.headers }),
-          });
-          return { ...out, 'gw.http.upstreamEra': gw.upstreamEras().join(', ') };
-        } finally {
-          await gw.stop();
-        }
-      } finally {
-        await echo.stop();
-      }
-    },
-  },
-  {
-    // Diagnosis, not a production setting: the same gateway with its audit database on tmpfs, where a commit's
-    // fsync returns at once. The difference from gateway-stdio is what the per-commit sync on the event loop costs.
-    id: 'gateway-tmpfs',
-    async run(ws, p) {
-      const ram = ws.ramDir();
-      if (ram === undefined) return {};
-      const { command, args } = mcpkit.echo(['stdio']);
-      const gw = await startGateway(ws, ws.config({ echo: { command, args } }, { auditDir: ram }), [toolOf('echo')]);
-      try {
-        const [upstream] = gw.upstreamPids();
-        return await httpLoad('gw.tmpfs', p, {
-          driver: () => ({ url: gw.url, pid: gw.pid, pids: upstream ? { upstream } : {}, tool: toolOf('echo'), headers: ws.headers }),
-        });
-      } finally {
-        await gw.stop();
-      }
-    },
+    id: 'comparisons',
+    run: comparisons,
   },
   {
     id: 'audit',

@@ -16,8 +16,11 @@ const UPSTREAMS = ['stdio', 'http'];
 const PATHS = [...UPSTREAMS, 'tmpfs'];
 const UPSTREAM_NAME = { stdio: 'stdio upstream', http: 'HTTP upstream', tmpfs: 'stdio upstream, audit DB on tmpfs (diagnosis)' };
 
-/** The direct baseline a gateway path is compared with: the echo server over stdio, or over HTTP in the same era. */
-const directKey = (upstream, era, c) => (upstream !== 'http' && c === 1 ? 'direct.stdio.c1' : `direct.http.${era}.c${c}`);
+/**
+ * The direct baseline a gateway path is compared with: the echo server over stdio (measured inside the same
+ * era's block), or over HTTP in the same era.
+ */
+const directKey = (upstream, era, c) => (upstream !== 'http' && c === 1 ? `direct.stdio.${era}.c1` : `direct.http.${era}.c${c}`);
 
 /** Adds the per-round comparisons: `added.<upstream>.<era>.p50` (ms) and `ratio.<upstream>.<era>.c16`. */
 export function derive(results) {
@@ -194,10 +197,11 @@ const METHOD = [
   '**Direct** is the same echo server called by the same drivers with no gateway: over stdio (the stdio driver,',
   'for the stdio-upstream rows) or over HTTP in the same era as the gateway\'s client (the HTTP driver). **Added',
   'p50** is gateway p50 minus direct p50 in the same round, and **gateway / direct** is the ratio of calls/s in the',
-  'same round; the tables show the median over rounds of those per-round figures, so a busy moment on the shared',
-  'machine moves both sides of a comparison together. Each round runs the four measurements (direct stdio,',
-  'direct HTTP, gateway with stdio upstream, gateway with HTTP upstream) in an order that rotates every round;',
-  'every process is started afresh for each, and each load warms up before it is measured. The HTTP driver is the',
+  'same round; the tables show the median over rounds of those per-round figures. Each round starts every process',
+  'afresh (the HTTP echo server, which is also the HTTP upstream, and the three gateways) and leaves them running;',
+  'then for each era and concurrency it measures direct HTTP, each gateway and, at c=1, direct stdio back to back,',
+  'in an order that rotates from block to block and round to round, so the figures compared are seconds apart and',
+  'a busy moment on the shared machine tends to hit both sides. Each load warms up before it is measured. The HTTP driver is the',
   'one of the SDK tables (undici, one keep-alive connection per worker; in the session era each worker opens its',
   'own session first). **CPU per call** is from `/proc/<pid>/stat` over the measured window, for the gateway',
   'process and for its upstream separately; it moves less with other load than calls/s. **Audit** runs the',

@@ -1,6 +1,6 @@
 /**
- * The gateway suite: rounds of the gateway jobs, interleaved (the direct and gateway measurements run in a
- * rotating order each round), with one scratch workspace and API key for the whole run.
+ * The gateway suite: rounds of the gateway jobs (the comparisons job interleaves the direct and gateway
+ * measurements in a rotating order), with one scratch workspace and API key for the whole run.
  * Results are `results[metric][round]`, so a round's gateway figure is compared with the same round's direct one.
  * @module
  */
@@ -17,17 +17,18 @@ export async function runGatewaySuite({ params, log }) {
   const started = Date.now();
   const startInfo = machineInfo();
   const ws = await createWorkspace();
-  const timed = GATEWAY_JOBS.filter((j) => !j.memory && j.id !== 'audit');
-  const rest = GATEWAY_JOBS.filter((j) => j.memory || j.id === 'audit');
   try {
     for (let round = 0; round < Math.max(params.rounds, params.memory.rounds); round++) {
-      // Rotate the direct and gateway jobs so none always runs first (or always right after another).
-      const order = [...timed.map((_, i) => timed[(i + round) % timed.length]), ...rest];
-      for (const job of order) {
+      for (const job of GATEWAY_JOBS) {
         if (round >= (job.memory ? params.memory.rounds : params.rounds)) continue;
         const t0 = Date.now();
+        // A measurement inside a job can fail alone; the job goes on with the others.
+        const onFailure = (error) => {
+          failures.push({ round: round + 1, job: job.id, error: error.message });
+          log(`gateway round ${round + 1} ${job.id}: FAILED ${error.message}`);
+        };
         try {
-          const metrics = await job.run(ws, params, round);
+          const metrics = await job.run(ws, params, round, onFailure);
           for (const [key, value] of Object.entries(metrics)) (results[key] ??= [])[round] = value;
           log(`gateway round ${round + 1} ${job.id}: ${summary(metrics)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         } catch (error) {
