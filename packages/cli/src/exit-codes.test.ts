@@ -117,7 +117,8 @@ describe('exit code 3: cannot connect', () => {
   });
 
   it('a server that never answers, with --timeout', async () => {
-    const r = await runCli(['list', '--timeout', '300', '--', 'node', '-e', 'console.error("up, but silent"); setInterval(() => {}, 1000)']);
+    // sh, not node: its stderr line must be out before the 300 ms are, even on a busy machine.
+    const r = await runCli(['list', '--timeout', '300', '--', 'sh', '-c', 'echo "up, but silent" >&2; exec sleep 600']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('(--timeout 300)');
     expect(r.stderr).toContain('up, but silent');

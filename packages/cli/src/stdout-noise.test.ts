@@ -33,8 +33,9 @@ describe('a stdio server that logs to stdout (issue 13)', () => {
   });
 
   it('that writes a few lines and never answers: the timeout names them as the likely cause (exit 3)', async () => {
-    const server = "console.log('Server starting'); console.log(JSON.stringify({ level: 30, msg: 'up' })); setInterval(() => {}, 1000)";
-    const r = await runCli(['list', '--timeout', '1000', '--', 'node', '-e', server]);
+    // sh, not node: the lines must be out long before --timeout, even on a busy machine.
+    const server = `printf '%s\\n' 'Server starting' '{"level":30,"msg":"up"}'; exec sleep 600`;
+    const r = await runCli(['list', '--timeout', '1000', '--', 'sh', '-c', server]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(
       'no answer to the MCP handshake in 1000 ms (--timeout 1000), and the server wrote 1 non-JSON line (the first: "Server starting") and 1 JSON line that is no JSON-RPC message to stdout; MCP stdio servers must log to stderr',
