@@ -60,6 +60,8 @@ export class Upstream {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
+  #refreshing: Promise<void> | undefined;
+  #refreshQueued: Promise<void> | undefined;
   /** Why a connection ended, when known (its process exited; the gateway recycled it): said to the calls it took down. */
   readonly #endedBy = new WeakMap<Client, string>();
   /** Log relays of the calls in flight (see {@link request}). */
@@ -196,8 +198,25 @@ export class Upstream {
     this.#retryTimer.unref();
   }
 
-  /** Re-reads the catalogue (after connect and on list_changed). Keeps the old one when a list fails. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the catalogue (after connect and on list_changed). Keeps the old one when a list fails. One re-read
+   * at a time: what is asked for meanwhile folds into a single one after it, so an upstream sending thousands
+   * of list_changed costs a few re-lists (and list_changed to every client), not one each.
+   */
+  refresh(): Promise<void> {
+    if (!this.#refreshing) {
+      this.#refreshing = this.#refreshOnce().finally(() => {
+        this.#refreshing = undefined;
+      });
+      return this.#refreshing;
+    }
+    return (this.#refreshQueued ??= this.#refreshing.then(() => {
+      this.#refreshQueued = undefined;
+      return this.refresh();
+    }));
+  }
+
+  async #refreshOnce(): Promise<void> {
     const client = this.#client;
     if (!client) return;
     const caps = client.server?.capabilities ?? {};
