@@ -16,6 +16,7 @@ import {
   type RegisteredTool,
   type RequestContext,
   type ResourceReadResult,
+  type StandardSchemaV1,
 } from '@mcpkit/server';
 import type { Logger } from '../log.js';
 import type { Upstream } from '../upstream/upstream.js';
@@ -28,6 +29,17 @@ function relay(ctx: RequestContext): ClientHandlers {
   if (ctx.supports('sampling')) handlers.sampling = (params) => ctx.sample(params);
   if (ctx.supports('roots')) handlers.roots = () => ctx.listRoots();
   return handlers;
+}
+
+/**
+ * An upstream's tool schema as the front's: on the wire exactly as the upstream wrote it, but never compiled or
+ * run here. Ajv turns a JSON Schema into code, and a hostile upstream's `pattern` that backtracks
+ * catastrophically (`^(a+)+$`) would stall the gateway's one event loop for every caller and upstream. The
+ * upstream checks its own arguments, as it must anyway; a result's `structuredContent` is checked by the
+ * caller against the schema it was shown, if it wants to.
+ */
+function asDescribed(schema: JsonObject): StandardSchemaV1 {
+  return { '~standard': { version: 1, vendor: 'mcpkit-gateway', validate: (value) => ({ value }), jsonSchema: { input: () => schema, output: () => schema } } };
 }
 
 /** `_meta` carried upstream: the caller's trace context, nothing else of theirs. */
@@ -122,10 +134,10 @@ export class GatewayFront {
       return this.server.tool(
         name,
         {
-          inputSchema: d.inputSchema,
+          inputSchema: asDescribed(d.inputSchema),
           ...(d.title === undefined ? {} : { title: d.title }),
           ...(d.description === undefined ? {} : { description: d.description }),
-          ...(d.outputSchema === undefined ? {} : { outputSchema: d.outputSchema }),
+          ...(d.outputSchema === undefined ? {} : { outputSchema: asDescribed(d.outputSchema) }),
           ...(d.annotations === undefined ? {} : { annotations: d.annotations }),
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
