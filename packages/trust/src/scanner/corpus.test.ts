@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { ROGUE_CASES } from '../../test-support/rogue-snapshots.js';
+import { scanSnapshots } from './scan.js';
+import { severityRank } from './severity.js';
+
+describe('the rogue corpus', () => {
+  for (const c of ROGUE_CASES) {
+    it(`catches ${c.id}: ${c.attack}`, () => {
+      const findings = scanSnapshots(c.snapshots);
+      for (const e of c.expect) {
+        const hit = findings.find(
+          (f) => f.rule === e.rule && f.server === e.server && (e.tool === undefined || f.tool === e.tool) && (e.pointer === undefined || f.pointer === e.pointer),
+        );
+        expect(hit, `${e.rule} on ${e.server}/${e.tool ?? ''}${e.pointer ?? ''}\n${JSON.stringify(findings, null, 1)}`).toBeDefined();
+        expect(severityRank(hit!.severity), `${e.rule} severity`).toBeGreaterThanOrEqual(severityRank(e.atLeast));
+      }
+    });
+  }
+});
