@@ -5,5 +5,40 @@
  */
 export const TRUST_VERSION = '0.1.0';
 
+export { SEVERITIES } from './snapshot.js';
+export type { ServerSnapshot, Severity, Finding, DefinitionKind } from './snapshot.js';
+
 export { canonicalize, canonicalNumber } from './jcs.js';
 export type { JsonValue } from './jcs.js';
+export { ITEM_KINDS, canonicalDefinition, pinnedDefinition, itemKey, keyField } from './definition.js';
+export type { ItemKind, ItemOf, Definition } from './definition.js';
+export { digestItem, digestServer, serverDigest, sha256Hex } from './digest.js';
+export type { ServerDigests, ServerDigestParts } from './digest.js';
+
+export {
+  LOCKFILE_NAME,
+  LOCKFILE_VERSION,
+  emptyLockfile,
+  serializeLockfile,
+  pinServer,
+  approveItem,
+  removeItem,
+  approveInstructions,
+  removeServer,
+  lockedServerDigest,
+} from './lockfile.js';
+export type { Lockfile, LockedServer, LockedItem, LockedInstructions, LockedSigner, Approval, ApproveOptions } from './lockfile.js';
+export { parseLockfile } from './lockfile-parse.js';
+export type { ParseLockfileOptions } from './lockfile-parse.js';
+export { stableJson } from './stable-json.js';
+
+export { compareServer } from './drift.js';
+export type { DriftReport, DriftStatus, ItemDrift, ItemChange } from './drift.js';
+export { explainDrift } from './drift-explain.js';
+export { diffJson, escapePointerToken } from './json-diff.js';
+export type { FieldChange } from './json-diff.js';
+
+export { MANIFEST_VERSION, MANIFEST_JWS_TYPE, MANIFEST_ALGORITHMS, createManifest, signManifest, generateSigningKey } from './manifest.js';
+export type { Manifest, ManifestItem, ManifestAlgorithm, CreateManifestOptions, SigningKey } from './manifest.js';
+export { verifyManifest, matchManifest } from './manifest-verify.js';
+export type { VerifyManifestOptions, ManifestVerification, ManifestRefusal, ManifestMismatch } from './manifest-verify.js';
