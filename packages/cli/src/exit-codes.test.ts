@@ -55,28 +55,27 @@ describe('exit code 2: usage errors', () => {
     expect(number.stderr).toContain('prompt argument "name" is number, but prompt arguments are strings');
   });
 
-  it('no server, two servers, a bad option value, an unknown option or command, a missing argument', async () => {
-    const cases: Array<[string[], RegExp]> = [
-      [['list'], /no server given\n {2}hint: give the server as `-- COMMAND ARGS\.\.\.`, `--url URL` or `--config FILE --server NAME`/],
-      [['list', '--url', 'http://127.0.0.1:1/mcp', '--', 'node'], /give one server, not `-- COMMAND` and --url/],
-      [['list', '--'], /nothing follows `--`/],
-      [['list', '--timeout', 'soon', '--', 'x'], /--timeout <ms>' argument 'soon' is invalid/],
-      [['list', '--protocol', '2099-01-01', '--', 'x'], /Allowed choices are auto, 2024-11-05/],
-      [['list', 'widgets', '--', 'x'], /Allowed choices are tools, resources, templates, prompts/],
-      [['list', '--bogus', '--', 'x'], /unknown option '--bogus'/],
-      [['frobnicate'], /unknown command 'frobnicate'/],
-      [['call', '--', 'x'], /missing required argument 'tool'/],
-      [['list', '--url', 'not a url'], /--url "not a url" is not a URL/],
-      [['list', '--header', 'no colon', '--url', 'http://127.0.0.1:1/mcp'], /--header "no colon" is not "Name: value"/],
-      [['list', '--server', 'x'], /--server needs --config FILE/],
-      [['list', '--config', '/no/such/file.json', '--server', 'x'], /\/no\/such\/file\.json: cannot read the file: no such file/],
-    ];
-    for (const [args, message] of cases) {
-      const r = await runCli(args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stdout, args.join(' ')).toBe('');
-      expect(r.stderr, args.join(' ')).toMatch(message);
-    }
+  // One test per command line: each runs mcpkit as a process, and thirteen of them in one test could outlast
+  // its time limit on a loaded machine.
+  it.each<[string[], RegExp]>([
+    [['list'], /no server given\n {2}hint: give the server as `-- COMMAND ARGS\.\.\.`, `--url URL` or `--config FILE --server NAME`/],
+    [['list', '--url', 'http://127.0.0.1:1/mcp', '--', 'node'], /give one server, not `-- COMMAND` and --url/],
+    [['list', '--'], /nothing follows `--`/],
+    [['list', '--timeout', 'soon', '--', 'x'], /--timeout <ms>' argument 'soon' is invalid/],
+    [['list', '--protocol', '2099-01-01', '--', 'x'], /Allowed choices are auto, 2024-11-05/],
+    [['list', 'widgets', '--', 'x'], /Allowed choices are tools, resources, templates, prompts/],
+    [['list', '--bogus', '--', 'x'], /unknown option '--bogus'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['call', '--', 'x'], /missing required argument 'tool'/],
+    [['list', '--url', 'not a url'], /--url "not a url" is not a URL/],
+    [['list', '--header', 'no colon', '--url', 'http://127.0.0.1:1/mcp'], /--header "no colon" is not "Name: value"/],
+    [['list', '--server', 'x'], /--server needs --config FILE/],
+    [['list', '--config', '/no/such/file.json', '--server', 'x'], /\/no\/such\/file\.json: cannot read the file: no such file/],
+  ])('no server, two servers, a bad option value, an unknown option or command, a missing argument: %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
   });
 
   it('--help documents the exit codes and exits 0; no command at all is a usage error', async () => {

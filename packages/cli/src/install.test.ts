@@ -212,21 +212,20 @@ describe('mcpkit install: never clobbering', () => {
     expect(statSync(real).mode & 0o777).toBe(0o600);
   });
 
-  it('rejects an unknown client, a bad name, --project outside cursor, and no server', async () => {
-    const file = join(folder(), 'x.json');
-    const cases: Array<[string[], string]> = [
-      [['install', 'zed', 'x', '--file', file, '--', 'node'], 'Allowed choices are claude-desktop, claude-code, vscode, cursor'],
-      [['install', 'cursor', 'bad name!', '--file', file, '--', 'node'], 'server name "bad name!" is not usable'],
-      [['install', 'vscode', 'x', '--project', '--', 'node'], '--project applies to cursor'],
-      [['install', 'cursor', 'x', '--file', file], 'no server given\n  hint: give the server as `-- COMMAND ARGS...` or `--url URL`\n'],
-      [['install', 'cursor', 'x', '--file', file, '--url', 'http://127.0.0.1:1/mcp', '--', 'node'], 'give one server, not `-- COMMAND` and --url\n  hint: give the server as `-- COMMAND ARGS...` or `--url URL`\n'],
-      [['install', 'cursor', 'x', '--config', file, '--', 'node'], "unknown option '--config'"],
-    ];
-    for (const [args, message] of cases) {
-      const r = await runCli(args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr, args.join(' ')).toContain(message);
-    }
+  // One test per command line: each runs mcpkit as a process, which takes a while on a loaded machine.
+  const file = join(dir, 'refused.json');
+  it.each<[string[], string]>([
+    [['install', 'zed', 'x', '--file', file, '--', 'node'], 'Allowed choices are claude-desktop, claude-code, vscode, cursor'],
+    [['install', 'cursor', 'bad name!', '--file', file, '--', 'node'], 'server name "bad name!" is not usable'],
+    [['install', 'vscode', 'x', '--project', '--', 'node'], '--project applies to cursor'],
+    [['install', 'cursor', 'x', '--file', file], 'no server given\n  hint: give the server as `-- COMMAND ARGS...` or `--url URL`\n'],
+    [['install', 'cursor', 'x', '--file', file, '--url', 'http://127.0.0.1:1/mcp', '--', 'node'], 'give one server, not `-- COMMAND` and --url\n  hint: give the server as `-- COMMAND ARGS...` or `--url URL`\n'],
+    [['install', 'cursor', 'x', '--config', file, '--', 'node'], "unknown option '--config'"],
+  ])('rejects an unknown client, a bad name, --project outside cursor, no server, two servers, --config: %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(existsSync(file)).toBe(false);
   });
 });
 
