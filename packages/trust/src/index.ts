@@ -29,6 +29,7 @@ export {
 } from './lockfile.js';
 export type { Lockfile, LockedServer, LockedItem, LockedInstructions, LockedSigner, Approval, ApproveOptions } from './lockfile.js';
 export { parseLockfile } from './lockfile-parse.js';
+export { checkLockfile } from './lockfile-check.js';
 export type { ParseLockfileOptions } from './lockfile-parse.js';
 export { stableJson } from './stable-json.js';
 
