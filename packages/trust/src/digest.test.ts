@@ -131,6 +131,15 @@ describe('digestServer', () => {
     expect(single.digest).not.toBe(d.digest);
   });
 
+  it('names the server, the item and the pointer when a definition cannot be digested', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 2000; i++) deep = { d: deep };
+    const tools = [{ name: 'deep', inputSchema: { type: 'object', properties: deep } }] as unknown as Tool[];
+    await expect(digestServer({ name: 'rogue', tools, prompts: [], resourceTemplates: [] })).rejects.toThrow(
+      /^server "rogue", tool "deep": JCS: at \/inputSchema\/properties(\/d)+: nested deeper than 1000 levels/,
+    );
+  });
+
   it('can be recomputed from its parts', async () => {
     const d = await digestServer(snapshot());
     const items = [

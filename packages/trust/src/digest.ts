@@ -3,6 +3,7 @@
  * pinned fields, and one for the server over its instructions, its name and the sorted set of item digests.
  * @module
  */
+import { InvalidArgumentError } from '@mcpkit/protocol';
 import type { ServerSnapshot } from './snapshot.js';
 import { canonicalize } from './jcs.js';
 import { ITEM_KINDS, itemKey, pinnedDefinition, type ItemKind, type ItemOf } from './definition.js';
@@ -86,7 +87,8 @@ export function recordOf(kind: ItemKind): 'tools' | 'prompts' | 'resourceTemplat
  * Digests a server snapshot. Measured: 1,000 tools (title, description, a 5-property schema, annotations) take
  * 27–47 ms (min–median of 20 warm runs; Node 20.20, a shared 2-core AMD EPYC VM): about 10 ms of JCS, the rest
  * Web Crypto's per-call cost.
- * @throws InvalidArgumentError (`MCPKIT_INVALID_ARGUMENT`) when a definition holds something JSON cannot carry.
+ * @throws InvalidArgumentError (`MCPKIT_INVALID_ARGUMENT`) naming the server, the item and the JSON Pointer when a
+ * definition holds something JSON cannot carry or nests deeper than 1,000 levels.
  * @example
  * const digests = await digestServer({ name: 'files', tools, prompts: [], resourceTemplates: [] });
  * digests.tools.read_file; // '3f1c…'
@@ -101,7 +103,13 @@ export async function digestServer(snapshot: ServerSnapshot): Promise<ServerDige
   for (const kind of ITEM_KINDS) {
     for (const item of lists[kind]) {
       const name = itemKey(kind, item);
-      jobs.push(digestItem(kind, item as ItemOf[typeof kind]).then((digest) => ({ kind, name, digest })));
+      let text: string;
+      try {
+        text = canonicalize(pinnedDefinition(kind, item as ItemOf[typeof kind]));
+      } catch (error) {
+        throw new InvalidArgumentError(`server "${snapshot.name}", ${kind} ${JSON.stringify(name)}: ${(error as Error).message}`, { cause: error });
+      }
+      jobs.push(sha256Hex(text).then((digest) => ({ kind, name, digest })));
     }
   }
   const instructions = snapshot.instructions === undefined ? undefined : sha256Hex(canonicalize(snapshot.instructions));

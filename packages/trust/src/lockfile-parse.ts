@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 import { ITEM_KINDS, keyField, type Definition, type ItemKind } from './definition.js';
 import { recordOf } from './digest.js';
+import { canonicalize } from './jcs.js';
 import { LOCKFILE_VERSION, type Approval, type Lockfile, type LockedItem, type LockedServer, type LockedSigner } from './lockfile.js';
 import { setOwn } from './own.js';
 
@@ -108,6 +109,11 @@ class Reader {
     if (!this.isObject(value.definition, `${path}.definition`)) return undefined;
     const key = value.definition[keyField(kind)];
     if (key !== name) this.fail(`${path}.definition.${keyField(kind)}`, `must be ${show(name)} (the key it is filed under), got ${show(key)}`);
+    try {
+      canonicalize(value.definition); // bounds nesting, so drift reports on it cannot overflow the stack
+    } catch (error) {
+      this.fail(`${path}.definition`, (error as Error).message);
+    }
     return { digest, definition: value.definition as Definition, ...this.approval(value, path) };
   }
 

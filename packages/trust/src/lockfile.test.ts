@@ -115,6 +115,13 @@ describe('serializeLockfile and parseLockfile', () => {
     expect(() => parseLockfile(' '.repeat(101), 'x.json', { maxLength: 100 })).toThrow(/101 characters is more than a lockfile may hold \(100\)/);
   });
 
+  it('refuses a definition nested deeper than 1,000 levels', async () => {
+    const lock = await good();
+    lock.servers.files.tools.list.definition.inputSchema = 'DEEP';
+    const text = JSON.stringify(lock).replace('"DEEP"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(() => parseLockfile(text)).toThrow(/tools\.list\.definition: JCS: at \/inputSchema(\/0)+: nested deeper than 1000 levels/);
+  });
+
   it('lists many problems at once, but not endlessly', async () => {
     const lock = await good();
     for (let i = 0; i < 100; i++) lock.servers.files.tools[`t${i}`] = { digest: 'x' };
@@ -169,6 +176,7 @@ describe('approveItem, removeItem, approveInstructions, removeServer', () => {
     const digest = await digestItem('tool', readFile);
     await expect(approveItem(lock, 'nope', 'tool', 'read_file', digest, { by: 'a', definition })).rejects.toThrow(/server "nope" is not in the lockfile/);
     await expect(approveItem(lock, 'files', 'tool', 'other', digest, { by: 'a', definition })).rejects.toThrow(/not "other"/);
+    await expect(approveItem(lock, 'files', 'tool', 'read_file', 'f'.repeat(64), { by: 'a', definition })).rejects.toThrow(/hashes to [0-9a-f]{64}, not f{64}/);
     await removeItem(lock, 'files', 'tool', 'list');
     expect(serializeLockfile(lock)).toBe(before);
     expect(removeServer(lock, 'files').servers).toEqual({});

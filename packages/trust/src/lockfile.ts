@@ -35,7 +35,8 @@ import type { JWK } from 'jose';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 import type { ServerSnapshot } from './snapshot.js';
 import { canonicalDefinition, ITEM_KINDS, itemKey, type Definition, type ItemKind, type ItemOf } from './definition.js';
-import { recordOf, serverDigest, type ServerDigests } from './digest.js';
+import { recordOf, serverDigest, sha256Hex, type ServerDigests } from './digest.js';
+import { canonicalize } from './jcs.js';
 import { getOwn, setOwn } from './own.js';
 import { stableJson } from './stable-json.js';
 
@@ -155,7 +156,7 @@ export function pinServer(
  * Approves one item of a pinned server as it is now (a changed or added tool, say) and recomputes the server digest.
  * `definition` is the item's `canonicalDefinition`, kept to explain later drift.
  * @throws InvalidArgumentError (`MCPKIT_INVALID_ARGUMENT`) when the server is not in the lockfile, or the definition
- * names another item.
+ * names another item or does not hash to `digest`.
  * @example
  * lock = await approveItem(lock, 'files', 'tool', 'read_file', digests.tools.read_file!, { by: 'alice', definition });
  */
@@ -171,6 +172,9 @@ export async function approveItem(
   if (itemKey(kind, options.definition) !== name) {
     throw new InvalidArgumentError(`approveItem: the definition is of ${kind} "${itemKey(kind, options.definition)}", not "${name}"`);
   }
+  // The digest is what the approver was shown; refuse a definition that is not what it names (a race, or a mix-up).
+  const actual = await sha256Hex(canonicalize(options.definition));
+  if (actual !== digest) throw new InvalidArgumentError(`approveItem: the definition of ${kind} "${name}" hashes to ${actual}, not ${digest}`);
   const record = { ...entry[recordOf(kind)] };
   setOwn(record, name, { digest, definition: options.definition, ...approvalOf(options) });
   return withServer(lock, server, await redigest({ ...entry, [recordOf(kind)]: record }));
