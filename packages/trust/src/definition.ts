@@ -27,12 +27,20 @@ const PINNED_FIELDS: Readonly<Record<ItemKind, readonly string[]>> = {
   resourceTemplate: ['name', 'title', 'description', 'uriTemplate', 'mimeType', 'annotations'],
 };
 
-/** The field that names an item of a kind in lists and lockfiles (resource templates go by their URI template). */
+/**
+ * The field that names an item of a kind in lists and lockfiles (resource templates go by their URI template).
+ * @example
+ * keyField('resourceTemplate'); // 'uriTemplate'
+ */
 export function keyField(kind: ItemKind): 'name' | 'uriTemplate' {
   return kind === 'resourceTemplate' ? 'uriTemplate' : 'name';
 }
 
-/** The name (or URI template) an item goes by; `''` when the server left it out. */
+/**
+ * The name (or URI template) an item goes by; `''` when the server left it out.
+ * @example
+ * itemKey('tool', { name: 'echo', inputSchema: {} }); // 'echo'
+ */
 export function itemKey(kind: ItemKind, item: object): string {
   const key = (item as Record<string, unknown>)[keyField(kind)];
   return typeof key === 'string' ? key : '';

@@ -42,7 +42,11 @@ export interface ServerDigestParts {
 const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** Lowercase hex SHA-256 of the UTF-8 bytes of `text` (Web Crypto). */
+/**
+ * Lowercase hex SHA-256 of the UTF-8 bytes of `text` (Web Crypto).
+ * @example
+ * await sha256Hex('abc'); // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ */
 export async function sha256Hex(text: string): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
   let out = '';
@@ -65,6 +69,8 @@ export function digestItem<K extends ItemKind>(kind: K, item: ItemOf[K]): Promis
  * The server digest: SHA-256 of the JCS form of `{digests, instructions, name}`, where `digests` is the sorted set of
  * `kind:hex` item digests (the kind keeps a tool and a prompt with the same fields apart), `instructions` the digest
  * of the instructions and `name` the server's own name. Computable from a lockfile entry or a manifest alone.
+ * @example
+ * await serverDigest({ serverName: 'files', items: [{ kind: 'tool', digest: digests.tools.read_file! }] });
  */
 export function serverDigest(parts: ServerDigestParts): Promise<string> {
   const set = new Set<string>();

@@ -12,7 +12,11 @@ export interface FieldChange {
   after?: JsonValue;
 }
 
-/** One RFC 6901 reference token: `~` becomes `~0`, `/` becomes `~1`. */
+/**
+ * One RFC 6901 reference token: `~` becomes `~0`, `/` becomes `~1`.
+ * @example
+ * escapePointerToken('a/b~c'); // 'a~1b~0c'
+ */
 export function escapePointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -183,6 +183,8 @@ export async function approveItem(
 /**
  * Takes one item out of a pinned server (it was removed on purpose) and recomputes the server digest.
  * @throws InvalidArgumentError (`MCPKIT_INVALID_ARGUMENT`) when the server or the item is not in the lockfile.
+ * @example
+ * lock = await removeItem(lock, 'files', 'tool', 'delete_file');
  */
 export async function removeItem(lock: Lockfile, server: string, kind: ItemKind, name: string): Promise<Lockfile> {
   const entry = lockedServer(lock, server, 'removeItem');
@@ -197,6 +199,8 @@ export async function removeItem(lock: Lockfile, server: string, kind: ItemKind,
 /**
  * Approves a server's instructions as they are now (`undefined`: the server gives none) and recomputes the digest.
  * @throws InvalidArgumentError (`MCPKIT_INVALID_ARGUMENT`) when the server is not in the lockfile.
+ * @example
+ * lock = await approveInstructions(lock, 'files', { digest: digests.instructions!, text: snapshot.instructions! }, { by: 'alice' });
  */
 export async function approveInstructions(
   lock: Lockfile,
@@ -209,14 +213,22 @@ export async function approveInstructions(
   return withServer(lock, server, await redigest(next));
 }
 
-/** The lockfile without `server`. */
+/**
+ * The lockfile without `server`.
+ * @example
+ * lock = removeServer(lock, 'files');
+ */
 export function removeServer(lock: Lockfile, server: string): Lockfile {
   const servers: Record<string, LockedServer> = {};
   for (const [name, entry] of Object.entries(lock.servers)) if (name !== server) setOwn(servers, name, entry);
   return { lockfileVersion: LOCKFILE_VERSION, servers };
 }
 
-/** The server digest of a lockfile entry, from its items, instructions and name (what `digestServer` would give). */
+/**
+ * The server digest of a lockfile entry, from its items, instructions and name (what `digestServer` would give).
+ * @example
+ * (await lockedServerDigest(lock.servers.files!)) === lock.servers.files!.digest; // true for a consistent lockfile
+ */
 export function lockedServerDigest(entry: LockedServer): Promise<string> {
   const items: Array<{ kind: ItemKind; digest: string }> = [];
   for (const kind of ITEM_KINDS) for (const item of Object.values(entry[recordOf(kind)])) items.push({ kind, digest: item.digest });
