@@ -261,16 +261,34 @@ export class Upstream {
     try {
       return await client.request(method, params, { timeoutMs: this.config.timeoutMs, ...options });
     } catch (error) {
-      if (error instanceof ProtocolError) throw error;
+      if (error instanceof ProtocolError) {
+        // The upstream's own answers (unknown tool, invalid params, …) pass as they are. An internal error may
+        // come from the upstream or from the HTTP transport under it (a stream cut or overflowing mid-answer
+        // is delivered as one): either way the caller must learn which upstream failed.
+        if (error.code !== ErrorCode.InternalError || error.message.startsWith(`Upstream ${this.name} `)) throw error;
+        const data = typeof error.data === 'object' && error.data !== null && !Array.isArray(error.data) ? (error.data as JsonObject) : {};
+        throw new ProtocolError(ErrorCode.InternalError, `Upstream ${this.name} failed: ${this.#redact(error.message)}`, { ...data, upstream: this.name });
+      }
       const e = error as Error & { code?: string };
       const why = this.#endedBy.get(client);
-      const message = why === undefined ? e.message : `${why} before ${method} was answered; the gateway is restarting it`;
+      const message = why === undefined ? this.#redact(e.message) : `${why} before ${method} was answered; the gateway is restarting it`;
       throw new ProtocolError(ErrorCode.InternalError, `Upstream ${this.name} failed: ${message}`, { upstream: this.name, reason: e.code ?? 'error' });
     } finally {
       if (onLog) this.#logRelays.delete(onLog);
       this.inFlight -= 1;
       this.#touch();
     }
+  }
+
+  /**
+   * A transport's message made fit for the caller: an HTTP upstream's URL, which may carry a credential in its
+   * query (`?key=${env:…}`) and names internal hosts, becomes the upstream's name.
+   */
+  #redact(message: string): string {
+    if (this.config.transport !== 'http') return message;
+    let out = message;
+    for (const url of new Set([this.config.url, URL.canParse(this.config.url) ? new URL(this.config.url).href : this.config.url])) out = out.split(url).join(`<${this.name}>`);
+    return out;
   }
 
   /** Subscribes to an upstream resource (session-era upstreams; others have no such method). */
