@@ -1,0 +1,125 @@
+/**
+ * Guardrails over tool results and resource contents: `inspectContent` for text, content blocks and resource
+ * contents; `inspectToolResult` for a whole `CallToolResult` (content and structuredContent). Pure functions: the
+ * input is not changed; what comes back is the content to pass on (redacted, spotlighted) or an error.
+ * @module
+ */
+import type { CallToolResult, ContentBlock, ResourceContents } from '@mcpkit/protocol';
+import { escapePointerToken } from '../scanner/walk.js';
+import type { Finding } from '../snapshot.js';
+import { type GuardrailKind, type GuardrailOptions, inspectText } from './inspect-text.js';
+import { type SpotlightOptions, spotlight } from './spotlight.js';
+
+export interface InspectOptions extends GuardrailOptions {
+  /** Mark untrusted text (after redaction) so the model can tell data from instructions; see `spotlight`. */
+  spotlight?: SpotlightOptions;
+}
+
+export interface InspectResult<T> {
+  findings: Finding[];
+  /** The content to pass on: redacted and spotlighted, or (when blocked) the error in the same shape. */
+  content: T;
+  blocked: boolean;
+  /** When blocked: why, safe to show (names kinds, never the secret). */
+  error?: string;
+  /** The spotlight marker used, when spotlighting (give it to `spotlightInstructions`). */
+  marker?: string;
+}
+
+type Item = ContentBlock | ResourceContents;
+
+/** Runs the guardrails over a string, and collects what the caller needs to assemble a result. */
+class Inspection {
+  readonly findings: Finding[] = [];
+  readonly blockedBy = new Set<GuardrailKind>();
+  marker: string | undefined;
+
+  constructor(readonly options: InspectOptions) {
+    this.marker = options.spotlight?.marker;
+  }
+
+  text(text: string, pointer: string, mark = true): string {
+    const verdict = inspectText(text, pointer, this.options);
+    this.findings.push(...verdict.findings);
+    for (const k of verdict.blockedBy) this.blockedBy.add(k);
+    if (!mark || this.options.spotlight === undefined) return verdict.text;
+    const s = spotlight(verdict.text, { ...this.options.spotlight, ...(this.marker !== undefined ? { marker: this.marker } : {}) });
+    this.marker = s.marker;
+    return s.text;
+  }
+
+  item(item: Item, pointer: string): Item {
+    if ('type' in item) {
+      if (item.type === 'text') return { ...item, text: this.text(item.text, `${pointer}/text`) };
+      if (item.type === 'resource' && 'text' in item.resource) {
+        return { ...item, resource: { ...item.resource, text: this.text(item.resource.text, `${pointer}/resource/text`) } };
+      }
+      if (item.type === 'resource_link' && item.description !== undefined) {
+        return { ...item, description: this.text(item.description, `${pointer}/description`, false) };
+      }
+      // Images, audio and blobs are binary: out of these detectors' reach.
+      return item;
+    }
+    if ('text' in item) return { ...item, text: this.text(item.text, `${pointer}/text`) };
+    return item;
+  }
+
+  /** Any JSON value, strings inspected (not spotlighted: structured data must keep its shape). */
+  json(value: unknown, pointer: string): unknown {
+    if (typeof value === 'string') return this.text(value, pointer, false);
+    if (Array.isArray(value)) return value.map((v, i) => this.json(v, `${pointer}/${i}`));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.json(v, `${pointer}/${escapePointerToken(k)}`);
+      return out;
+    }
+    return value;
+  }
+
+  get error(): string | undefined {
+    if (this.blockedBy.size === 0) return undefined;
+    return `Content blocked by mcpkit guardrails: it contained ${[...this.blockedBy].join(', ')}`;
+  }
+}
+
+function finish<T>(inspection: Inspection, content: T, blockedContent: () => T): InspectResult<T> {
+  const error = inspection.error;
+  return {
+    findings: inspection.findings,
+    content: error === undefined ? content : blockedContent(),
+    blocked: error !== undefined,
+    ...(error !== undefined ? { error } : {}),
+    ...(inspection.marker !== undefined && error === undefined ? { marker: inspection.marker } : {}),
+  };
+}
+
+/**
+ * Inspects text, content blocks or resource contents: reports secrets and injection markers, applies each kind's
+ * action, and optionally spotlights what remains. Pointers are relative to the input (`/0/text`; `''` for a string).
+ * @example
+ * const { content, findings, blocked } = inspectContent(result.content, { actions: { jwt: 'block' } });
+ */
+export function inspectContent(input: string, options?: InspectOptions): InspectResult<string>;
+export function inspectContent<T extends Item>(input: readonly T[], options?: InspectOptions): InspectResult<T[]>;
+export function inspectContent(input: string | readonly Item[], options: InspectOptions = {}): InspectResult<string | Item[]> {
+  const inspection = new Inspection(options);
+  if (typeof input === 'string') {
+    const text = inspection.text(input, '');
+    return finish<string | Item[]>(inspection, text, () => inspection.error ?? '');
+  }
+  const items = input.map((item, i) => inspection.item(item, `/${i}`));
+  return finish<string | Item[]>(inspection, items, () => [{ type: 'text', text: inspection.error ?? '' }]);
+}
+
+/**
+ * Inspects a whole tool result (content and structuredContent). Blocked: an `isError` result with the reason.
+ * @example
+ * const { content: safe } = inspectToolResult(await client.callTool('fetch', args), { tool: 'fetch' });
+ */
+export function inspectToolResult(result: CallToolResult, options: InspectOptions = {}): InspectResult<CallToolResult> {
+  const inspection = new Inspection(options);
+  const content = result.content.map((item, i) => inspection.item(item, `/content/${i}`)) as ContentBlock[];
+  const out: CallToolResult = { ...result, content };
+  if (result.structuredContent !== undefined) out.structuredContent = inspection.json(result.structuredContent, '/structuredContent') as object;
+  return finish(inspection, out, () => ({ content: [{ type: 'text', text: inspection.error ?? '' }], isError: true }));
+}
