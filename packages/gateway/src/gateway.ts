@@ -236,6 +236,10 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     // All or nothing: whatever can refuse the new config (scope globs the loader passes but the Authorizer does
     // not, keys, the OAuth issuer's metadata) is built before the first upstream is touched.
     const nextPolicy = buildPolicy(next);
+    // The counters live in the limiters: keep them while their rules stay the same, or any edit to the file
+    // would hand every principal a fresh allowance (and forget the calls in flight).
+    if (JSON.stringify(next.rateLimits) === JSON.stringify(config.rateLimits)) nextPolicy.limiter = policy.limiter;
+    if (JSON.stringify(next.concurrency) === JSON.stringify(config.concurrency)) nextPolicy.concurrency = policy.concurrency;
     const nextKeys = new KeyVerifier(next.keys, keys);
     const nextJwt = await jwt(next, handle.port);
     for (const [name, u] of upstreams) {
