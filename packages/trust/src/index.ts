@@ -43,3 +43,6 @@ export { MANIFEST_VERSION, MANIFEST_JWS_TYPE, MANIFEST_ALGORITHMS, createManifes
 export type { Manifest, ManifestItem, ManifestAlgorithm, CreateManifestOptions, SigningKey } from './manifest.js';
 export { verifyManifest, matchManifest } from './manifest-verify.js';
 export type { VerifyManifestOptions, ManifestVerification, ManifestRefusal, ManifestMismatch } from './manifest-verify.js';
+
+export { decideTrust, describeItemDrift, quarantineKey } from './enforce.js';
+export type { TrustDecision, DriftPolicy, NewServerPolicy } from './enforce.js';
