@@ -23,6 +23,8 @@ export interface UpstreamCatalogue {
 export interface UpstreamEvents {
   /** The catalogue changed (fetched after a connect, or refreshed after list_changed). */
   onCatalogue(upstream: Upstream): void;
+  /** Checks a freshly listed catalogue (pinning) before it is used; calls wait for it (see `settled`). */
+  onVerify?(upstream: Upstream): Promise<void>;
   /** State changed (for health metrics). */
   onState(upstream: Upstream): void;
   /** An upstream resource changed (`notifications/resources/updated`). */
@@ -107,6 +109,8 @@ export class Upstream {
       { name: 'mcpkit-gateway', version: '0.1.0' },
       {
         handlers: REFUSING,
+        // The gateway keeps each catalogue itself and must see what the upstream serves now (silent changes).
+        cache: false,
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: { listChanged: true } },
         requestTimeoutMs: this.config.timeoutMs,
       },
@@ -231,7 +235,18 @@ export class Upstream {
       return undefined;
     }) ?? [this.catalogue.tools, this.catalogue.resources, this.catalogue.templates, this.catalogue.prompts];
     this.catalogue = { tools, resources, templates, prompts };
+    if (this.#events.onVerify) {
+      await this.#events.onVerify(this).catch((error: unknown) => this.#log.error({ err: (error as Error).message }, 'checking the upstream catalogue failed'));
+    }
     this.#events.onCatalogue(this);
+  }
+
+  /**
+   * Resolves once no list of this upstream is being re-read and checked. A list_changed starts the re-read at
+   * once, so a call made after it waits for the verdict on the new definitions.
+   */
+  settled(): Promise<void> {
+    return this.#refreshQueued ?? this.#refreshing ?? Promise.resolve();
   }
 
   #touch(): void {
