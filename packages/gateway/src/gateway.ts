@@ -12,7 +12,7 @@ import type { GatewayConfig } from './config/types.js';
 import { type AuditLog, openAuditLog } from './audit/index.js';
 import { type Logger, createLogger } from './log.js';
 import { GatewayMetrics } from './metrics.js';
-import { Authorizer, ConcurrencyLimiter, FailureTracker, GlobSet, KeyVerifier, RateLimiter, SqliteKeyStore } from './security/index.js';
+import { Authorizer, ConcurrencyLimiter, FailureTracker, GlobSet, KeyVerifier, RateLimiter, SqliteKeyStore, failureSourceOf } from './security/index.js';
 import { Upstream } from './upstream/upstream.js';
 import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware } from './front/policy.js';
@@ -82,7 +82,8 @@ class GatewayVerifier implements AuthVerifier {
   }
 
   async verify(credentials: { token: string; source: 'authorization' | 'api-key' }, request: { header(name: string): string | null; remoteAddress?: string }): Promise<Principal> {
-    const source = request.remoteAddress ?? 'unknown';
+    // Per host, not per address: an IPv6 host holds a whole /64 and would otherwise rotate through it.
+    const source = failureSourceOf(request.remoteAddress ?? 'unknown');
     const blocked = this.tracker.check(source);
     if (!blocked.ok) throw new AuthError('invalid_token', `too many failed attempts from this address; retry after ${Math.ceil(blocked.retryAfterMs / 1000)} s`);
     // A JWT has two dots; a key never does. Keys are tried first only when the token could be one.
@@ -181,7 +182,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     scopesSupported: Object.keys(config.scopes),
     onRefusal: (r: { status: number; failure: string; message: string; remoteAddress: string | undefined }) => {
       metrics.refusals.inc({ reason: 'auth' });
-      if (r.status === 401) verifier.tracker.recordFailure(r.remoteAddress ?? 'unknown');
+      if (r.status === 401) verifier.tracker.recordFailure(failureSourceOf(r.remoteAddress ?? 'unknown'));
       void audit
         .append({ method: 'http/auth', outcome: 'refused', errorCode: r.status, durationMs: 0, reason: `auth: ${r.failure}: ${r.message}`, route: config.listen.path })
         .catch(() => undefined);
