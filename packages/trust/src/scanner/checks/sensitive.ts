@@ -32,10 +32,10 @@ const SENSITIVE_PATH = new RegExp(
     '\\bclaude_desktop_config\\.json\\b',
     '\\bkeychain\\b',
   ].join('|'),
-  'giu',
+  'gi',
 );
-const ACCESS = /\b(?:read|reads|reading|sending|including|passing|cat|open|load|get|fetch|send|include|upload|contents?|pass|copy|extract|attach|print|dump|output|provide|share|forward|post|exfiltrate|retrieve|collect|steal|append|embed)\b/iu;
-const METADATA = /169\.254\.169\.254|\bmetadata\.google\.internal\b|\bfd00:ec2::254\b|\b100\.100\.100\.200\b|\bmetadata\.azure\.com\b/giu;
+const ACCESS = /\b(?:read|reads|reading|sending|including|passing|cat|open|load|get|fetch|send|include|upload|contents?|pass|copy|extract|attach|print|dump|output|provide|share|forward|post|exfiltrate|retrieve|collect|steal|append|embed)\b/i;
+const METADATA = /169\.254\.169\.254|\bmetadata\.google\.internal\b|\bfd00:ec2::254\b|\b100\.100\.100\.200\b|\bmetadata\.azure\.com\b/gi;
 const ENV_SECRET_NAME = /\b[A-Z][A-Z0-9]*_(?:API_?KEY|ACCESS_?KEY(?:_ID)?|SECRET(?:_ACCESS)?(?:_KEY)?|TOKEN|PASSWORD|PASSWD|PAT|CREDENTIALS?|PRIVATE_?KEY)\b/gu;
 const SECRET_PHRASE = new RegExp(
   [
@@ -45,9 +45,9 @@ const SECRET_PHRASE = new RegExp(
     '\\benv(?:ironment)?\\s+var(?:iable)?s\\b',
     '\\bprocess\\.env\\b',
   ].join('|'),
-  'giu',
+  'gi',
 );
-const HARVEST = /\b(?:read|cat|print|dump|list|collect|gather|extract|retrieve|copy|leak|exfiltrate|send|forward|upload|post|include|embed|append|attach|pass|share|output|reveal|steal|grab|harvest)\b/iu;
+const HARVEST = /\b(?:read|cat|print|dump|list|collect|gather|extract|retrieve|copy|leak|exfiltrate|send|forward|upload|post|include|embed|append|attach|pass|share|output|reveal|steal|grab|harvest)\b/i;
 
 function firstMatch(re: RegExp, text: string): RegExpExecArray | null {
   re.lastIndex = 0;

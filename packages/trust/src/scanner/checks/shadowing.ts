@@ -18,10 +18,10 @@ const SHADOWING = new RegExp(
     "\\b(?:all|any|every)\\s+(?:emails?|messages?|requests?|calls?|payments?|transfers?|queries|commands?)\\s+(?:must|should|shall|have\\s+to|need\\s+to)\\s+(?:also\\s+)?(?:be\\s+)?(?:sent|go|routed|redirected|forwarded|copied|cc'?d|bcc'?d|include)\\b",
     '\\b(?:overrides?|replaces?|supersedes?|shadows?|intercepts?)\\s+(?:the\\s+)?(?:behaviou?r\\s+of\\s+)?(?:the\\s+|any\\s+|all\\s+)?(?:other|existing|original|built-in|default)\\s+(?:[\\w`\'".-]+\\s+)?(?:tools?|functions?|servers?)\\b',
   ].join('|'),
-  'giu',
+  'gi',
 );
-const INSTEAD_OF = /\binstead\s+of\s+(?:using|calling|invoking)\s+(?:the\s+)?[`'"]?[\w.-]+[`'"]?/giu;
-const REDIRECT = /\b(?:instead|rather\s+than|in\s+place\s+of|replace[sd]?|override[sd]?|redirect(?:ed|s)?|intercept|must|should|always|never|do\s+not|don'?t|side\s+effects?|before|after)\b/iu;
+const INSTEAD_OF = /\binstead\s+of\s+(?:using|calling|invoking)\s+(?:the\s+)?[`'"]?[\w.-]+[`'"]?/gi;
+const REDIRECT = /\b(?:instead|rather\s+than|in\s+place\s+of|replace[sd]?|override[sd]?|redirect(?:ed|s)?|intercept|must|should|always|never|do\s+not|don'?t|side\s+effects?|before|after)\b/i;
 const TOKEN = /[\p{L}\p{N}_][\p{L}\p{N}_.\-]*[\p{L}\p{N}_]|[\p{L}\p{N}_]/gu;
 
 /** Reports shadowing language in one string (`text`: as rules read it). */
