@@ -17,6 +17,7 @@ import { Upstream } from './upstream/upstream.js';
 import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware } from './front/policy.js';
 import { GRACE_MS } from './front/catalogue.js';
+import { TrustGuard } from './trust/trust-guard.js';
 
 export interface GatewayOptions {
   /** Default: pino on stderr at the config's level. */
@@ -120,8 +121,21 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     for (const f of fronts) f.sync();
   };
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  // Pinning: each fresh catalogue is checked against the lockfile before the fronts use it.
+  const trust = config.trust
+    ? new TrustGuard(config.trust, {
+        log,
+        audit,
+        metrics,
+        onLockfileChanged: () => {
+          void Promise.all([...upstreams.values()].filter((u) => u.state === 'up').map((u) => trust!.check(u).catch(() => undefined))).then(resync);
+        },
+      })
+    : undefined;
+  if (trust) await trust.start();
   const events = {
     onCatalogue: () => resync(),
+    ...(trust ? { onVerify: async (u: Upstream) => void (await trust.check(u)) } : {}),
     onState: (u: Upstream) => {
       metrics.upstreamUp.set({ upstream: u.name }, u.state === 'up' ? 1 : 0);
       if (u.state === 'down') {
@@ -150,6 +164,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       {
         upstreams: () => [...upstreams.values()].filter((u) => !serverSet || serverSet.has(u.name)),
         ...(toolGlobs ? { toolFilter: (name: string) => toolGlobs.test(name) } : {}),
+        ...(trust ? { verdictOf: (name: string) => trust.decision(name) } : {}),
         log,
       },
       (name) => upstreams.get(name),
@@ -162,6 +177,12 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   const main = makeFront(config.listen.path, undefined, undefined);
   const routeFronts = config.routes.map((r) => ({ path: r.path, front: makeFront(r.path, r.servers, r.tools) }));
   for (const entry of Object.values(config.servers)) addUpstream(entry);
+  // Definitions changed without a list_changed are found by reading the lists again now and then.
+  const recheckMs = config.trust?.recheckMs ?? 0;
+  const recheck = recheckMs > 0 ? setInterval(() => {
+    for (const u of upstreams.values()) if (u.state === 'up') void u.refresh();
+  }, recheckMs) : undefined;
+  recheck?.unref();
 
   const keyVerifier = () => new KeyVerifier(config.keys, keys);
   const jwt = async (c: GatewayConfig, port: number): Promise<AuthVerifier | undefined> => {
@@ -278,6 +299,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     close(o = {}) {
       return (closing ??= (async () => {
         clearTimeout(graceTimer);
+        clearInterval(recheck);
+        trust?.close();
         await handle.shutdown({ timeoutMs: o.timeoutMs ?? 10_000 });
         for (const r of routeFronts) await r.front.server.close();
         await Promise.all([...upstreams.values()].map((u) => u.close()));

@@ -39,6 +39,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly trustDrift = new Counter({
+    name: 'mcpkit_gateway_trust_drift_total',
+    help: 'Upstream definitions found to differ from the lockfile, by upstream and action (block-server, quarantine-tool, warn).',
+    labelNames: ['upstream', 'action'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'mcpkit_gateway_' });
   }

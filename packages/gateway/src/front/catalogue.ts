@@ -41,18 +41,26 @@ export function listed(upstream: Upstream, now: number): boolean {
   return upstream.state === 'down' && upstream.downSince !== undefined && now - upstream.downSince < GRACE_MS;
 }
 
-/** Builds the catalogue from the upstreams, in config order. */
-export function buildCatalogue(upstreams: readonly Upstream[], now = Date.now()): Catalogue {
+/** What pinning decided about an upstream (see trust/trust-guard.ts): a blocked server, quarantined items. */
+export interface PinVerdict {
+  block?: string;
+  /** `tool:NAME`, `prompt:NAME`, `resourceTemplate:URI` → why. */
+  quarantine: ReadonlyMap<string, string>;
+}
+
+/** Builds the catalogue from the upstreams, in config order, leaving out what pinning blocked or quarantined. */
+export function buildCatalogue(upstreams: readonly Upstream[], verdictOf: (upstream: string) => PinVerdict | undefined = () => undefined, now = Date.now()): Catalogue {
   const toolNames = new NameTable();
   const promptNames = new NameTable();
-  const live = upstreams.filter((u) => listed(u, now));
+  const live = upstreams.filter((u) => listed(u, now) && verdictOf(u.name)?.block === undefined);
+  const hidden = (u: Upstream, key: string) => verdictOf(u.name)?.quarantine.has(key) === true;
   const allowed = new Map<string, Tool[]>();
   for (const u of live) {
     const keep = toolFilter(u);
-    const tools = u.catalogue.tools.filter((t) => keep(t.name));
+    const tools = u.catalogue.tools.filter((t) => keep(t.name) && !hidden(u, `tool:${t.name}`));
     allowed.set(u.name, tools);
     toolNames.set(u.name, tools.map((t) => t.name));
-    promptNames.set(u.name, u.catalogue.prompts.map((p) => p.name));
+    promptNames.set(u.name, u.catalogue.prompts.filter((p) => !hidden(u, `prompt:${p.name}`)).map((p) => p.name));
   }
   const catalogue: Catalogue = { tools: new Map(), prompts: new Map(), resources: new Map(), templates: [], clashes: [] };
   for (const u of live) {
@@ -61,6 +69,7 @@ export function buildCatalogue(upstreams: readonly Upstream[], now = Date.now())
       if (name !== undefined) catalogue.tools.set(name, { upstream: u.name, original: tool.name, definition: { ...tool, name } });
     }
     for (const prompt of u.catalogue.prompts) {
+      if (hidden(u, `prompt:${prompt.name}`)) continue;
       const name = promptNames.nameOf(u.name, prompt.name);
       if (name !== undefined) catalogue.prompts.set(name, { upstream: u.name, original: prompt.name, definition: { ...prompt, name } });
     }
@@ -73,6 +82,7 @@ export function buildCatalogue(upstreams: readonly Upstream[], now = Date.now())
       catalogue.resources.set(resource.uri, { upstream: u.name, original: resource.uri, definition: { ...resource, name: `${u.name}__${resource.name}` } });
     }
     for (const template of u.catalogue.templates) {
+      if (hidden(u, `resourceTemplate:${template.uriTemplate}`)) continue;
       catalogue.templates.push({ upstream: u.name, original: template.uriTemplate, definition: { ...template, name: `${u.name}__${template.name}` } });
     }
   }

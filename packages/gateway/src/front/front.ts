@@ -6,6 +6,8 @@
  */
 import type { ClientHandlers } from '@mcpkit/client';
 import {
+  ErrorCode,
+  ProtocolError,
   type CallToolResult,
   type GetPromptResult,
   type JsonObject,
@@ -20,7 +22,8 @@ import {
 } from '@mcpkit/server';
 import type { Logger } from '../log.js';
 import type { Upstream } from '../upstream/upstream.js';
-import { type Catalogue, type CatalogueEntry, buildCatalogue } from './catalogue.js';
+import { type Catalogue, type CatalogueEntry, type PinVerdict, buildCatalogue } from './catalogue.js';
+import { namespaceToolName } from '@mcpkit/client/host';
 
 /** What the upstream may ask, answered by asking the gateway's own client (only what it declared). */
 function relay(ctx: RequestContext): ClientHandlers {
@@ -58,6 +61,8 @@ export interface FrontOptions {
   upstreams: () => readonly Upstream[];
   /** Extra filter on namespaced tool names (a route's `tools`). */
   toolFilter?: (name: string) => boolean;
+  /** Pinning's verdict per upstream: blocked servers and quarantined items are left out. */
+  verdictOf?: (upstream: string) => PinVerdict | undefined;
   log: Logger;
   instructions?: string;
 }
@@ -70,6 +75,7 @@ export class GatewayFront {
   readonly #resources = new Map<string, { handle: RegisteredResource; json: string }>();
   readonly #templates = new Map<string, { handle: RegisteredResourceTemplate; json: string }>();
   readonly #options: FrontOptions;
+  readonly #withheld = new Map<string, string>();
   readonly #byName: (name: string) => Upstream | undefined;
 
   constructor(options: FrontOptions, byName: (name: string) => Upstream | undefined) {
@@ -86,6 +92,17 @@ export class GatewayFront {
     );
   }
 
+  /**
+   * Why a namespaced tool or prompt is not offered although its upstream serves it (pinning blocked the server or
+   * quarantined the item), or undefined.
+   */
+  withheld(name: string): string | undefined {
+    const own = this.#withheld.get(name);
+    if (own !== undefined) return own;
+    const cut = name.indexOf('__');
+    return cut > 0 ? this.#withheld.get(name.slice(0, cut + 2)) : undefined;
+  }
+
   /** The upstream an entry belongs to, or a clear error. */
   upstreamOf(entry: CatalogueEntry<unknown>): Upstream {
     const upstream = this.#byName(entry.upstream);
@@ -95,7 +112,19 @@ export class GatewayFront {
 
   /** Rebuilds the catalogue and brings the registrations in line with it (one list_changed per kind). */
   sync(): void {
-    const next = buildCatalogue(this.#options.upstreams());
+    const upstreams = this.#options.upstreams();
+    const next = buildCatalogue(upstreams, this.#options.verdictOf);
+    this.#withheld.clear();
+    for (const u of upstreams) {
+      const verdict = this.#options.verdictOf?.(u.name);
+      if (!verdict) continue;
+      if (verdict.block !== undefined) this.#withheld.set(`${u.name}__`, `server ${u.name} is blocked: ${verdict.block}`);
+      for (const [key, why] of verdict.quarantine) {
+        const colon = key.indexOf(':');
+        const kind = key.slice(0, colon);
+        if (kind === 'tool' || kind === 'prompt') this.#withheld.set(namespaceToolName(u.name, key.slice(colon + 1)), `${kind} quarantined: ${why}`);
+      }
+    }
     if (this.#options.toolFilter) for (const name of [...next.tools.keys()]) if (!this.#options.toolFilter(name)) next.tools.delete(name);
     for (const c of next.clashes) this.#options.log.warn(c, 'two upstreams list the same resource URI; the first in config order serves it');
     this.catalogue = next;
@@ -142,7 +171,7 @@ export class GatewayFront {
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
         async (args, ctx) => {
-          const current = this.catalogue.tools.get(name) ?? entry;
+          const current = await this.#cleared(this.catalogue.tools.get(name) ?? entry, () => this.catalogue.tools.get(name), name);
           const params = withMeta({ name: current.original, arguments: args as JsonObject }, ctx);
           const result = await this.upstreamOf(current).request(
             'tools/call',
@@ -171,7 +200,7 @@ export class GatewayFront {
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
         async (args, ctx) => {
-          const current = this.catalogue.prompts.get(name) ?? entry;
+          const current = await this.#cleared(this.catalogue.prompts.get(name) ?? entry, () => this.catalogue.prompts.get(name), name);
           const result = await this.upstreamOf(current).request('prompts/get', withMeta({ name: current.original, arguments: args }, ctx), {
             signal: ctx.signal,
             handlers: relay(ctx),
@@ -185,7 +214,24 @@ export class GatewayFront {
     }
   }
 
+  /**
+   * The entry to call once its upstream's lists are checked: a list_changed re-reads and re-checks them first, so
+   * no call reaches a changed definition before pinning has seen it.
+   * @throws ProtocolError when the entry was quarantined or withdrawn meanwhile.
+   */
+  async #cleared<T>(entry: CatalogueEntry<T>, lookup: () => CatalogueEntry<T> | undefined, name: string): Promise<CatalogueEntry<T>> {
+    const upstream = this.upstreamOf(entry);
+    await upstream.settled();
+    const current = lookup();
+    if (current) return current;
+    const why = this.withheld(name);
+    throw new ProtocolError(ErrorCode.InvalidRequest, why ? `Refused: ${name}: ${why}` : `Refused: ${name} is no longer offered by its server`, {
+      reason: why ? 'quarantined' : 'withdrawn',
+    });
+  }
+
   async #read(entry: CatalogueEntry<unknown>, uri: string, ctx: RequestContext): Promise<ResourceReadResult> {
+    await this.upstreamOf(entry).settled();
     const result = await this.upstreamOf(entry).request('resources/read', withMeta({ uri }, ctx), { signal: ctx.signal, handlers: relay(ctx) });
     return result as unknown as ResourceReadResult;
   }

@@ -154,6 +154,14 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
     });
     let release: (() => void) | undefined;
     try {
+      // Pinning withheld it: say so rather than "unknown tool" (an allowed principal learns why it is gone).
+      if (target && target.upstream === undefined && request.target !== undefined) {
+        const why = front.withheld(request.target);
+        if (why !== undefined && policy.authorizer.allows(scopes, target.kind, request.target)) {
+          reason = 'trust';
+          throw refused('quarantined', `Refused: ${request.target}: ${why}`, {});
+        }
+      }
       // A target no upstream serves gets the upstream-less answer (unknown tool, resource not found) from next().
       if (target && target.upstream !== undefined) {
         const verdict = policy.authorizer.authorize(scopes, target.kind, target.scopeName);
