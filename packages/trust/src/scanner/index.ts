@@ -5,6 +5,7 @@
 export { scanSnapshots } from './scan.js';
 export type { ScanOptions } from './scan.js';
 export { RULES, ruleInfo } from './rules.js';
+export { rulesMarkdown } from './rules-doc.js';
 export type { RuleInfo } from './rules.js';
 export { atOrAbove, isSeverity, maxSeverity, severityRank } from './severity.js';
 export { computeTier, explainTier } from './tier.js';
