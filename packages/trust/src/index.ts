@@ -46,3 +46,63 @@ export type { VerifyManifestOptions, ManifestVerification, ManifestRefusal, Mani
 
 export { decideTrust, describeItemDrift, quarantineKey } from './enforce.js';
 export type { TrustDecision, DriftPolicy, NewServerPolicy } from './enforce.js';
+
+export {
+  scanSnapshots,
+  RULES,
+  ruleInfo,
+  rulesMarkdown,
+  atOrAbove,
+  isSeverity,
+  maxSeverity,
+  severityRank,
+  computeTier,
+  explainTier,
+  toSarif,
+  formatFindings,
+  decodeTags,
+  excerpt,
+  showInvisible,
+  stripInvisible,
+  skeleton,
+  findInstructions,
+} from './scanner/index.js';
+export type {
+  ScanOptions,
+  RuleInfo,
+  TierDecision,
+  TierInput,
+  TrustTier,
+  SarifOptions,
+  InstructionCategory,
+  InstructionMatch,
+} from './scanner/index.js';
+
+export {
+  inspectContent,
+  inspectToolResult,
+  GUARDRAIL_RULE,
+  inspectText,
+  SECRET_DETECTORS,
+  findMarkers,
+  randomMarker,
+  spotlight,
+  spotlightInstructions,
+  GUARDRAIL_RULES,
+} from './guardrails/index.js';
+export type {
+  InspectOptions,
+  InspectResult,
+  GuardrailAction,
+  GuardrailKind,
+  GuardrailOptions,
+  TextVerdict,
+  SecretDetector,
+  SecretKind,
+  Span,
+  MarkerKind,
+  MarkerSpan,
+  SpotlightMode,
+  SpotlightOptions,
+  Spotlighted,
+} from './guardrails/index.js';
