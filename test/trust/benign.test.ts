@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atOrAbove, formatFindings, scanSnapshots } from '../../packages/trust/src/scanner/index.js';
 import type { ServerSnapshot } from '../../packages/trust/src/snapshot.js';
+import { BENIGN_SNAPSHOTS } from '../../packages/trust/test-support/benign-snapshots.js';
 import { OFFICIAL_FILESYSTEM_INSTALLED, benignServers, scratchDir, snapshotOf } from './benign-servers.js';
 
 const scratch = scratchDir();
@@ -41,6 +42,8 @@ describe('the benign set', () => {
     expect(atOrAbove(together, 'high'), formatFindings(together)).toEqual([]);
     const definitions = snapshots.reduce((n, s) => n + definitionCount(s), 0);
     const alone = snapshots.flatMap((s) => atOrAbove(scanSnapshots([s]), 'medium'));
+    const fixtureDefinitions = BENIGN_SNAPSHOTS.reduce((n, s) => n + definitionCount(s), 0);
+    const fixtureMedium = atOrAbove(scanSnapshots(BENIGN_SNAPSHOTS), 'medium').length;
     const rows = snapshots.map((s) => `${s.name}: ${definitionCount(s)} definitions, ${atOrAbove(scanSnapshots([s]), 'medium').length} at medium+`);
     console.log(
       [
@@ -48,6 +51,7 @@ describe('the benign set', () => {
         ...rows.map((r) => `  ${r}`),
         `  false-positive rate (findings >= medium per definition), servers alone: ${alone.length}/${definitions} = ${((100 * alone.length) / definitions).toFixed(2)}%`,
         `  scanned together: ${atOrAbove(together, 'medium').length}/${definitions} = ${((100 * atOrAbove(together, 'medium').length) / definitions).toFixed(2)}%`,
+        `  hand-written fixtures (packages/trust/test-support/benign-snapshots.ts): ${fixtureMedium}/${fixtureDefinitions} = ${((100 * fixtureMedium) / fixtureDefinitions).toFixed(2)}%`,
         `  all findings together (any severity):\n${formatFindings(together)}`,
       ].join('\n'),
     );

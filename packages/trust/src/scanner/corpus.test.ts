@@ -17,3 +17,15 @@ describe('the rogue corpus', () => {
     });
   }
 });
+
+describe('the hand-written benign fixtures', () => {
+  it('produce no finding at high or above, alone or together', async () => {
+    const { BENIGN_SNAPSHOTS } = await import('../../test-support/benign-snapshots.js');
+    const { atOrAbove } = await import('./severity.js');
+    const { formatFindings } = await import('./format.js');
+    for (const s of BENIGN_SNAPSHOTS) expect(atOrAbove(scanSnapshots([s]), 'high'), formatFindings(scanSnapshots([s]))).toEqual([]);
+    const together = scanSnapshots(BENIGN_SNAPSHOTS);
+    expect(atOrAbove(together, 'high'), formatFindings(together)).toEqual([]);
+    console.log(`[scanner] benign fixtures:\n${formatFindings(together)}`);
+  });
+});

@@ -29,6 +29,7 @@ interface Pattern {
   fallback: RegExp;
 }
 
+const NOT = "(?:do\\s+not|don'?t|never|must\\s+not|should\\s+not|shouldn'?t)";
 const GAP = "[^.!?\\n]{0,60}?";
 const MODEL = '(?:ai|a\\.i\\.|assistant|model|llm|agent|language\\s+model|chatbot|claude|chatgpt|gpt(?:-\\d[\\w.-]*)?|gemini|copilot|cursor)';
 
@@ -70,8 +71,11 @@ const PATTERNS: readonly Pattern[] = [
   p('override', 'high', 'redefines the model\'s task', '\\byour\\s+(?:new|real|true|actual|only)\\s+(?:instructions|task|goal|purpose|objective|mission)\\b'),
   p('override', 'high', 'changes behaviour "from now on"', `\\bfrom\\s+now\\s+on\\s*,?\\s+(?:you|the\\s+${MODEL})\\b`),
   // conceal: keep the user from knowing
+  // The user must be the one not told ("do not tell the user", "never mention it to the user"), not the owner of
+  // what is protected ("never reveal the user's password" is honest advice).
   p('conceal', 'high', 'asks to keep something from the user',
-    `\\b(?:do\\s+not|don'?t|never|must\\s+not|should\\s+not|shouldn'?t)\\s+(?:tell|inform|notify|mention|reveal|disclose|alert|warn|show)\\b${GAP}\\b(?:the\\s+)?users?\\b`),
+    `\\b${NOT}\\s+(?:tell|inform|notify|alert|warn|ask)\\s+(?:the\\s+|your\\s+)?users?\\b(?!'s)|\\b${NOT}\\s+(?:mention|reveal|disclose|show|say|explain|report)\\b${GAP}\\bto\\s+(?:the\\s+|your\\s+)?users?\\b|\\b${NOT}\\s+let\\s+(?:the\\s+|your\\s+)?users?\\s+(?:know|see|notice|find\\s+out)`),
+  p('conceal', 'high', 'asks not to mention what it does', `\\b${NOT}\\s+(?:mention|reveal|disclose|say)\\s+(?:that|this|it|anything)\\b`),
   p('conceal', 'high', 'acts without the user knowing', '\\bwithout\\s+(?:telling|informing|notifying|alerting|asking|letting)\\s+(?:the\\s+)?users?\\b|\\bwithout\\s+the\\s+users?(?:\'s)?\\s+(?:knowing|noticing|knowledge|consent)'),
   p('conceal', 'high', 'hides something from the user', `\\b(?:hide|conceal|keep)\\b${GAP}\\bfrom\\s+(?:the\\s+)?users?\\b`),
   p('conceal', 'high', 'says the user must not know', '\\bthe\\s+users?\\s+(?:must|should|will|need)\\s*(?:not|never|n\'t)\\s+(?:know|see|notice|find\\s+out|be\\s+(?:told|informed|aware))'),

@@ -7,11 +7,14 @@ import type { Tool } from '@mcpkit/protocol';
 import { excerpt } from '../evidence.js';
 import type { RawFinding } from './raw-finding.js';
 
+// Verbs that change something. Names are read in verb_noun order, so only a name's first word counts (a noun
+// such as "commit", "post" or "merge" in `get_commit` is not a verb); a destructive verb counts as the last word too
+// (`file_delete`). "create" and "generate" are left out: creating a URL or a summary changes nothing.
 const MUTATING = new Set([
-  'delete', 'remove', 'rm', 'drop', 'destroy', 'erase', 'wipe', 'purge', 'truncate', 'kill', 'terminate', 'write', 'create',
-  'update', 'edit', 'modify', 'set', 'put', 'patch', 'insert', 'upsert', 'append', 'move', 'rename', 'overwrite', 'send',
-  'post', 'email', 'publish', 'upload', 'push', 'transfer', 'pay', 'execute', 'exec', 'deploy', 'install', 'uninstall',
-  'commit', 'merge', 'revoke', 'reset', 'restart', 'shutdown', 'save', 'store', 'mkdir', 'chmod', 'chown', 'grant', 'transfer',
+  'delete', 'remove', 'rm', 'drop', 'destroy', 'erase', 'wipe', 'purge', 'truncate', 'kill', 'terminate', 'write', 'update',
+  'edit', 'modify', 'set', 'put', 'patch', 'insert', 'upsert', 'append', 'move', 'rename', 'overwrite', 'send', 'post', 'email',
+  'publish', 'upload', 'push', 'transfer', 'pay', 'execute', 'exec', 'deploy', 'install', 'uninstall', 'commit', 'merge', 'revoke',
+  'reset', 'restart', 'shutdown', 'save', 'store', 'mkdir', 'chmod', 'chown', 'grant',
 ]);
 const DESTRUCTIVE = new Set(['delete', 'remove', 'rm', 'drop', 'destroy', 'erase', 'wipe', 'purge', 'truncate', 'overwrite', 'kill', 'terminate', 'uninstall', 'revoke', 'reset', 'shred', 'format']);
 const OPEN_WORLD = new Set(['fetch', 'http', 'https', 'url', 'download', 'browse', 'browser', 'crawl', 'scrape', 'curl', 'webhook', 'web', 'internet']);
@@ -33,7 +36,11 @@ function leadingVerb(description: string | undefined): string | undefined {
 }
 
 function hit(words: string[], verb: string | undefined, set: Set<string>): string | undefined {
-  return words.find((w) => set.has(w)) ?? (verb !== undefined && set.has(verb) ? verb : undefined);
+  const first = words[0];
+  const last = words.at(-1);
+  if (first !== undefined && set.has(first)) return first;
+  if (last !== undefined && set.has(last) && DESTRUCTIVE.has(last)) return last;
+  return verb !== undefined && set.has(verb) ? verb : undefined;
 }
 
 /** Reports contradictions between a tool's annotations and its name and description. */
@@ -56,7 +63,7 @@ export function checkAnnotations(tool: Tool, out: RawFinding[]): void {
       message: `destructiveHint is false, but the tool says it does "${w}"`, evidence: excerpt(said, 0, 0, 120) });
   }
   if (a.openWorldHint === false) {
-    const w = hit(words, verb, OPEN_WORLD) ?? (/https?:\/\/|\b(?:fetch|download|retrieve|browse)\w*\b[^.!?\n]{0,40}\b(?:url|web\s*page|website|internet)\b/i.test(tool.description ?? '') ? 'fetch URLs' : undefined);
+    const w = words.find((x) => OPEN_WORLD.has(x)) ?? (/https?:\/\/|\b(?:fetch|download|retrieve|browse)\w*\b[^.!?\n]{0,40}\b(?:url|web\s*page|website|internet)\b/i.test(tool.description ?? '') ? 'fetch URLs' : undefined);
     if (w) out.push({ rule: 'MCP-A003', severity: 'medium', pointer: '/annotations/openWorldHint',
       message: `openWorldHint is false, but the tool says it does "${w}"`, evidence: excerpt(said, 0, 0, 120) });
   }

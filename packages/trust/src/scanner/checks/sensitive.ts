@@ -47,7 +47,8 @@ const SECRET_PHRASE = new RegExp(
   ].join('|'),
   'gi',
 );
-const HARVEST = /\b(?:read|cat|print|dump|list|collect|gather|extract|retrieve|copy|leak|exfiltrate|send|forward|upload|post|include|embed|append|attach|pass|share|output|reveal|steal|grab|harvest)\b/i;
+// Verbs that move a secret somewhere; reading one ("the server reads GITHUB_TOKEN at startup") is normal.
+const HARVEST = /\b(?:print|dump|collect|gather|extract|copy|leak|exfiltrate|send|forward|upload|post|include|embed|append|attach|pass|share|output|reveal|steal|grab|harvest)\b/i;
 
 function firstMatch(re: RegExp, text: string): RegExpExecArray | null {
   re.lastIndex = 0;
