@@ -93,7 +93,19 @@ const DISCONNECTED = new Set(['MCPKIT_CONNECTION_CLOSED', 'MCPKIT_TRANSPORT_STAT
  * @throws CliError with the exit code for the failure (see {@link describeFailure}).
  */
 export async function withSession<T>(ctx: CommandContext, options: ConnectionOptions, body: (session: Session) => Promise<T>): Promise<T> {
-  const target = await resolveTarget(options, ctx.stdio);
+  return withTargetSession(ctx, await resolveTarget(options, ctx.stdio), options, body);
+}
+
+/**
+ * {@link withSession} for a target already resolved (e.g. one server of many in a config file).
+ * @throws CliError with the exit code for the failure (see {@link describeFailure}).
+ */
+export async function withTargetSession<T>(
+  ctx: CommandContext,
+  target: Target,
+  options: Pick<ConnectionOptions, 'timeout' | 'protocol'>,
+  body: (session: Session) => Promise<T>,
+): Promise<T> {
   const label = describeTarget(target);
   const transport = createTransport(target);
   const client = new Client(
@@ -130,11 +142,12 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
   /** The diagnosis of a server that wrote noise and no answer to the handshake; undefined for other failures. */
   const noisyFailure = (error: unknown): CliError | undefined => {
     if (!noise?.count) return undefined;
+    let why: string;
+    if (tooNoisy.signal.aborted) why = noise.describe(' and no answer to the MCP handshake');
+    else if (error instanceof McpkitError && error.code === 'MCPKIT_TIMEOUT') why = `no answer to the MCP handshake in ${options.timeout} ms (--timeout ${options.timeout}), and ${noise.describe()}`;
+    else return undefined;
     noiseTold = true;
-    if (tooNoisy.signal.aborted) return new CliError(ExitCode.Connect, `cannot connect to ${label}: ${noise.describe(' and no answer to the MCP handshake')}`, NOISE_HINT, { cause: error });
-    if (!(error instanceof McpkitError && error.code === 'MCPKIT_TIMEOUT')) return undefined;
-    const waited = ` in ${options.timeout} ms (--timeout ${options.timeout})`;
-    return new CliError(ExitCode.Connect, `cannot connect to ${label}: no answer to the MCP handshake${waited}, and ${noise.describe()}`, NOISE_HINT, { cause: error });
+    return new CliError(ExitCode.Connect, `cannot connect to ${label}: ${why}`, NOISE_HINT, { cause: error });
   };
   const stopSpinner = startSpinner(ctx.io, `connecting to ${label}`);
   try {
@@ -150,11 +163,10 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
       throw new CliError(ExitCode.Protocol, `${label} answered with protocol ${negotiated.protocolVersion}, not the pinned ${options.protocol}`, 'pin a revision the server speaks, or use --protocol auto');
     }
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    const noisy = noisyFailure(error);
+    const noisy = error instanceof CliError ? undefined : noisyFailure(error);
     if (noisy) throw noisy;
     tellNoise();
-    throw fail(error, { connecting: true });
+    throw error instanceof CliError ? error : fail(error, { connecting: true });
   } finally {
     stopSpinner();
     connecting = false;

@@ -42,4 +42,12 @@ describe('a stdio server that logs to stdout (issue 13)', () => {
     );
     expect(r.stderr.match(/mcpkit:/g)).toHaveLength(1);
   });
+
+  it('that writes a line and exits: the exit is the failure, the line one warning', async () => {
+    const r = await runCli(['list', '--', 'sh', '-c', 'echo "Using config ./mcp.yaml"; echo "fatal: no config" >&2; exit 3']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^mcpkit: warning: the server wrote 1 non-JSON line \(the first: "Using config \.\/mcp\.yaml"\) to stdout, which mcpkit ignored; MCP stdio servers must log to stderr\nmcpkit: cannot connect to `sh -c .*`: MCP server `sh` exited with code 3; the end of its stderr:\nfatal: no config\n/,
+    );
+  });
 });
