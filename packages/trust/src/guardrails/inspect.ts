@@ -4,7 +4,7 @@
  * input is not changed; what comes back is the content to pass on (redacted, spotlighted) or an error.
  * @module
  */
-import type { CallToolResult, ContentBlock, ResourceContents } from '@mcpkit/protocol';
+import type { CallToolResult, ContentBlock, ReadResourceResult, ResourceContents } from '@mcpkit/protocol';
 import { escapePointerToken } from '../scanner/walk.js';
 import type { Finding } from '../snapshot.js';
 import { type GuardrailKind, type GuardrailOptions, inspectText } from './inspect-text.js';
@@ -122,4 +122,17 @@ export function inspectToolResult(result: CallToolResult, options: InspectOption
   const out: CallToolResult = { ...result, content };
   if (result.structuredContent !== undefined) out.structuredContent = inspection.json(result.structuredContent, '/structuredContent') as object;
   return finish(inspection, out, () => ({ content: [{ type: 'text', text: inspection.error ?? '' }], isError: true }));
+}
+
+/**
+ * Inspects a `resources/read` result. Blocked: the contents are replaced by one text entry with the reason, at the
+ * first resource's URI (a read must answer with contents; the caller may prefer to turn it into an error).
+ * @example
+ * const { content: safe, findings } = inspectResourceResult(await client.readResource(uri));
+ */
+export function inspectResourceResult(result: ReadResourceResult, options: InspectOptions = {}): InspectResult<ReadResourceResult> {
+  const inspection = new Inspection(options);
+  const contents = result.contents.map((item, i) => inspection.item(item, `/contents/${i}`)) as ResourceContents[];
+  const uri = result.contents[0]?.uri ?? '';
+  return finish(inspection, { ...result, contents }, () => ({ contents: [{ uri, mimeType: 'text/plain', text: inspection.error ?? '' }] }));
 }
