@@ -134,5 +134,5 @@ export function inspectResourceResult(result: ReadResourceResult, options: Inspe
   const inspection = new Inspection(options);
   const contents = result.contents.map((item, i) => inspection.item(item, `/contents/${i}`)) as ResourceContents[];
   const uri = result.contents[0]?.uri ?? '';
-  return finish(inspection, { ...result, contents }, () => ({ contents: [{ uri, mimeType: 'text/plain', text: inspection.error ?? '' }] }));
+  return finish<ReadResourceResult>(inspection, { ...result, contents }, () => ({ contents: [{ uri, mimeType: 'text/plain', text: inspection.error ?? '' }] }));
 }
