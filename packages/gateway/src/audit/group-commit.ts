@@ -16,11 +16,27 @@ export interface GroupCommitOptions {
   onError: (error: unknown) => void;
 }
 
-interface Entry {
-  body: RowBody;
+/**
+ * Appends that will be written in one transaction. They share one promise: they commit or fail together, and a
+ * busy gateway then allocates a promise per transaction rather than per request.
+ */
+interface Batch {
+  bodies: RowBody[];
   promise: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // The callers may drop the promise: failures reach onError, never an unhandled rejection.
+  promise.catch(() => {});
+  return { bodies: [], promise, resolve, reject };
 }
 
 export class GroupCommit {
@@ -28,8 +44,10 @@ export class GroupCommit {
   readonly #maxBatch: number;
   readonly #maxPending: number;
   readonly #onError: (error: unknown) => void;
-  #queue: Entry[] = [];
-  #inflight: Entry[] = [];
+  /** Batches not yet handed to the store, oldest first; only the last one still takes appends. */
+  #queue: Batch[] = [];
+  #pending = 0;
+  #inflight: Batch | undefined;
   #scheduled = false;
   #running = false;
 
@@ -42,18 +60,16 @@ export class GroupCommit {
 
   /** Queues one row; the promise settles when its transaction commits or fails. */
   push(body: RowBody): Promise<void> {
-    if (this.#queue.length >= this.#maxPending) {
+    if (this.#pending >= this.#maxPending) {
       return this.refuse(new InvalidArgumentError(`audit log: ${this.#maxPending} records are already waiting to be written (maxPending); this one was dropped`));
     }
-    let resolve!: () => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // The caller may drop the promise: failures reach onError, never an unhandled rejection.
-    promise.catch(() => {});
-    this.#queue.push({ body, promise, resolve, reject });
+    let batch = this.#queue[this.#queue.length - 1];
+    if (batch === undefined || batch.bodies.length >= this.#maxBatch) {
+      batch = newBatch();
+      this.#queue.push(batch);
+    }
+    batch.bodies.push(body);
+    this.#pending++;
     if (!this.#scheduled && !this.#running) {
       this.#scheduled = true;
       setImmediate(() => {
@@ -61,7 +77,7 @@ export class GroupCommit {
         void this.#drain();
       });
     }
-    return promise;
+    return batch.promise;
   }
 
   /** A rejected promise that reports the error and cannot become an unhandled rejection. */
@@ -74,26 +90,28 @@ export class GroupCommit {
 
   /** Settles when everything queued so far is written; rejects with the first failure among those. */
   async flush(): Promise<void> {
-    const results = await Promise.allSettled([...this.#inflight, ...this.#queue].map((e) => e.promise));
+    const batches = this.#inflight ? [this.#inflight, ...this.#queue] : [...this.#queue];
+    const results = await Promise.allSettled(batches.map((b) => b.promise));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
+  // While one batch is being written (on the writer thread for SQLite), appends gather in the next one: the
+  // busier the gateway, the larger each transaction, the fewer syncs per record.
   async #drain(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
-        this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+      for (let batch = this.#queue.shift(); batch !== undefined; batch = this.#queue.shift()) {
+        this.#pending -= batch.bodies.length;
         this.#inflight = batch;
         try {
-          await this.#write(batch.map((e) => e.body));
-          for (const entry of batch) entry.resolve();
+          await this.#write(batch.bodies);
+          batch.resolve();
         } catch (error) {
           this.#onError(error);
-          for (const entry of batch) entry.reject(error);
+          batch.reject(error);
         }
-        this.#inflight = [];
+        this.#inflight = undefined;
         if (this.#queue.length > 0) await nextTurn();
       }
     } finally {

@@ -117,8 +117,15 @@ export function isoTime(value: Date | number | string, field = 'time'): string {
   if (!Number.isFinite(ms) || ms < -62167219200000 || ms > 253402300799999) {
     throw fieldError(field, 'must be a Date, epoch milliseconds or an ISO 8601 string between years 0 and 9999', value);
   }
-  return new Date(ms).toISOString();
+  if (ms !== lastIso.ms) {
+    lastIso.ms = ms;
+    lastIso.text = new Date(ms).toISOString();
+  }
+  return lastIso.text;
 }
+
+// A burst of records shares its millisecond: format it once (toISOString showed in the audit's profile).
+const lastIso = { ms: Number.NaN, text: '' };
 
 function optionalString(input: AuditRecordInput, field: 'principal' | 'keyId' | 'upstream' | 'target' | 'sessionId' | 'route' | 'reason'): string | null {
   const value = input[field] ?? null;

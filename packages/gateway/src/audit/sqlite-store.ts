@@ -3,15 +3,19 @@
  *
  * Durability: WAL with `synchronous = FULL`, so each commit syncs the WAL before it returns and a record whose
  * append resolved survives a process crash and a power loss (`NORMAL` would only survive a process crash).
- * The group commit pays that sync once per batch, not per record.
+ * The group commit pays that sync once per batch, not per record, and pays it on a writer thread
+ * (`sqlite-writer.ts`): a sync takes milliseconds, which on the event loop every request in flight would wait
+ * out. An append resolves only when the writer reports its transaction committed.
  * @module
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { chainRows, EMPTY_HEAD, type AuditHead } from './chain.js';
+import { EMPTY_HEAD, type AuditHead } from './chain.js';
 import { buildFilter, type AuditQuery } from './query.js';
-import { COLUMNS, rowValues, SELECT_LIST, type AuditRow, type RowBody } from './row.js';
+import { SELECT_LIST, type AuditRow, type RowBody } from './row.js';
+import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 import type { AuditStore } from './store.js';
 
 const SCHEMA = `
@@ -62,7 +66,7 @@ export function openSqliteStore(path: string): AuditStore {
     db.close();
     throw error;
   }
-  return new SqliteStore(db);
+  return new SqliteStore(db, file);
 }
 
 /** A database from before the head record, or one whose head record was deleted, gets it from its last row. */
@@ -74,33 +78,69 @@ function initHead(db: Database.Database): void {
   }).immediate();
 }
 
+/** Where the writer thread's script is: beside this module in `dist/`. */
+function writerUrl(): URL {
+  // Under vitest this module runs from src/ as TypeScript, which a worker thread cannot load on Node 20: the
+  // tests use the built writer (`tsc -b` first), which runs the same code.
+  if (import.meta.url.endsWith('.ts')) return new URL('../../dist/audit/sqlite-writer.js', import.meta.url);
+  return new URL('./sqlite-writer.js', import.meta.url);
+}
+
+interface Waiter {
+  resolve: (head: AuditHead) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Reads on this thread's connection; appends go to the writer thread, which answers batches in order, each once
+ * its transaction is durable.
+ */
 class SqliteStore implements AuditStore {
   readonly #db: Database.Database;
   readonly #readHead: Database.Statement<[], AuditHead>;
   readonly #readPage: Database.Statement<[number, number], AuditRow>;
-  readonly #append: (bodies: readonly RowBody[]) => AuditHead;
+  readonly #writer: Worker;
+  readonly #exited: Promise<void>;
+  readonly #waiting: Waiter[] = [];
+  #broken: Error | undefined;
+  #closing = false;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, file: string) {
     this.#db = db;
     this.#readHead = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
     this.#readPage = db.prepare(`SELECT ${SELECT_LIST} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`);
-    const insert = db.prepare(`INSERT INTO audit_log (${COLUMNS.map(([c]) => c).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
-    const writeHead = db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1');
-    const append = db.transaction((bodies: readonly RowBody[]): AuditHead => {
-      const head = this.#readHead.get();
-      if (!head) throw new Error('audit_head row is missing from the audit database; run verify: the database may have been tampered with');
-      const rows = chainRows(head, bodies);
-      for (const row of rows) insert.run(rowValues(row));
-      const last = rows[rows.length - 1] ?? head;
-      writeHead.run(last.seq, last.hash);
-      return { seq: last.seq, hash: last.hash };
+    this.#writer = new Worker(writerUrl(), { workerData: { file } });
+    // An idle writer must not keep the process alive; a batch in flight does (see appendBatch).
+    this.#writer.unref();
+    this.#writer.on('message', (reply: WriterReply) => {
+      const waiter = this.#waiting.shift();
+      if (this.#waiting.length === 0) this.#writer.unref();
+      if (!waiter) return;
+      if ('head' in reply) waiter.resolve(reply.head);
+      else waiter.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
     });
-    // IMMEDIATE takes the write lock before the head is read, so two processes cannot chain from the same head.
-    this.#append = (bodies) => append.immediate(bodies);
+    this.#writer.on('error', (error) => this.#fail(error));
+    this.#exited = new Promise((resolve) => {
+      this.#writer.once('exit', (code) => {
+        if (!this.#closing) this.#fail(new Error(`the audit writer thread exited (code ${code})`));
+        resolve();
+      });
+    });
   }
 
-  async appendBatch(bodies: readonly RowBody[]): Promise<AuditHead> {
-    return this.#append(bodies);
+  #fail(error: Error): void {
+    this.#broken ??= error;
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+  }
+
+  appendBatch(bodies: readonly RowBody[]): Promise<AuditHead> {
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#closing) return Promise.reject(new Error('the audit store is closed'));
+    return new Promise<AuditHead>((resolve, reject) => {
+      if (this.#waiting.length === 0) this.#writer.ref();
+      this.#waiting.push({ resolve, reject });
+      this.#writer.postMessage({ bodies } satisfies WriterRequest);
+    });
   }
 
   async readHead(): Promise<AuditHead | null> {
@@ -118,6 +158,12 @@ class SqliteStore implements AuditStore {
   }
 
   async close(): Promise<void> {
+    if (!this.#closing) {
+      this.#closing = true;
+      this.#writer.ref();
+      this.#writer.postMessage({ close: true } satisfies WriterRequest);
+    }
+    await this.#exited;
     if (this.#db.open) this.#db.close();
   }
 }
