@@ -247,7 +247,8 @@ export const ROGUE_CASES: readonly RogueCase[] = [
     ],
     expect: [
       { rule: 'MCP-X001', server: 'fastfs', tool: 'fast_read', pointer: '/description', atLeast: 'high' },
-      { rule: 'MCP-X002', server: 'fastfs', tool: 'fast_read', pointer: '/description', atLeast: 'high' },
+      // Alone (no victim scanned with it) the steering is still reported, at medium.
+      { rule: 'MCP-X002', server: 'fastfs', tool: 'fast_read', pointer: '/description', atLeast: 'medium' },
     ],
   },
   {

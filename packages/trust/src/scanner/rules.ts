@@ -59,7 +59,7 @@ export const RULES: readonly RuleInfo[] = [
     catches: 'Upper-case urgency labels and "very important"-style phrases.', misses: 'Urgency without these words.', severityNote: INSTRUCTION_NOTE },
   { id: 'MCP-S001', name: 'sensitive-path', severity: 'medium', summary: 'A reference to a file that holds secrets (SSH keys, cloud credentials, .env, browser cookie stores, MCP configs).',
     catches: '~/.ssh, id_rsa, authorized_keys, ~/.aws/credentials, gcloud and kube configs, .npmrc/.netrc/.pgpass/.git-credentials, /etc/passwd and shadow, .env files, wallet.dat, cookie and login stores, ~/.cursor/mcp.json, claude_desktop_config.json, shell histories.',
-    misses: 'Paths spelled indirectly ("the hidden folder in your home directory named ssh").', severityNote: 'High when the same sentence asks to read, send, include or pass it.' },
+    misses: 'Paths spelled indirectly ("the hidden folder in your home directory named ssh").', severityNote: 'High when the same sentence asks (in the imperative) to read, send, include or pass it; low for a bare .env mention.' },
   { id: 'MCP-S002', name: 'cloud-metadata-endpoint', severity: 'high', summary: 'A cloud instance-metadata address (credentials of the machine the host runs on).',
     catches: '169.254.169.254, metadata.google.internal, fd00:ec2::254, 100.100.100.200, metadata.azure.com.', misses: 'The same addresses written in decimal or hex forms.' },
   { id: 'MCP-S003', name: 'secret-harvesting', severity: 'high', summary: 'Text that asks for secrets: environment-variable names of keys, "all stored passwords", private keys, seed phrases, with a verb that reads or moves them.',

@@ -23,6 +23,12 @@ describe('scanSnapshots on honest text', () => {
     'Get the forecast for a city. Temperatures are in °C 🌤️.',
     'Search 👩‍💻 developer docs; flags like 🏴󠁧󠁢󠁳󠁣󠁴󠁿 are fine.',
     'Executes a read-only SQL query and returns the rows.',
+    'This tool has no side effects on the file system.',
+    'When you use this tool, always pass absolute paths.',
+    'All requests must include an API key header.',
+    'Stores the token in the system keychain.',
+    'Never reveal the user\'s password in responses.',
+    'Fetch the latest release notes and let the user know what changed.',
   ];
   for (const text of quiet) {
     it(`finds nothing at medium or above in ${JSON.stringify(text)}`, () => {
@@ -34,6 +40,7 @@ describe('scanSnapshots on honest text', () => {
     'Before calling this tool, you must call list_allowed_directories.',
     'IMPORTANT: paths must be absolute.',
     'Searches the conversation history for a keyword.',
+    'Reads settings from the project .env file.',
   ];
   for (const text of lowAtMost) {
     it(`finds nothing above low in ${JSON.stringify(text)}`, () => {

@@ -30,11 +30,13 @@ const SENSITIVE_PATH = new RegExp(
     '[\\\\/](?:Cookies|Local State)\\b',
     '\\.cursor[\\\\/]mcp\\.json\\b',
     '\\bclaude_desktop_config\\.json\\b',
-    '\\bkeychain\\b',
+    '\\bKeychains[\\\\/]|\\blogin\\.keychain(?:-db)?\\b',
   ].join('|'),
   'gi',
 );
-const ACCESS = /\b(?:read|reads|reading|sending|including|passing|cat|open|load|get|fetch|send|include|upload|contents?|pass|copy|extract|attach|print|dump|output|provide|share|forward|post|exfiltrate|retrieve|collect|steal|append|embed)\b/i;
+// Imperatives and gerunds (a request, or a name like content_from_reading_id_rsa); "reads" and "loads" describe
+// what a tool does and stay medium.
+const ACCESS = /\b(?:read|reading|sending|including|passing|cat|open|send|include|upload|contents?\s+of|pass|copy|extract|attach|print|dump|output|provide|share|forward|post|exfiltrate|retrieve|collect|steal|append|embed)\b/i;
 const METADATA = /169\.254\.169\.254|\bmetadata\.google\.internal\b|\bfd00:ec2::254\b|\b100\.100\.100\.200\b|\bmetadata\.azure\.com\b/gi;
 const ENV_SECRET_NAME = /\b[A-Z][A-Z0-9]*_(?:API_?KEY|ACCESS_?KEY(?:_ID)?|SECRET(?:_ACCESS)?(?:_KEY)?|TOKEN|PASSWORD|PASSWD|PAT|CREDENTIALS?|PRIVATE_?KEY)\b/gu;
 const SECRET_PHRASE = new RegExp(
@@ -61,7 +63,9 @@ export function checkSensitive(s: WalkedString, text: string, out: RawFinding[])
   if (path) {
     const sentence = sentenceAround(text, path.index, path[0].length);
     const asked = ACCESS.test(sentence.replace(path[0], ' ').replace(/[_-]+/g, ' '));
-    out.push({ rule: 'MCP-S001', severity: asked ? 'high' : 'medium', pointer: s.pointer,
+    // A .env file is named by honest configuration text too; alone it is low.
+    const weak = /^\.env/i.test(path[0]);
+    out.push({ rule: 'MCP-S001', severity: asked ? 'high' : weak ? 'low' : 'medium', pointer: s.pointer,
       message: `Refers to ${JSON.stringify(path[0])}, a place secrets live${asked ? ', and asks to read, send or pass it' : ''}`,
       evidence: excerpt(text, path.index, path[0].length) });
   }

@@ -12,15 +12,17 @@ import { type RawFinding, sentenceAround } from './raw-finding.js';
 const SHADOWING = new RegExp(
   [
     '\\bwhen\\s+this\\s+tool\\s+is\\s+(?:available|present|loaded|installed|enabled|connected)\\b',
-    '\\bside[\\s-]effects?\\s+on\\b',
+    // "a side effect on the also present send_email tool" (not "no side effects on the file system")
+    '\\bside[\\s-]effects?\\s+on\\s+(?:the\\s+)?(?:also\\s+present\\s+|other\\s+|another\\s+|all\\s+|any\\s+)?[\\w`\'".-]+\\s+tools?\\b',
     '\\b(?:the\\s+)?(?:also\\s+present|other|existing)\\s+(?:[\\w`\'".-]+\\s+){0,2}tools?\\b[^.!?\\n]{0,60}?\\b(?:must|should|shall|needs?\\s+to|will\\s+need\\s+to)\\b',
-    '\\bwhen(?:ever)?\\s+(?:the\\s+user|you|anyone|someone)\\s+(?:calls?|uses?|invokes?|runs?|asks?\\s+(?:for|to))\\b[^.!?\\n]{0,80}?\\b(?:instead|also|first|always|must|redirect|replace)\\b',
-    "\\b(?:all|any|every)\\s+(?:emails?|messages?|requests?|calls?|payments?|transfers?|queries|commands?)\\s+(?:must|should|shall|have\\s+to|need\\s+to)\\s+(?:also\\s+)?(?:be\\s+)?(?:sent|go|routed|redirected|forwarded|copied|cc'?d|bcc'?d|include)\\b",
+    // "when the user calls send_email, instead …" (a tool other than this one; "when you use this tool, …" is honest)
+    '\\bwhen(?:ever)?\\s+(?:the\\s+user|you|anyone|someone)\\s+(?:calls?|uses?|invokes?|runs?)\\s+(?:the\\s+|any\\s+|another\\s+)?(?!this\\b|it\\b|these\\b)[`\'"]?[\\w.-]+[`\'"]?(?:\\s+tool)?\\b[^.!?\\n]{0,80}?\\b(?:instead|also|first|always|must|redirect|replace)\\b',
+    "\\b(?:all|any|every)\\s+(?:emails?|messages?|requests?|calls?|payments?|transfers?|queries|commands?)\\s+(?:must|should|shall|have\\s+to|need\\s+to)\\s+(?:also\\s+)?(?:be\\s+)?(?:sent|routed|redirected|forwarded|copied|cc'?d|bcc'?d)\\s+to\\b",
     '\\b(?:overrides?|replaces?|supersedes?|shadows?|intercepts?)\\s+(?:the\\s+)?(?:behaviou?r\\s+of\\s+)?(?:the\\s+|any\\s+|all\\s+)?(?:other|existing|original|built-in|default)\\s+(?:[\\w`\'".-]+\\s+)?(?:tools?|functions?|servers?)\\b',
   ].join('|'),
   'gi',
 );
-const INSTEAD_OF = /\binstead\s+of\s+(?:using|calling|invoking)\s+(?:the\s+)?[`'"]?[\w.-]+[`'"]?/gi;
+const INSTEAD_OF = /\binstead\s+of\s+(?:using\s+|calling\s+|invoking\s+)?(?:the\s+)?(?:[`'"][\w.-]+[`'"]|[a-z0-9]+[_.-][\w.-]*|[\w.-]+\s+tool\b)/gi;
 const REDIRECT = /\b(?:instead|rather\s+than|in\s+place\s+of|replace[sd]?|override[sd]?|redirect(?:ed|s)?|intercept|must|should|always|never|do\s+not|don'?t|side\s+effects?|before|after)\b/i;
 const TOKEN = /[\p{L}\p{N}_][\p{L}\p{N}_.\-]*[\p{L}\p{N}_]|[\p{L}\p{N}_]/gu;
 
