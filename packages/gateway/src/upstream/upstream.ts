@@ -115,6 +115,7 @@ export class Upstream {
         requestTimeoutMs: this.config.timeoutMs,
       },
     );
+    client.on('error', (e) => this.#onClientError(client, e));
     try {
       if (this.config.transport === 'stdio') {
         const transport = new StdioClientTransport({
@@ -134,8 +135,9 @@ export class Upstream {
       }
     } catch (error) {
       await client.close().catch(() => undefined);
-      this.#setState('down', error);
-      this.#log.warn({ err: this.lastError }, 'upstream failed to connect');
+      // lastError reaches callers (unavailable()): say why in short, never a command line, stderr or URL.
+      this.#setState('down', this.#callerReason(client, error));
+      this.#log.warn({ err: (error as Error).message }, 'upstream failed to connect');
       this.#scheduleRetry();
       throw unavailable(this.name, this.lastError);
     }
@@ -146,7 +148,6 @@ export class Upstream {
     client.on('promptsChanged', () => void this.refresh());
     client.on('resourcesChanged', () => void this.refresh());
     client.on('resourceUpdated', ({ uri }) => this.#events.onResourceUpdated(this, uri));
-    client.on('error', (e) => this.#onClientError(client, e));
     // A log message names no call; it reaches a caller only when exactly one call is in flight.
     client.on('log', (entry) => {
       if (this.#logRelays.size === 1) (this.#logRelays.values().next().value as (e: ClientEvents['log']) => void)(entry);
@@ -163,8 +164,7 @@ export class Upstream {
   #onClientError(client: Client, error: Error & { code?: string }): void {
     if (error.code === 'MCPKIT_PROCESS_EXITED') {
       // The transport's message carries the command line and the stderr tail: for the operator's log, not the caller.
-      const how = /was killed by \S+|exited with code \S+/.exec(error.message)?.[0] ?? 'exited';
-      this.#endedBy.set(client, `its process ${how.replace(/;$/, '')}`);
+      this.#endedBy.set(client, exitReason(error.message));
       this.#log.warn({ err: error.message }, 'upstream process exited');
       return;
     }
@@ -178,6 +178,12 @@ export class Upstream {
       return;
     }
     this.#log.debug({ err: error.message }, 'upstream client error');
+  }
+
+  /** Why `client` failed, fit for callers. */
+  #callerReason(client: Client, error: unknown): string {
+    const e = error as Error & { code?: string };
+    return this.#endedBy.get(client) ?? (e.code === 'MCPKIT_PROCESS_EXITED' ? exitReason(e.message) : this.#redact(e.message ?? String(error)));
   }
 
   #onClosed(client: Client): void {
@@ -323,6 +329,12 @@ export class Upstream {
     this.state = 'stopped';
     await client?.close().catch(() => undefined);
   }
+}
+
+/** "its process exited with code 1" from a ProcessExitedError's message, which also holds the command and stderr. */
+function exitReason(message: string): string {
+  const how = /was killed by \S+|exited with code \S+/.exec(message)?.[0] ?? 'exited';
+  return `its process ${how.replace(/;$/, '')}`;
 }
 
 export function unavailable(name: string, reason: string | undefined): ProtocolError {
