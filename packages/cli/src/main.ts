@@ -12,7 +12,11 @@ import { getCommand } from './commands/get.js';
 import { initCommand } from './commands/init.js';
 import { installCommand } from './commands/install.js';
 import { listCommand } from './commands/list.js';
+import { lockCommand } from './commands/lock.js';
 import { readCommand } from './commands/read.js';
+import { scanCommand } from './commands/scan.js';
+import { signCommand } from './commands/sign.js';
+import { trustCommand } from './commands/trust.js';
 import { EXIT_CODES_HELP, ExitCode, describeFailure } from './failure.js';
 import { type Io, processIo } from './output/io.js';
 import { type CommandContext, VERSION } from './session.js';
@@ -30,7 +34,11 @@ const EXAMPLES = `Examples:
   mcpkit install claude-desktop weather -- npx -y mcpkit-weather
   mcpkit init my-server
   mcpkit gateway --config mcp.yaml
-  mcpkit audit verify --config mcp.yaml`;
+  mcpkit audit verify --config mcp.yaml
+  mcpkit scan --json --fail-on high -- npx -y mcpkit-everything
+  mcpkit lock --config mcp.yaml && mcpkit lock --check --config mcp.yaml
+  mcpkit trust approve files read_file --config mcp.yaml
+  mcpkit sign keygen --out keys && mcpkit sign manifest --key keys/private.jwk --issuer my-server -- node server.js`;
 
 function buildProgram(ctx: CommandContext): Command {
   const { io } = ctx;
@@ -55,7 +63,14 @@ function buildProgram(ctx: CommandContext): Command {
   initCommand(program, ctx);
   gatewayCommand(program, ctx);
   auditCommand(program, ctx);
+  scanCommand(program, ctx);
+  lockCommand(program, ctx);
+  trustCommand(program, ctx);
+  signCommand(program, ctx);
+  // The trust commands carry their own targets and exit codes in their help.
+  const ownHelp = ['scan', 'lock', 'trust', 'sign'];
   for (const command of program.commands) {
+    if (ownHelp.includes(command.name())) continue;
     if (!['install', 'init', 'help', 'gateway', 'audit'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${EXIT_CODES_HELP}\n`);
     else command.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }

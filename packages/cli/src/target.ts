@@ -36,7 +36,7 @@ export type Target =
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds the target options to a command; `config: false` leaves out `--config`/`--server`. */
-export function addTargetOptions(command: Command, { config = true } = {}): Command {
+export function addTargetOptions(command: Command, { config = true, gateway = false } = {}): Command {
   command
     .option('--url <url>', 'a Streamable HTTP server, e.g. http://127.0.0.1:3000/mcp')
     .option('--header <header>', 'an HTTP header "Name: value" for --url (repeatable)', collect)
@@ -44,8 +44,13 @@ export function addTargetOptions(command: Command, { config = true } = {}): Comm
     .option('--api-key <key>', 'send "X-API-Key: KEY" with --url (an mcpkit gateway key; default: $MCPKIT_API_KEY)');
   if (config) {
     command
-      .option('--config <file>', "a host's configuration file (Claude Desktop, Claude Code, VS Code, Cursor)")
-      .option('--server <name>', 'the server entry to use from --config (needed when the file has several)');
+      .option(
+        '--config <file>',
+        gateway
+          ? "a host's configuration file (Claude Desktop, Claude Code, VS Code, Cursor) or a gateway mcp.yaml (.yaml/.yml): every server in it"
+          : "a host's configuration file (Claude Desktop, Claude Code, VS Code, Cursor)",
+      )
+      .option('--server <name>', gateway ? 'only this server of --config' : 'the server entry to use from --config (needed when the file has several)');
   }
   command.option('-e, --env <KEY=VALUE>', 'an environment variable for a stdio server (repeatable)', collect);
   return command;
@@ -71,7 +76,8 @@ export function parseEnvVar(text: string): [string, string] {
   return [key, text.slice(eq + 1)];
 }
 
-function headersFrom(options: TargetOptions): Record<string, string> {
+/** The HTTP headers `--header`, `--bearer` and `--api-key` (or `$MCPKIT_API_KEY`) ask for. */
+export function headersFrom(options: TargetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const h of options.header ?? []) {
     const [name, value] = parseHeader(h);
@@ -111,7 +117,7 @@ function directTarget(options: TargetOptions, stdio: string[] | undefined): Targ
 }
 
 /** Checks that exactly one way of naming the server was used. */
-function checkOneTarget(options: TargetOptions, stdio: string[] | undefined): void {
+export function checkOneTarget(options: TargetOptions, stdio: string[] | undefined): void {
   const given = [stdio !== undefined && '`-- COMMAND`', options.url !== undefined && '--url', options.config !== undefined && '--config'].filter(Boolean);
   if (given.length > 1) throw usageError(`give one server, not ${given.join(' and ')}`, TARGET_HINT);
   if (given.length === 0) {
@@ -142,7 +148,14 @@ export async function resolveTarget(options: TargetOptions, stdio: string[] | un
   const direct = directTarget(options, stdio);
   if (direct) return direct;
   const file = options.config!;
-  const entry = pickEntry(file, await loadHostConfig(file), options.server);
+  return targetOfEntry(pickEntry(file, await loadHostConfig(file), options.server), options);
+}
+
+/**
+ * The target of one host-config entry, with the user's `--env` (stdio) or `--header`/`--bearer`/`--api-key` (remote).
+ * @throws CliError (exit 2) for options that do not fit the entry's transport.
+ */
+export function targetOfEntry(entry: ServerConfig, options: TargetOptions): Target {
   const envVars = Object.fromEntries((options.env ?? []).map(parseEnvVar));
   if (entry.transport === 'stdio') {
     if (options.header?.length || options.bearer !== undefined) throw usageError(`--header and --bearer apply to a remote server; ${JSON.stringify(entry.name)} is a stdio server`);

@@ -1,0 +1,98 @@
+/**
+ * `mcpkit lock TARGET`: pin what each server defines now in `mcp.lock.json`; `mcpkit lock --check TARGET`: fail
+ * (exit 1) when a server drifted from the lockfile or is not in it, explaining each change field by field.
+ * @module
+ */
+import type { Command } from 'commander';
+import { type DriftReport, compareServer, digestServer, emptyLockfile, explainDrift, pinServer } from '@mcpkit/trust';
+import { CliError, ExitCode, usageError } from '../failure.js';
+import { printJson } from '../output/io.js';
+import type { CommandContext, ConnectionOptions } from '../session.js';
+import { approver, lockedEntry, readLockfile, writeLockfile } from '../trust/lockfile-io.js';
+import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions } from '../trust/options.js';
+import { listServer } from '../trust/snapshot.js';
+import { type TrustTargetOptions, lockfilePath, resolveTargets } from '../trust/targets.js';
+
+interface LockOptions extends ConnectionOptions, TrustTargetOptions {
+  check?: boolean;
+  lockfile?: string;
+  by?: string;
+}
+
+const LOCK_EXIT_CODES_HELP = `Exit codes:
+  0    written (lock), or every server matches the lockfile (lock --check)
+  1    lock --check: a server drifted from the lockfile or is not in it (each change is printed)
+  2    usage error: bad arguments, unusable config file or lockfile
+  3    a server could not be started or reached
+  4    a server broke the protocol while being listed
+  130  interrupted (Ctrl-C)`;
+
+async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
+  const set = await resolveTargets(options, ctx.stdio, ctx.io);
+  const path = lockfilePath(options.lockfile, set);
+  const existing = await readLockfile(path);
+  if (options.check && options.by !== undefined) throw usageError('--by applies when writing the lockfile, not with --check');
+  let next = existing ?? emptyLockfile();
+  const reports: DriftReport[] = [];
+  const by = options.check ? '' : approver(options.by);
+  for (const named of set.targets) {
+    const { snapshot } = await listServer(ctx, named, options);
+    const digests = await digestServer(snapshot);
+    const report = compareServer(existing === undefined ? undefined : lockedEntry(existing, snapshot.name), snapshot, digests);
+    reports.push(report);
+    if (!options.check && report.status !== 'unchanged') next = pinServer(next, digests, snapshot, { by });
+  }
+  const drifted = reports.filter((r) => r.status !== 'unchanged');
+  if (options.json) {
+    printJson(ctx.io, { lockfile: path, check: options.check === true, servers: reports.map((r) => ({ name: r.server, status: r.status, digest: r.digest.current, report: r })) });
+  } else {
+    for (const r of reports) ctx.io.out(`${explainDrift(r)}\n`);
+  }
+  if (options.check) {
+    if (drifted.length === 0) {
+      if (!options.json) ctx.io.out(`${path}: ${reports.length} server${reports.length === 1 ? '' : 's'} match the lockfile\n`);
+      return;
+    }
+    const missing = existing === undefined ? ` (${path} does not exist)` : '';
+    throw new CliError(
+      ExitCode.ToolError,
+      `${drifted.length} of ${reports.length} server${reports.length === 1 ? '' : 's'} drifted from the lockfile or are not in it${missing}: ${drifted.map((r) => r.server).join(', ')}`,
+      'review the changes above; approve them with `mcpkit lock` (whole servers) or `mcpkit trust approve SERVER [ITEM]`',
+    );
+  }
+  if (drifted.length === 0 && existing !== undefined) {
+    if (!options.json) ctx.io.out(`${path}: unchanged\n`);
+    return;
+  }
+  await writeLockfile(path, next);
+  if (!options.json) ctx.io.out(`${path}: pinned ${drifted.map((r) => r.server).join(', ') || 'nothing new'} (approved by ${by})\n`);
+}
+
+export function lockCommand(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('lock')
+    .description('pin the digests of every tool, prompt and resource template of the target servers in mcp.lock.json; --check fails on drift')
+    .usage('[--check] [options] TARGET');
+  addTrustTargetOptions(command);
+  addLockfileOption(command);
+  command
+    .option('--check', 'write nothing; exit 1 when a server drifted from the lockfile or is not in it, explaining each change')
+    .option('--by <name>', 'who approves (default: the OS user name)')
+    .addHelpText(
+      'after',
+      `
+lock pins each server that is new or changed (the changes are printed first) and leaves the rest as they are,
+including servers of the lockfile that are not among the targets. The file is written atomically.
+
+${TRUST_TARGETS_HELP}
+
+Examples:
+  mcpkit lock --config .mcp.json
+  mcpkit lock --check --config mcp.yaml
+  mcpkit lock --lockfile ci/mcp.lock.json --name weather -- npx -y mcpkit-weather
+
+${LOCK_EXIT_CODES_HELP}
+`,
+    )
+    .action((options: LockOptions) => lock(ctx, options));
+}

@@ -1,0 +1,44 @@
+/**
+ * Connects to one server and lists everything it defines into a `ServerSnapshot` (the input of digests, lockfiles,
+ * drift reports and the scanner).
+ * @module
+ */
+import type { ServerSnapshot } from '@mcpkit/trust';
+import { type CommandContext, type ConnectionOptions, type Session, withTargetSession } from '../session.js';
+import type { Target } from '../target.js';
+import type { NamedTarget } from './targets.js';
+
+/** A server as listed: its snapshot, how it was reached, and the era it speaks. */
+export interface ListedServer {
+  snapshot: ServerSnapshot;
+  target: Target;
+  era: 'session' | 'stateless' | undefined;
+}
+
+/** Lists tools, prompts, resource templates and resources, each only when the server declares its capability. */
+export async function snapshotOf(session: Session, name: string | undefined): Promise<ServerSnapshot> {
+  const server = session.client.server;
+  const offers = (capability: string) => server?.capabilities[capability] !== undefined;
+  const { client } = session;
+  return {
+    name: name ?? server?.serverInfo?.name ?? 'server',
+    serverInfo: server?.serverInfo,
+    instructions: server?.instructions,
+    tools: offers('tools') ? await session.request('tools/list', (signal) => client.listTools({ signal })) : [],
+    prompts: offers('prompts') ? await session.request('prompts/list', (signal) => client.listPrompts({ signal })) : [],
+    resourceTemplates: offers('resources') ? await session.request('resources/templates/list', (signal) => client.listResourceTemplates({ signal })) : [],
+    resources: offers('resources') ? await session.request('resources/list', (signal) => client.listResources({ signal })) : [],
+  };
+}
+
+/**
+ * Connects to `named`, lists it, and closes the connection.
+ * @throws CliError with the CLI's exit code for the failure (3 when it cannot connect).
+ */
+export function listServer(ctx: CommandContext, named: NamedTarget, options: Pick<ConnectionOptions, 'timeout' | 'protocol'>): Promise<ListedServer> {
+  return withTargetSession(ctx, named.target, options, async (session) => ({
+    snapshot: await snapshotOf(session, named.name),
+    target: named.target,
+    era: session.client.server?.era,
+  }));
+}
