@@ -129,3 +129,11 @@ describe('pathological input', () => {
     });
   }
 });
+
+describe('malformed results', () => {
+  it('pass through what is not the expected shape', () => {
+    const junk = [null, 3, { type: 'text', text: 5 }, { type: 'resource', resource: null }, { uri: 'x', blob: 'AA==' }] as unknown as ContentBlock[];
+    expect(inspectContent(junk).content).toEqual(junk);
+    expect(inspectToolResult({ content: 'nope' } as unknown as CallToolResult).findings).toEqual([]);
+  });
+});

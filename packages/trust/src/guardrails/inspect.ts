@@ -4,7 +4,7 @@
  * input is not changed; what comes back is the content to pass on (redacted, spotlighted) or an error.
  * @module
  */
-import type { CallToolResult, ContentBlock, ReadResourceResult, ResourceContents } from '@mcpkit/protocol';
+import type { CallToolResult, ContentBlock, ReadResourceResult, ResourceContents, TextResourceContents } from '@mcpkit/protocol';
 import { escapePointerToken } from '../scanner/walk.js';
 import type { Finding } from '../snapshot.js';
 import { type GuardrailKind, type GuardrailOptions, inspectText } from './inspect-text.js';
@@ -49,18 +49,21 @@ class Inspection {
   }
 
   item(item: Item, pointer: string): Item {
+    // Results come from the wire: anything that is not the expected shape passes through untouched.
+    if (item === null || typeof item !== 'object') return item;
     if ('type' in item) {
-      if (item.type === 'text') return { ...item, text: this.text(item.text, `${pointer}/text`) };
-      if (item.type === 'resource' && 'text' in item.resource) {
-        return { ...item, resource: { ...item.resource, text: this.text(item.resource.text, `${pointer}/resource/text`) } };
+      if (item.type === 'text' && typeof item.text === 'string') return { ...item, text: this.text(item.text, `${pointer}/text`) };
+      if (item.type === 'resource' && typeof (item.resource as { text?: unknown } | undefined)?.text === 'string') {
+        const resource = item.resource as TextResourceContents;
+        return { ...item, resource: { ...resource, text: this.text(resource.text, `${pointer}/resource/text`) } };
       }
-      if (item.type === 'resource_link' && item.description !== undefined) {
+      if (item.type === 'resource_link' && typeof item.description === 'string') {
         return { ...item, description: this.text(item.description, `${pointer}/description`, false) };
       }
       // Images, audio and blobs are binary: out of these detectors' reach.
       return item;
     }
-    if ('text' in item) return { ...item, text: this.text(item.text, `${pointer}/text`) };
+    if ('text' in item && typeof item.text === 'string') return { ...item, text: this.text(item.text, `${pointer}/text`) };
     return item;
   }
 
@@ -118,7 +121,7 @@ export function inspectContent(input: string | readonly Item[], options: Inspect
  */
 export function inspectToolResult(result: CallToolResult, options: InspectOptions = {}): InspectResult<CallToolResult> {
   const inspection = new Inspection(options);
-  const content = result.content.map((item, i) => inspection.item(item, `/content/${i}`)) as ContentBlock[];
+  const content = (Array.isArray(result.content) ? result.content : []).map((item, i) => inspection.item(item, `/content/${i}`)) as ContentBlock[];
   const out: CallToolResult = { ...result, content };
   if (result.structuredContent !== undefined) out.structuredContent = inspection.json(result.structuredContent, '/structuredContent') as object;
   return finish(inspection, out, () => ({ content: [{ type: 'text', text: inspection.error ?? '' }], isError: true }));
@@ -132,7 +135,7 @@ export function inspectToolResult(result: CallToolResult, options: InspectOption
  */
 export function inspectResourceResult(result: ReadResourceResult, options: InspectOptions = {}): InspectResult<ReadResourceResult> {
   const inspection = new Inspection(options);
-  const contents = result.contents.map((item, i) => inspection.item(item, `/contents/${i}`)) as ResourceContents[];
-  const uri = result.contents[0]?.uri ?? '';
+  const contents = (Array.isArray(result.contents) ? result.contents : []).map((item, i) => inspection.item(item, `/contents/${i}`)) as ResourceContents[];
+  const uri = (Array.isArray(result.contents) ? result.contents[0]?.uri : undefined) ?? '';
   return finish<ReadResourceResult>(inspection, { ...result, contents }, () => ({ contents: [{ uri, mimeType: 'text/plain', text: inspection.error ?? '' }] }));
 }

@@ -22,9 +22,16 @@ export function definitionsOf(snapshot: ServerSnapshot): Definition[] {
   if (snapshot.instructions !== undefined) own.instructions = snapshot.instructions;
   if (snapshot.serverInfo !== undefined) own.serverInfo = snapshot.serverInfo;
   if (Object.keys(own).length > 0) defs.push({ server, kind: 'server', name: undefined, value: own });
-  for (const t of snapshot.tools ?? []) defs.push({ server, kind: 'tool', name: t.name, value: t });
-  for (const p of snapshot.prompts ?? []) defs.push({ server, kind: 'prompt', name: p.name, value: p });
-  for (const r of snapshot.resourceTemplates ?? []) defs.push({ server, kind: 'resourceTemplate', name: r.name, value: r });
-  for (const r of snapshot.resources ?? []) defs.push({ server, kind: 'resource', name: r.name, value: r });
+  // Lists come from the wire: a hostile server may send anything, so names are taken only when they are strings.
+  const add = (kind: DefinitionKind, list: readonly unknown[] | undefined) => {
+    for (const value of Array.isArray(list) ? list : []) {
+      const name = (value as { name?: unknown } | null)?.name;
+      defs.push({ server, kind, name: typeof name === 'string' ? name : undefined, value });
+    }
+  };
+  add('tool', snapshot.tools);
+  add('prompt', snapshot.prompts);
+  add('resourceTemplate', snapshot.resourceTemplates);
+  add('resource', snapshot.resources);
   return defs;
 }

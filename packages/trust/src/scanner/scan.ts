@@ -69,7 +69,7 @@ function scanDefinition(def: Definition, names: NameIndex): RawFinding[] {
     checkShadowingLanguage(s, text, out);
     checkCrossReferences(def, s, names, out);
   }
-  if (def.kind === 'tool') checkAnnotations(def.value as Tool, out);
+  if (def.kind === 'tool' && def.value !== null && typeof def.value === 'object') checkAnnotations(def.value as Tool, out);
   return out;
 }
 

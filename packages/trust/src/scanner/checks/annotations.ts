@@ -47,8 +47,8 @@ function hit(words: string[], verb: string | undefined, set: Set<string>): strin
 export function checkAnnotations(tool: Tool, out: RawFinding[]): void {
   const a = tool.annotations;
   if (!a || typeof a !== 'object') return;
-  const words = nameWords(tool.name ?? '');
-  const verb = leadingVerb(tool.description);
+  const words = nameWords(typeof tool.name === 'string' ? tool.name : '');
+  const verb = leadingVerb(typeof tool.description === 'string' ? tool.description : undefined);
   const said = `${tool.name}: ${tool.description ?? ''}`;
   if (a.readOnlyHint === true) {
     const w = hit(words, verb, MUTATING);
@@ -63,7 +63,7 @@ export function checkAnnotations(tool: Tool, out: RawFinding[]): void {
       message: `destructiveHint is false, but the tool says it does "${w}"`, evidence: excerpt(said, 0, 0, 120) });
   }
   if (a.openWorldHint === false) {
-    const w = words.find((x) => OPEN_WORLD.has(x)) ?? (/https?:\/\/|\b(?:fetch|download|retrieve|browse)\w*\b[^.!?\n]{0,40}\b(?:url|web\s*page|website|internet)\b/i.test(tool.description ?? '') ? 'fetch URLs' : undefined);
+    const w = words.find((x) => OPEN_WORLD.has(x)) ?? (/https?:\/\/|\b(?:fetch|download|retrieve|browse)\w*\b[^.!?\n]{0,40}\b(?:url|web\s*page|website|internet)\b/i.test(String(tool.description ?? '')) ? 'fetch URLs' : undefined);
     if (w) out.push({ rule: 'MCP-A003', severity: 'medium', pointer: '/annotations/openWorldHint',
       message: `openWorldHint is false, but the tool says it does "${w}"`, evidence: excerpt(said, 0, 0, 120) });
   }
