@@ -19,6 +19,7 @@ import {
   parseJson,
 } from '@mcpkit/protocol';
 import { childEnvironment } from './child-env.js';
+import { LineBatch } from './line-batch.js';
 import { exitedError, isPipeClosed, pipeClosedError, startFailedError } from './process-errors.js';
 import { groupAlive, signalGroup, signalTree, usesProcessGroups, waitForGroupExit } from './process-group.js';
 
@@ -295,14 +296,15 @@ export class StdioClientTransport implements Transport {
     } catch (error) {
       return Promise.reject(new SendError('message could not be serialized as JSON', { cause: error }));
     }
-    return new Promise<void>((resolve, reject) => {
-      stdin.write(line, (error) => {
-        if (!error) resolve();
-        else if (isPipeClosed(error)) this.#closedPipe(error).catch(reject);
-        else reject(new SendError(`could not write to \`${this.#options.command}\`: ${error.message}`, { cause: error }));
-      });
-    });
+    this.#lines ??= new LineBatch((text, done) => stdin.write(text, done)); // one child per transport
+    return this.#lines.push(line, this.#writeError);
   }
+
+  /** Lines of one event-loop turn go out in one write (line-batch.ts). */
+  #lines: LineBatch | undefined;
+
+  readonly #writeError = (error: Error): Promise<never> | Error =>
+    isPipeClosed(error) ? this.#closedPipe(error) : new SendError(`could not write to \`${this.#options.command}\`: ${error.message}`, { cause: error });
 
   /**
    * Fails a send that found the server's stdin closed. Which of "the write failed" and "the process exited"
@@ -321,6 +323,7 @@ export class StdioClientTransport implements Transport {
    * server is gone; helpers left in its group are signalled too. Idempotent; `onclose` fires once.
    */
   close(): Promise<void> {
+    this.#lines?.flush(); // what was sent before close() reaches the server before its stdin ends
     this.#closePromise ??= this.#shutdown();
     return this.#closePromise;
   }
