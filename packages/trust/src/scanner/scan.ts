@@ -8,6 +8,7 @@
 import type { Tool } from '@mcpkit/protocol';
 import type { Finding, ServerSnapshot, Severity } from '../snapshot.js';
 import { checkAnnotations } from './checks/annotations.js';
+import { checkEncoded } from './checks/encoded.js';
 import { checkExfiltration } from './checks/exfiltration.js';
 import { checkInstructions } from './checks/instructions.js';
 import { checkName } from './checks/names.js';
@@ -62,6 +63,7 @@ function scanDefinition(def: Definition, names: NameIndex): RawFinding[] {
     checkUnicode(s, out);
     checkName(s, out);
     checkSize(s, out);
+    checkEncoded(s, out);
     const text = readable(s, toLatinLookalike(s.text));
     checkInstructions(s, text, out);
     checkSensitive(s, text, out);
