@@ -18,6 +18,7 @@ import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware } from './front/policy.js';
 import { GRACE_MS } from './front/catalogue.js';
 import { TrustGuard } from './trust/trust-guard.js';
+import { trustAdmin } from './trust/admin.js';
 
 export interface GatewayOptions {
   /** Default: pino on stderr at the config's level. */
@@ -228,6 +229,23 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         },
       );
     };
+  }
+  if (trust) {
+    const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
+    const hosts = config.listen.allowedHosts ?? (loopback ? ['localhost', '127.0.0.1', '[::1]'] : undefined);
+    const admin = trustAdmin({
+      verifier,
+      guard: trust,
+      upstream: (name) => upstreams.get(name),
+      upstreams: () => upstreams.values(),
+      allowedHosts: hosts ? new Set(hosts.map((h) => h.toLowerCase())) : undefined,
+      recheck: async (u) => {
+        await trust.check(u);
+        resync();
+      },
+    });
+    routes['/admin/trust'] = admin;
+    routes['/admin/trust/approve'] = admin;
   }
   for (const r of routeFronts) {
     const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);

@@ -88,6 +88,17 @@ export class TrustGuard {
     return this.#lock;
   }
 
+  /** The lockfile's path. */
+  get path(): string {
+    return this.#config.lockfile;
+  }
+
+  /** Replaces the lockfile (an approval) and writes it. */
+  async replace(lock: Lockfile): Promise<void> {
+    this.#lock = lock;
+    await this.#save();
+  }
+
   /**
    * Reads the lockfile and starts watching it.
    * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` naming the field of a malformed lockfile.

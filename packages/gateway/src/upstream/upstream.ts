@@ -111,6 +111,8 @@ export class Upstream {
         handlers: REFUSING,
         // The gateway keeps each catalogue itself and must see what the upstream serves now (silent changes).
         cache: false,
+        // 2026-07-28 upstreams announce list changes only on a subscriptions/listen stream.
+        watchLists: true,
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: { listChanged: true } },
         requestTimeoutMs: this.config.timeoutMs,
       },

@@ -1,0 +1,119 @@
+/**
+ * The gateway's trust admin endpoint: `GET /admin/trust` (every upstream's verdict) and `POST /admin/trust/approve`
+ * (`{"server": NAME, "item"?: NAME}`: approve what the gateway sees that upstream serve now, the whole server or one
+ * tool, prompt or resource template). Callers need a key or token with the `admin` scope.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthVerifier, Principal } from '@mcpkit/server';
+import { ITEM_KINDS, type ItemKind, approveItem, canonicalDefinition, digestServer, itemKey, pinServer } from '@mcpkit/trust';
+import type { Upstream } from '../upstream/upstream.js';
+import { type TrustGuard, snapshotOf } from './trust-guard.js';
+
+/** The scope an admin caller needs. */
+export const ADMIN_SCOPE = 'admin';
+const MAX_BODY = 64 * 1024;
+
+export interface AdminDeps {
+  verifier: AuthVerifier;
+  guard: TrustGuard;
+  upstream: (name: string) => Upstream | undefined;
+  upstreams: () => Iterable<Upstream>;
+  /** Host names accepted (DNS-rebinding protection); undefined accepts any. */
+  allowedHosts: ReadonlySet<string> | undefined;
+  /** After an approval: check the upstream again and rebuild the lists. */
+  recheck: (upstream: Upstream) => Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function credentials(req: IncomingMessage): { token: string; source: 'authorization' | 'api-key' } | undefined {
+  const auth = req.headers.authorization;
+  const bearer = typeof auth === 'string' ? /^Bearer +([\x21-\x7e]+) *$/i.exec(auth)?.[1] : undefined;
+  if (bearer) return { token: bearer, source: 'authorization' };
+  const key = req.headers['x-api-key'];
+  return typeof key === 'string' && key.trim() !== '' ? { token: key.trim(), source: 'api-key' } : undefined;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new Error(`the body exceeds ${MAX_BODY} bytes`);
+    chunks.push(chunk);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+}
+
+/** Finds an item by name (a resource template by its URI template) in what the upstream serves now. */
+function findItem(upstream: Upstream, name: string): { kind: ItemKind; item: object } | undefined {
+  const lists: Record<ItemKind, readonly object[]> = { tool: upstream.catalogue.tools, prompt: upstream.catalogue.prompts, resourceTemplate: upstream.catalogue.templates };
+  for (const kind of ITEM_KINDS) {
+    const item = lists[kind].find((i) => itemKey(kind, i as never) === name);
+    if (item) return { kind, item };
+  }
+  return undefined;
+}
+
+/** The listener for `/admin/trust` and `/admin/trust/approve`. */
+export function trustAdmin(deps: AdminDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void (async () => {
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      if (deps.allowedHosts && !deps.allowedHosts.has(host)) return send(res, 403, { error: `Host ${req.headers.host ?? '(missing)'} is not allowed` });
+      const presented = credentials(req);
+      if (!presented) return send(res, 401, { error: 'credentials are required (Authorization: Bearer KEY or X-API-Key)' });
+      let principal: Principal;
+      try {
+        principal = await deps.verifier.verify(presented, { header: (n) => (req.headers[n] as string | undefined) ?? null, remoteAddress: req.socket.remoteAddress ?? 'unknown' });
+      } catch (error) {
+        return send(res, 401, { error: (error as Error).message });
+      }
+      if (!principal.scopes.includes(ADMIN_SCOPE)) return send(res, 403, { error: `this endpoint needs scope ${ADMIN_SCOPE}` });
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === '/admin/trust') {
+        const servers = [...deps.upstreams()].map((u) => {
+          const d = deps.guard.decision(u.name);
+          return { server: u.name, state: u.state, blocked: d?.block ?? null, quarantined: Object.fromEntries(d?.quarantine ?? []), warnings: d?.warnings ?? [] };
+        });
+        return send(res, 200, { lockfile: deps.guard.path, servers });
+      }
+      if (req.method !== 'POST' || path !== '/admin/trust/approve') return send(res, 405, { error: 'use GET /admin/trust or POST /admin/trust/approve' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'Content-Type must be application/json' });
+      let body: { server?: unknown; item?: unknown };
+      try {
+        body = (await readJson(req)) as typeof body;
+      } catch (error) {
+        return send(res, 400, { error: `the body is not JSON: ${(error as Error).message}` });
+      }
+      if (typeof body?.server !== 'string') return send(res, 400, { error: 'body.server must name an upstream' });
+      const upstream = deps.upstream(body.server);
+      if (!upstream) return send(res, 404, { error: `no upstream named ${body.server}` });
+      if (upstream.state !== 'up') return send(res, 409, { error: `upstream ${body.server} is ${upstream.state}; approve it once it is connected` });
+      const snapshot = snapshotOf(upstream);
+      const digests = await digestServer(snapshot);
+      const by = principal.keyId ? `key:${principal.keyId}` : principal.id;
+      let lock = deps.guard.lockfile;
+      if (body.item === undefined) {
+        lock = pinServer(lock, digests, snapshot, { by });
+      } else {
+        if (typeof body.item !== 'string') return send(res, 400, { error: 'body.item must be a tool, prompt or resource template name' });
+        if (!lock.servers[body.server]) return send(res, 409, { error: `server ${body.server} is not in the lockfile yet: approve the whole server first` });
+        const found = findItem(upstream, body.item);
+        if (!found) return send(res, 404, { error: `upstream ${body.server} serves no tool, prompt or resource template named ${body.item}` });
+        const record = found.kind === 'tool' ? digests.tools : found.kind === 'prompt' ? digests.prompts : digests.resourceTemplates;
+        lock = await approveItem(lock, body.server, found.kind, body.item, record[body.item]!, { by, definition: canonicalDefinition(found.kind, found.item as never) });
+      }
+      await deps.guard.replace(lock);
+      await deps.recheck(upstream);
+      const d = deps.guard.decision(upstream.name);
+      send(res, 200, { approved: { server: body.server, item: body.item ?? null, by }, blocked: d?.block ?? null, quarantined: Object.fromEntries(d?.quarantine ?? []) });
+    })().catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: `approval failed: ${(error as Error).message}` });
+    });
+  };
+}
