@@ -9,7 +9,7 @@ import { severityRank } from '../scanner/severity.js';
 import type { Severity } from '../snapshot.js';
 import type { Span } from './secret-detectors.js';
 
-export type MarkerKind = 'injection' | 'hidden-text' | 'invisible-controls';
+export type MarkerKind = 'injection' | 'hidden-text' | 'invisible-controls' | 'exfil-link';
 
 export interface MarkerSpan extends Span {
   kind: MarkerKind;
@@ -18,6 +18,9 @@ export interface MarkerSpan extends Span {
   what: string;
 }
 
+// An image a renderer fetches on its own, with data in its query: a markdown image or an HTML <img>, and a query
+// value of 32+ data characters or a template placeholder. Signed CDN URLs match too, hence medium and `flag`.
+const EXFIL_IMAGE = /!\[[^\]\n]{0,200}\]\(\s*<?https?:\/\/[^\s)?]{1,200}\?[^\s)]{0,300}?=(?:[A-Za-z0-9+/=_%.-]{32,}|\{|\$\{|%7B)[^\s)]{0,300}\)?|<img\b[^>]{0,200}?\bsrc\s*=\s*["']?https?:\/\/[^\s"'>?]{1,200}\?[^\s"'>]{0,300}?=(?:[A-Za-z0-9+/=_%.-]{32,}|\{|\$\{|%7B)[^>]{0,300}>?/gi;
 const CONTROLS = /[\u202A-\u202E\u2066-\u2069]+|[\u200B-\u200D\u2060]{4,}/gu;
 const FLAG_SEQUENCE = /\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,6}\u{E007F}/u;
 
@@ -28,6 +31,10 @@ export function findMarkers(text: string, minSeverity: Severity): MarkerSpan[] {
   for (const m of findAllInstructions(text)) {
     if (severityRank(m.severity) < floor) continue;
     spans.push({ kind: 'injection', severity: m.severity, what: m.what, start: m.index, end: m.index + m.length });
+  }
+  EXFIL_IMAGE.lastIndex = 0;
+  for (let m = EXFIL_IMAGE.exec(text); m; m = EXFIL_IMAGE.exec(text)) {
+    spans.push({ kind: 'exfil-link', severity: 'medium', what: 'an auto-loading image whose URL carries data', start: m.index, end: m.index + m[0].length });
   }
   if (/[^\x00-\x7F]/.test(text)) {
     TAG_RUN.lastIndex = 0;

@@ -33,9 +33,10 @@ export const GUARDRAIL_RULE: Record<'secret' | MarkerKind, string> = {
   injection: 'MCP-R002',
   'hidden-text': 'MCP-R003',
   'invisible-controls': 'MCP-R004',
+  'exfil-link': 'MCP-R005',
 };
 
-const DEFAULT_MARKER_ACTION: Record<MarkerKind, GuardrailAction> = { injection: 'flag', 'hidden-text': 'redact', 'invisible-controls': 'flag' };
+const DEFAULT_MARKER_ACTION: Record<MarkerKind, GuardrailAction> = { injection: 'flag', 'hidden-text': 'redact', 'invisible-controls': 'flag', 'exfil-link': 'flag' };
 
 interface Hit extends Span {
   kind: GuardrailKind;
@@ -52,7 +53,7 @@ export interface TextVerdict {
 }
 
 function isMarker(kind: GuardrailKind): kind is MarkerKind {
-  return kind === 'injection' || kind === 'hidden-text' || kind === 'invisible-controls';
+  return kind === 'injection' || kind === 'hidden-text' || kind === 'invisible-controls' || kind === 'exfil-link';
 }
 
 /** A secret shown without giving it away: its first four characters and its length. */

