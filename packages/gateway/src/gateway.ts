@@ -19,6 +19,7 @@ import { type Policy, policyMiddleware } from './front/policy.js';
 import { GRACE_MS } from './front/catalogue.js';
 import { TrustGuard } from './trust/trust-guard.js';
 import { trustAdmin } from './trust/admin.js';
+import { ResultGuard } from './trust/guardrails.js';
 
 export interface GatewayOptions {
   /** Default: pino on stderr at the config's level. */
@@ -158,6 +159,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     u.start().catch(() => undefined);
   };
 
+  const results = new ResultGuard({ config: () => config.trust, audit, metrics, log });
   const makeFront = (route: string, servers: string[] | undefined, tools: string[] | undefined): GatewayFront => {
     const serverSet = servers ? new Set(servers) : undefined;
     const toolGlobs = tools ? new GlobSet(tools) : undefined;
@@ -166,6 +168,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         upstreams: () => [...upstreams.values()].filter((u) => !serverSet || serverSet.has(u.name)),
         ...(toolGlobs ? { toolFilter: (name: string) => toolGlobs.test(name) } : {}),
         ...(trust ? { verdictOf: (name: string) => trust.decision(name) } : {}),
+        results,
         log,
       },
       (name) => upstreams.get(name),

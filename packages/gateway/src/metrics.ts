@@ -46,6 +46,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly guardrails = new Counter({
+    name: 'mcpkit_gateway_guardrail_findings_total',
+    help: 'Guardrail findings in upstream results (secrets, injection markers, hidden text), by upstream, rule and action.',
+    labelNames: ['upstream', 'rule', 'action'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'mcpkit_gateway_' });
   }

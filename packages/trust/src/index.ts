@@ -83,6 +83,7 @@ export {
   inspectToolResult,
   GUARDRAIL_RULE,
   inspectText,
+  inspectResourceResult,
   SECRET_DETECTORS,
   findMarkers,
   randomMarker,

@@ -24,6 +24,7 @@ import type { Logger } from '../log.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { type Catalogue, type CatalogueEntry, type PinVerdict, buildCatalogue } from './catalogue.js';
 import { namespaceToolName } from '@mcpkit/client/host';
+import type { ResultGuard } from '../trust/guardrails.js';
 
 /** What the upstream may ask, answered by asking the gateway's own client (only what it declared). */
 function relay(ctx: RequestContext): ClientHandlers {
@@ -61,6 +62,8 @@ export interface FrontOptions {
   upstreams: () => readonly Upstream[];
   /** Extra filter on namespaced tool names (a route's `tools`). */
   toolFilter?: (name: string) => boolean;
+  /** Inspects results on their way to the client (response guardrails). */
+  results?: ResultGuard;
   /** Pinning's verdict per upstream: blocked servers and quarantined items are left out. */
   verdictOf?: (upstream: string) => PinVerdict | undefined;
   log: Logger;
@@ -179,7 +182,8 @@ export class GatewayFront {
             { signal: ctx.signal, handlers: relay(ctx), onProgress: (p) => void ctx.progress(p.progress, p.total, p.message) },
             (entry) => void ctx.log(entry.level, entry.data, entry.logger ?? current.upstream),
           );
-          return result as unknown as CallToolResult;
+          const results = this.#options.results;
+          return results ? results.tool(current.upstream, current.original, name, result as unknown as CallToolResult) : (result as unknown as CallToolResult);
         },
       );
     } catch (error) {
@@ -233,7 +237,9 @@ export class GatewayFront {
   async #read(entry: CatalogueEntry<unknown>, uri: string, ctx: RequestContext): Promise<ResourceReadResult> {
     await this.upstreamOf(entry).settled();
     const result = await this.upstreamOf(entry).request('resources/read', withMeta({ uri }, ctx), { signal: ctx.signal, handlers: relay(ctx) });
-    return result as unknown as ResourceReadResult;
+    const results = this.#options.results;
+    // ReadResourceResult of the wire and of a handler are the same shape; the guard works on the wire's.
+    return (results ? results.resource(entry.upstream, uri, result as never) : result) as unknown as ResourceReadResult;
   }
 
   #registerResource(uri: string, entry: CatalogueEntry<import('@mcpkit/server').Resource>): RegisteredResource | undefined {
