@@ -23,7 +23,7 @@ export interface RuleInfo {
 }
 
 const INSTRUCTION_NOTE =
-  'One level higher in a name, key, enum value, default, example or const (instructions have no business there), and one level higher again when the same string also matches another instruction family.';
+  'One level higher in a name, key, enum value, default, example or const (instructions have no business there); one level higher when the same string also matches another instruction family; one level higher when the text only reads as an instruction after removing invisible characters or folding look-alike letters (deliberate evasion).';
 
 export const RULES: readonly RuleInfo[] = [
   { id: 'MCP-U001', name: 'hidden-tag-characters', severity: 'critical', summary: 'Unicode tag characters (U+E0000–E007F) hide text a model reads and a person does not see.',

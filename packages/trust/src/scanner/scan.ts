@@ -64,8 +64,9 @@ function scanDefinition(def: Definition, names: NameIndex): RawFinding[] {
     checkName(s, out);
     checkSize(s, out);
     checkEncoded(s, out);
-    const text = readable(s, toLatinLookalike(s.text));
-    checkInstructions(s, text, out);
+    const folded = toLatinLookalike(s.text);
+    const text = readable(s, folded);
+    checkInstructions(s, text, out, folded !== s.text);
     checkSensitive(s, text, out);
     checkExfiltration(s, text, out);
     checkShadowingLanguage(s, text, out);

@@ -19,14 +19,17 @@ export const INSTRUCTION_RULE: Record<InstructionCategory, string> = {
   urgency: 'MCP-I006',
 };
 
-/** Reports instruction-like text in one string; `text` is the string as rules read it (see `readable`). */
-export function checkInstructions(s: WalkedString, text: string, out: RawFinding[]): void {
+/**
+ * Reports instruction-like text in one string; `text` is the string as rules read it (see `readable`), `evasive`
+ * says whether reading it took removing invisible characters or folding look-alike letters (deliberate evasion:
+ * one level higher).
+ */
+export function checkInstructions(s: WalkedString, text: string, out: RawFinding[], evasive = false): void {
   const matches = findInstructions(text);
   if (matches.length === 0) return;
   // Urgency alone is common in honest descriptions; it only counts towards "several families" with the others.
   const strong = matches.filter((m) => m.category !== 'urgency' && m.severity !== 'low').length;
   const misplaced = s.role !== 'prose';
-  const folded = text !== s.text;
   for (const m of matches) {
     let severity = m.severity;
     const why: string[] = [];
@@ -38,11 +41,15 @@ export function checkInstructions(s: WalkedString, text: string, out: RawFinding
       severity = raise(severity);
       why.push('together with other instruction patterns');
     }
+    if (evasive && m.category !== 'urgency') {
+      severity = raise(severity);
+      why.push('disguised with invisible characters or look-alike letters');
+    }
     out.push({
       rule: INSTRUCTION_RULE[m.category],
       severity,
       pointer: s.pointer,
-      message: `Instruction-like text ${m.what}${why.length ? ` (${why.join(', ')})` : ''}${folded ? '; read after removing invisible characters, look-alike letters or name separators' : ''}`,
+      message: `Instruction-like text ${m.what}${why.length ? ` (${why.join(', ')})` : ''}`,
       evidence: excerpt(text, m.index, m.length),
     });
   }
