@@ -6,7 +6,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { parseDuration } from '@mcpkit/gateway';
 import { type ManifestAlgorithm, MANIFEST_ALGORITHMS, createManifest, digestServer, generateSigningKey, matchManifest, signManifest, verifyManifest } from '@mcpkit/trust';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
@@ -61,6 +60,20 @@ async function keygen(ctx: CommandContext, options: { alg: ManifestAlgorithm; ou
   ctx.io.out(`${options.alg} key ${key.kid}\n  private (keep it secret, mode 0600): ${paths.private}\n  public: ${paths.public}\n  JWKS to publish or pin: ${paths.jwks}\n`);
 }
 
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/**
+ * A manifest's lifetime, `30d`-style. Not the gateway's parseDuration: that one bounds durations to what a timer
+ * can wait (about 24.8 days), and manifests commonly live for months.
+ */
+function parseValidity(text: string): number {
+  const match = /^(\d{1,6})([mhdw])$/.exec(text.trim());
+  if (!match) throw usageError(`--expires ${JSON.stringify(text)} is not a duration`, 'write it like 90m, 12h, 30d or 52w');
+  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (ms <= 0) throw usageError('--expires must be longer than zero');
+  return ms;
+}
+
 interface ManifestOptions extends ConnectionOptions, TrustTargetOptions {
   key: string;
   issuer: string;
@@ -72,12 +85,11 @@ async function manifest(ctx: CommandContext, options: ManifestOptions): Promise<
   const jwk = (await readJson(options.key, 'private key')) as Jwk;
   if (typeof jwk !== 'object' || jwk === null || typeof jwk.d !== 'string') throw usageError(`${options.key}: not a private JWK (no "d")`, 'give the private.jwk of `mcpkit sign keygen`');
   if (typeof jwk.kid !== 'string' || jwk.kid === '') throw usageError(`${options.key}: the key has no "kid"`, 'keys from `mcpkit sign keygen` have one');
-  const duration = parseDuration(options.expires);
-  if ('error' in duration) throw usageError(`--expires ${options.expires}: ${duration.error}`, 'write it like 30d, 12h or 90m');
+  const validMs = parseValidity(options.expires);
   const set = await resolveTargets(options, ctx.stdio, ctx.io);
   if (set.targets.length !== 1) throw usageError(`--config defines ${set.targets.length} servers; sign one at a time with --server NAME`);
   const { snapshot } = await listServer(ctx, set.targets[0]!, options);
-  const signed = createManifest(await digestServer(snapshot), { issuer: options.issuer, expiresAt: new Date(Date.now() + duration.ms) });
+  const signed = createManifest(await digestServer(snapshot), { issuer: options.issuer, expiresAt: new Date(Date.now() + validMs) });
   const jws = await signManifest(signed, jwk as Parameters<typeof signManifest>[1], { kid: jwk.kid, alg: algOf(jwk, options.key) });
   const document = `${JSON.stringify({ manifest: signed, jws }, null, 2)}\n`;
   if (options.out !== undefined) {
