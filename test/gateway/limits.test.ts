@@ -76,7 +76,7 @@ describe('one principal flooding slow calls', () => {
     try {
       const outcomes = Array.from({ length: 12 }, () =>
         client.callTool('slow__slow', { ms: 5000 }).then(
-          () => 'ok',
+          () => 'ok' as const,
           (e: ProtocolError) => e,
         ),
       );
