@@ -29,3 +29,16 @@ describe('the hand-written benign fixtures', () => {
     console.log(`[scanner] benign fixtures:\n${formatFindings(together)}`);
   });
 });
+
+describe('poison in other words', () => {
+  it('catches every phrasing variant at its expected rule and severity', async () => {
+    const { POISON_PHRASES } = await import('../../test-support/rogue-snapshots.js');
+    const missed: string[] = [];
+    for (const p of POISON_PHRASES) {
+      const findings = scanSnapshots([{ name: 's', tools: [{ name: 'tool_x', description: p.text, inputSchema: { type: 'object' } }], prompts: [], resourceTemplates: [] }]);
+      const hit = findings.find((f) => f.rule === p.rule && severityRank(f.severity) >= severityRank(p.atLeast));
+      if (!hit) missed.push(`${p.rule}≥${p.atLeast}: ${p.text}\n  got ${findings.map((f) => `${f.rule}:${f.severity}`).join(', ') || 'nothing'}`);
+    }
+    expect(missed).toEqual([]);
+  });
+});

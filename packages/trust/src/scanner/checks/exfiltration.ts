@@ -25,12 +25,13 @@ const HARVEST = new RegExp(
     '\\b(?:outputs?|results?|responses?|return\\s+values?)\\s+(?:of|from)\\s+(?:all\\s+|any\\s+|the\\s+)?(?:other|previous|prior|earlier|preceding|recent)\\s+(?:tools?|tool\\s+calls|functions?|calls)\\b',
     "\\b(?:other|previous|all)\\s+tools?'?\\s*(?:outputs?|results?|responses?)\\b",
     '\\b(?:full|entire|complete|whole|raw|all)\\s+(?:the\\s+)?(?:contents?|text)\\s+of\\s+(?:any|all|every|each|other|previous|the\\s+(?:files?|documents?)\\s+(?:you|the\\s+user))\\b',
-    '\\bcontents?\\s+of\\s+(?:[~$]|%\\w+%|/(?:etc|home|root|users|var)\\b)',
+    "\\bcontents?\\s+of\\s+(?:the\\s+user'?s\\s+|your\\s+)?(?:[~$]|%\\w+%|/(?:etc|home|root|users|var)\\b)",
     '\\beverything\\s+(?:the\\s+user|you)\\s+(?:said|wrote|typed|know|have\\s+seen|read)\\b',
   ].join('|'),
   'gi',
 );
-const INTO_PARAMETER = /\b(?:include|pass|put|add|append|provide|fill|insert|send|attach|copy|paste|write|place)\b[^!?\n]{0,80}?\b(?:parameter|argument|field|param)\b/i;
+const MOVE = /\b(?:include|including|pass|passing|put|add|append|provide|fill|insert|send|sending|attach|copy|paste|write|place|forward|upload|embed)\b/i;
+const INTO_PARAMETER = /\b(?:include|including|pass|passing|put|add|append|provide|fill|insert|send|sending|attach|copy|paste|write|place|embed)\b[^!?\n]{0,80}?\b(?:parameter|argument|field|param)\b/i;
 
 const ENCODE = /\b(?:base-?64|hex|rot-?13|url)[\s-]?encod(?:e|ed|ing)\b|\bencode\b[^.!?\n]{0,40}?\b(?:base-?64|hex|rot-?13)\b/gi;
 const ENCODED_SECRET = /\b(?:api\s+keys?|keys|secrets?|credentials|tokens?|passwords?|conversation|history|messages|system\s+prompt|environment|contents?\s+of|file\s+contents?|ssh|id_rsa|\.env|private\s+key)\b/i;
@@ -57,8 +58,10 @@ export function checkExfiltration(s: WalkedString, text: string, out: RawFinding
 
   const harvest = first(HARVEST, text);
   if (harvest) {
-    const intoParameter = INTO_PARAMETER.test(sentenceAround(text, harvest.index, harvest[0].length));
-    const severity = s.inParameter || intoParameter ? 'high' : 'low';
+    const sentence = sentenceAround(text, harvest.index, harvest[0].length);
+    const intoParameter = INTO_PARAMETER.test(sentence);
+    // Describing what a tool stores is low; asking to move it along is medium; into a parameter, high.
+    const severity = s.inParameter || intoParameter ? 'high' : MOVE.test(sentence.replace(harvest[0], ' ')) ? 'medium' : 'low';
     out.push({ rule: 'MCP-E002', severity, pointer: s.pointer,
       message: s.inParameter
         ? `A parameter asks for ${JSON.stringify(harvest[0])}: data the user did not give this tool`

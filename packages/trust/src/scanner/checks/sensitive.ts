@@ -18,7 +18,7 @@ const SENSITIVE_PATH = new RegExp(
     '\\bapplication_default_credentials\\.json\\b',
     '\\.kube[\\\\/]config\\b',
     '\\.docker[\\\\/]config\\.json\\b',
-    '(?<![\\w.])\\.(?:npmrc|pypirc|netrc|git-credentials|pgpass|bash_history|zsh_history|password-store)\\b',
+    '(?<![\\w.])\\.(?:npmrc|pypirc|netrc|git-credentials|pgpass|bash_history|zsh_history|password-store|bashrc|zshrc|bash_profile|profile)\\b',
     '\\.gnupg\\b',
     '/etc/(?:passwd|shadow|sudoers|master\\.passwd)\\b',
     '(?<![\\w$.])\\.env(?:\\.[\\w-]+)?\\b',
