@@ -107,3 +107,6 @@ export type {
   SpotlightOptions,
   Spotlighted,
 } from './guardrails/index.js';
+
+export { MANIFEST_METHOD, manifestPublisher, manifestMiddleware, publicJwkOf } from './publish.js';
+export type { PublishedManifest, ManifestPublisherOptions } from './publish.js';
