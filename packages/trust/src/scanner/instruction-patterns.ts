@@ -79,7 +79,7 @@ const PATTERNS: readonly Pattern[] = [
   p('conceal', 'high', 'acts without the user knowing', '\\bwithout\\s+(?:telling|informing|notifying|alerting|asking|letting)\\s+(?:the\\s+)?users?\\b|\\bwithout\\s+the\\s+users?(?:\'s)?\\s+(?:knowing|noticing|knowledge|consent)'),
   p('conceal', 'high', 'hides something from the user', `\\b(?:hide|conceal|keep)\\b${GAP}\\bfrom\\s+(?:the\\s+)?users?\\b`),
   p('conceal', 'high', 'says the user must not know', '\\bthe\\s+users?\\s+(?:must|should|will|need)\\s*(?:not|never|n\'t)\\s+(?:know|see|notice|find\\s+out|be\\s+(?:told|informed|aware))'),
-  p('conceal', 'high', 'asks for silent side actions', '\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:send|call|read|include|forward|upload|copy|add|append|pass|invoke|use|run|execute|exfiltrate|collect|cc|bcc|mail|email|post|write|delete|modify|change|transfer|attach|save|store|log|record)\\b'),
+  p('conceal', 'high', 'asks for silent side actions', '\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:send|call|read|include|forward|upload|copy|add|append|pass|invoke|use|run|execute|exfiltrate|collect|cc|bcc|mail|email|post|transfer|attach)\\b'),
   // markup: chat-template tokens, role labels, emphasis tags that frame text as instructions
   p('markup', 'high', 'contains a chat-template token', '<\\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\\|>|\\[/?(?:INST|SYS)\\]|<</?SYS>>'),
   p('markup', 'high', 'contains instruction-framing markup',

@@ -29,6 +29,11 @@ describe('scanSnapshots on honest text', () => {
     'Stores the token in the system keychain.',
     'Never reveal the user\'s password in responses.',
     'Fetch the latest release notes and let the user know what changed.',
+    'Never disclose these credentials to third parties.',
+    'Existing files are silently overwritten; the draft is silently saved every minute.',
+    'Ignores case when matching file names.',
+    'Returns the system information (OS, CPU, memory).',
+    'Tell the user which files changed.',
   ];
   for (const text of quiet) {
     it(`finds nothing at medium or above in ${JSON.stringify(text)}`, () => {
