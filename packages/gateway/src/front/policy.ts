@@ -7,6 +7,7 @@ import { SpanStatusCode, context as otelContext, trace } from '@opentelemetry/ap
 import { type JsonObject, type McpRequest, type Middleware, ErrorCode, ProtocolError } from '@mcpkit/server';
 import type { AuditLog } from '../audit/index.js';
 import { reduceArguments } from '../audit/index.js';
+import { jsonSize } from '../audit/json-size.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { Logger } from '../log.js';
 import { type Authorizer, type ConcurrencyLimiter, ConcurrencyLimitError, type RateLimiter, type TargetKind } from '../security/index.js';
@@ -113,13 +114,6 @@ function filterList(front: GatewayFront, policy: Policy, scopes: readonly string
   }
 }
 
-function sizeOf(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** Forwards `completion/complete` to the upstream that owns the reference, with the reference it knows. */
 async function forwardCompletion(front: GatewayFront, request: McpRequest, upstreamName: string | undefined): Promise<JsonObject> {
@@ -224,8 +218,8 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
             outcome,
             errorCode,
             durationMs: Math.round(durationMs * 1000) / 1000,
-            bytesIn: sizeOf(request.params),
-            bytesOut: result === undefined ? 0 : sizeOf(result),
+            bytesIn: jsonSize(request.params),
+            bytesOut: result === undefined ? 0 : jsonSize(result),
             requestId: request.requestId,
             sessionId: request.sessionId ?? null,
             route: pc.route,
