@@ -20,6 +20,7 @@ import { GRACE_MS } from './front/catalogue.js';
 import { TrustGuard } from './trust/trust-guard.js';
 import { trustAdmin } from './trust/admin.js';
 import { ResultGuard } from './trust/guardrails.js';
+import { manifestMiddleware, manifestPublisher } from '@mcpkit/trust';
 
 export interface GatewayOptions {
   /** Default: pino on stderr at the config's level. */
@@ -274,6 +275,21 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     throw error;
   }
   verifier.jwt = await jwt(config, handle.port);
+  // The gateway signs the manifest of the aggregated view it serves (trust.signingKey).
+  if (config.trust?.signingKey !== undefined) {
+    const publish = manifestPublisher({
+      issuer: publicUrl(config, handle.port),
+      privateJwk: parseSigningKey(config.trust.signingKey),
+      snapshot: () => ({
+        name: 'mcpkit-gateway',
+        serverInfo: main.server.info,
+        tools: [...main.catalogue.tools.values()].map((e) => e.definition),
+        prompts: [...main.catalogue.prompts.values()].map((e) => e.definition),
+        resourceTemplates: main.catalogue.templates.map((e) => e.definition),
+      }),
+    });
+    main.server.use(manifestMiddleware(publish));
+  }
 
   const reload = async (next: GatewayConfig): Promise<void> => {
     // All or nothing: whatever can refuse the new config (scope globs the loader passes but the Authorizer does
@@ -330,6 +346,20 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       })());
     },
   };
+}
+
+/** The private JWK of `trust.signingKey` (JSON text, from `${file:…}` or `${env:…}`). */
+function parseSigningKey(text: string): import('@mcpkit/trust').PublishedManifest['keys'][number] {
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    throw new Error('trust.signingKey is not a JSON Web Key (expected the JSON of a private JWK, e.g. ${file:keys/private.jwk})');
+  }
+  const key = jwk as { d?: unknown; kid?: unknown };
+  if (typeof key !== 'object' || key === null || typeof key.d !== 'string') throw new Error('trust.signingKey must be a private JWK (it has no "d")');
+  if (typeof key.kid !== 'string') throw new Error('trust.signingKey needs a "kid" (mcpkit sign keygen writes one)');
+  return jwk as import('@mcpkit/trust').PublishedManifest['keys'][number];
 }
 
 function cleanHttp<T extends Record<string, unknown>>(o: T): T {

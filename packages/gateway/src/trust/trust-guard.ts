@@ -9,7 +9,12 @@ import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
+  type LockedSigner,
   type Lockfile,
+  type ServerDigests,
+  MANIFEST_METHOD,
+  matchManifest,
+  verifyManifest,
   type ServerSnapshot,
   type TrustDecision,
   compareServer,
@@ -38,6 +43,22 @@ export function snapshotOf(upstream: Upstream): ServerSnapshot {
     prompts: upstream.catalogue.prompts,
     resourceTemplates: upstream.catalogue.templates,
   };
+}
+
+/** Why an upstream's signed manifest fails its pinned signer, or undefined when it holds. */
+export async function checkSignature(upstream: Upstream, signer: LockedSigner, digests: ServerDigests): Promise<string | undefined> {
+  if (!signer.keys?.length) return 'the lockfile names a signer without pinned keys (jwksUri is not fetched by the gateway yet)';
+  let published: { manifest?: unknown; jws?: unknown };
+  try {
+    published = (await upstream.request(MANIFEST_METHOD, {}, { timeoutMs: upstream.config.listTimeoutMs })) as typeof published;
+  } catch (error) {
+    return `no manifest (${MANIFEST_METHOD} failed: ${(error as Error).message})`;
+  }
+  if (typeof published.jws !== 'string') return 'the manifest answer has no jws';
+  const verified = await verifyManifest(published.manifest, published.jws, { keys: signer.keys, expectedIssuer: signer.issuer });
+  if (!verified.ok) return `${verified.code}: ${verified.reason}`;
+  const mismatches = matchManifest(verified.manifest, digests);
+  return mismatches.length === 0 ? undefined : `the server serves what its manifest does not sign (${mismatches.map((m) => JSON.stringify(m)).join('; ').slice(0, 300)})`;
 }
 
 /** Reads a lockfile; a missing file is an empty lockfile. */
@@ -135,8 +156,14 @@ export class TrustGuard {
   async check(upstream: Upstream): Promise<TrustDecision> {
     const snapshot = snapshotOf(upstream);
     const digests = await digestServer(snapshot);
-    const report = compareServer(this.#lock.servers[upstream.name], snapshot, digests);
+    const entry = this.#lock.servers[upstream.name];
+    const report = compareServer(entry, snapshot, digests);
     const decision = decideTrust(report, { onDrift: this.#config.onDrift, onNew: this.#config.onNew });
+    // A pinned signer: the upstream must serve a manifest that key signed, for exactly what it serves now.
+    if (entry?.signer && decision.block === undefined) {
+      const refusal = await checkSignature(upstream, entry.signer, digests);
+      if (refusal !== undefined) decision.block = `its signed manifest does not hold: ${refusal}`;
+    }
     if (decision.pin) {
       this.#lock = pinServer(this.#lock, digests, snapshot, { by: 'mcpkit gateway (first use)' });
       await this.#save();
