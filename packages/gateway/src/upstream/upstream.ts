@@ -4,12 +4,15 @@
  * @module
  */
 import { Client, type CallOptions, type ClientEvents, type ClientHandlers, connectHttp } from '@mcpkit/client';
-import { StdioClientTransport } from '@mcpkit/client/node';
+import { createNodeFetch, StdioClientTransport } from '@mcpkit/client/node';
 import { backoffDelay } from '@mcpkit/client/host';
 import { type JsonObject, ErrorCode, ProtocolError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@mcpkit/protocol';
 import type { UpstreamEntry } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { upstreamAuthHeaders } from './upstream-auth.js';
+
+// node:http with keep-alive agents: about half the CPU per call of the global fetch (one set of agents for all upstreams).
+const upstreamFetch = createNodeFetch();
 
 export type UpstreamState = 'idle' | 'connecting' | 'up' | 'down' | 'stopped';
 
@@ -133,7 +136,7 @@ export class Upstream {
         const auth = this.config.auth;
         const fixed = this.config.headers;
         const headers = auth.type === 'none' ? fixed : async () => ({ ...fixed, ...(await upstreamAuthHeaders(auth)) });
-        await connectHttp(client, this.config.url, { headers, timeoutMs: Math.max(this.config.timeoutMs, 10_000) });
+        await connectHttp(client, this.config.url, { headers, fetch: upstreamFetch, timeoutMs: Math.max(this.config.timeoutMs, 10_000) });
       }
     } catch (error) {
       await client.close().catch(() => undefined);

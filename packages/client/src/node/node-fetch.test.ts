@@ -1,0 +1,79 @@
+/**
+ * createNodeFetch on its own (the transports' suites run over it too): bodies read first and streamed, headers,
+ * failures shaped like the global fetch's, aborts.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeFetch } from './node-fetch.js';
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.url === '/echo') {
+        res.setHeader('x-seen', `${req.method} ${req.headers['x-custom'] ?? ''} ${body}`);
+        res.setHeader('set-cookie', ['a=1', 'b=2']);
+        res.end(JSON.stringify({ ok: true }));
+      } else if (req.url === '/big') {
+        for (let i = 0; i < 64; i++) res.write('x'.repeat(1024));
+        res.end();
+      } else if (req.url === '/hang') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: first\n\n');
+      } else if (req.url === '/empty') {
+        res.writeHead(204).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('createNodeFetch', () => {
+  it('sends method, headers and body; answers status, headers and body', async () => {
+    const fetch = createNodeFetch();
+    const response = await fetch(`${base}/echo`, { method: 'POST', headers: new Headers({ 'X-Custom': 'yes' }), body: 'hello' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-seen')).toBe('POST yes hello');
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('streams a body past maxBufferedBytes, whole', async () => {
+    const response = await createNodeFetch({ maxBufferedBytes: 4096 })(`${base}/big`);
+    expect((await response.text()).length).toBe(64 * 1024);
+  });
+
+  it('answers an event stream at once, and an abort ends its body', async () => {
+    const controller = new AbortController();
+    const response = await createNodeFetch()(`${base}/hang`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    controller.abort(new Error('stop'));
+    await expect(reader.read()).rejects.toThrow();
+  });
+
+  it('gives a bodiless answer a null body', async () => {
+    const response = await createNodeFetch()(`${base}/empty`, { method: 'DELETE' });
+    expect(response.status).toBe(204);
+    expect(response.body).toBeNull();
+  });
+
+  it('rejects like the global fetch: TypeError "fetch failed" with the socket error as cause; the abort reason', async () => {
+    const fetch = createNodeFetch();
+    const refused = await fetch('http://127.0.0.1:1/').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(refused).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+    const reason = new Error('cancelled');
+    await expect(fetch(`${base}/echo`, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(fetch('ftp://example.com/')).rejects.toThrow(/unsupported protocol ftp:/);
+  });
+});

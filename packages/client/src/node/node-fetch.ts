@@ -1,0 +1,179 @@
+/**
+ * A `fetch` for the HTTP client transports over `node:http`/`node:https` with keep-alive agents: on Node it
+ * costs a fraction of the global fetch per request (no WHATWG Request, no body stream for a JSON answer).
+ * @module
+ */
+import { Agent as HttpAgent, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
+
+export interface NodeFetchOptions {
+  /** Agents to send through. Default: keep-alive agents owned by this fetch (LIFO, so idle sockets age out). */
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpsAgent;
+  /** Bodies other than event streams are read before the Response is made, up to this many bytes; past it they stream. Default 4 MiB. */
+  maxBufferedBytes?: number;
+}
+
+const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
+/** Statuses whose Response must have no body (the Response constructor refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Makes a fetch-compatible function over `node:http`/`node:https` for `StreamableHttpClientTransport` and
+ * `LegacySseClientTransport` (their `fetch` option). It takes string URLs or URL objects, a method, headers,
+ * a string or byte body and a signal, follows no redirects (MCP endpoints do not redirect POSTs), and
+ * returns a web `Response`: event streams and bodies past `maxBufferedBytes` stream, others are read first.
+ * @throws (rejects) TypeError "fetch failed" with the socket error as `cause`, like the global fetch; the
+ *   signal's reason when it aborts.
+ * @example
+ * const transport = new StreamableHttpClientTransport('http://127.0.0.1:3000/mcp', { fetch: createNodeFetch() });
+ */
+export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  const httpAgent = options.httpAgent ?? new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
+  const httpsAgent = options.httpsAgent ?? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
+
+  // A transport sends every request to one URL: parse it once.
+  let lastUrl: string | undefined;
+  let lastTarget: RequestOptions | TypeError = new TypeError('no URL');
+  const targetOf = (input: string | URL): RequestOptions | TypeError => {
+    const href = typeof input === 'string' ? input : input.href;
+    if (href !== lastUrl) {
+      lastUrl = href;
+      try {
+        const url = new URL(href);
+        lastTarget = url.protocol === 'http:' || url.protocol === 'https:' ? urlToHttpOptions(url) : new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
+      } catch (error) {
+        lastTarget = new TypeError(`fetch failed: invalid URL ${href}`, { cause: error });
+      }
+    }
+    return lastTarget;
+  };
+
+  return (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (typeof input !== 'string' && !(input instanceof URL)) return Promise.reject(new TypeError('nodeFetch takes a URL string or URL object, not a Request'));
+    const target = targetOf(input);
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const body = bodyOf(init.body);
+    if (body instanceof Error) return Promise.reject(body);
+    const headers = headersOf(init.headers);
+    if (body !== undefined) headers['content-length'] = String(body.byteLength);
+    if (target instanceof Error) return Promise.reject(target);
+    const https = target.protocol === 'https:';
+
+    return new Promise<Response>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      };
+      const req = (https ? httpsRequest : httpRequest)({ ...target, method: init.method ?? 'GET', headers, agent: https ? httpsAgent : httpAgent });
+      // After the answer arrived, an abort ends its body stream instead (with the same reason).
+      const onAbort = () => {
+        const reason: unknown = signal?.reason;
+        req.destroy(reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError'));
+        fail(reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (error) => fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+      req.on('response', (res) => {
+        const done = () => signal?.removeEventListener('abort', onAbort);
+        const answer = (responseBody: BodyInit | null) => {
+          if (settled) return;
+          settled = true;
+          try {
+            resolve(new Response(NULL_BODY.has(res.statusCode ?? 0) ? null : responseBody, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: responseHeaders(res) }));
+          } catch (error) {
+            res.destroy();
+            reject(new TypeError('fetch failed', { cause: error }));
+          }
+        };
+        res.once('close', done);
+        res.on('error', (error) => fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+        if ((res.headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream')) {
+          answer(streamOf([], res));
+          return;
+        }
+        // The common MCP answer: one JSON body. Read it, then hand out a Response over bytes (no stream
+        // plumbing per call); past maxBufferedBytes, what was read and the rest become a stream.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (chunk: Buffer) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size <= maxBuffered) return;
+          res.off('data', onData).off('end', onEnd);
+          answer(streamOf(chunks, res));
+        };
+        const onEnd = () => answer((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)) as unknown as BodyInit);
+        res.on('data', onData).on('end', onEnd);
+      });
+      req.end(body);
+    });
+  };
+}
+
+/** A byte stream of `first`, then the rest of `res`, pausing `res` while the reader is behind. */
+function streamOf(first: Buffer[], res: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of first) controller.enqueue(chunk);
+      // A reader may cancel at any point: after that the controller must not be touched.
+      const end = (how: () => void) => {
+        if (!open) return;
+        open = false;
+        how();
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (!open) return;
+        controller.enqueue(chunk);
+        if ((controller.desiredSize ?? 0) <= 0) res.pause();
+      });
+      res.on('end', () => end(() => controller.close()));
+      res.on('close', () => {
+        if (!res.complete) end(() => controller.error(res.errored ?? new TypeError('terminated: the connection closed before the body ended')));
+      });
+    },
+    pull() {
+      res.resume();
+    },
+    cancel() {
+      open = false;
+      res.destroy();
+    },
+  });
+}
+
+function bodyOf(body: RequestInit['body']): Buffer | undefined | TypeError {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString());
+  return new TypeError('nodeFetch sends string, byte and URLSearchParams bodies only');
+}
+
+function headersOf(headers: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => (out[name] = value));
+  } else if (Array.isArray(headers)) {
+    for (const [name, value] of headers) out[(name as string).toLowerCase()] = value as string;
+  } else {
+    for (const name of Object.keys(headers)) out[name.toLowerCase()] = (headers as Record<string, string>)[name] as string;
+  }
+  return out;
+}
+
+function responseHeaders(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  return headers;
+}
