@@ -110,3 +110,6 @@ export type {
 
 export { MANIFEST_METHOD, manifestPublisher, manifestMiddleware, publicJwkOf } from './publish.js';
 export type { PublishedManifest, ManifestPublisherOptions } from './publish.js';
+
+export { lockfileGuard } from './host-guard.js';
+export type { HostListing, HostVerdict, LockfileGuardOptions } from './host-guard.js';
