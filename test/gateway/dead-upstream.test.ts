@@ -16,6 +16,7 @@ import { HOSTILE, connectClient, metricValue, rejectionOf } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-gateway-dead-'));
 const config = join(dir, 'mcp.yaml');
 const refuse = join(dir, 'refuse-to-start');
+const mute = join(dir, 'start-mute');
 let gateway: GatewayProcess;
 let key: string;
 
@@ -32,6 +33,11 @@ servers:
     args: [${HOSTILE}]
     env: { HOSTILE_REFUSE_IF: ${refuse} }
     timeout: 5s
+  sleeper:
+    command: ${process.execPath}
+    args: [${HOSTILE}]
+    env: { HOSTILE_MUTE_IF: ${mute} }
+    timeout: 2s
 scopes:
   all: ["*"]
 audit:
@@ -94,4 +100,30 @@ describe('an upstream in a crash loop', () => {
     expect(await metricValue(gateway.url, 'mcpkit_gateway_upstream_up', { upstream: 'phoenix' })).toBe(1);
     expect(gateway.child.exitCode).toBeNull();
   }, 200_000);
+});
+
+describe('an upstream that restarts mute (never answers initialize)', () => {
+  it('a call waiting for it to connect still fails within the upstream’s timeout, not the 10 s connect deadline', async () => {
+    await eventually(async () => (await names()).includes('sleeper__ok'), 'sleeper listed', 30_000);
+    writeFileSync(mute, 'shh');
+    const died = await withClient((c) => rejectionOf(c.callTool('sleeper__exit', {})));
+    expect(died.message).toMatch(/^Upstream sleeper failed: its process exited/);
+    // Its restart now hangs in the handshake (for up to 10 s each try); a call must not wait that long.
+    const started = Date.now();
+    const error = await withClient((c) => rejectionOf(c.callTool('sleeper__ok', {})));
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.message).toMatch(/^Upstream sleeper /);
+    expect(elapsed, error.message).toBeLessThan(8000);
+    // It comes back once it answers again.
+    rmSync(mute);
+    await eventually(async () => {
+      try {
+        await withClient((c) => c.callTool('sleeper__ok', {}));
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'sleeper to answer again', 60_000);
+  }, 120_000);
 });

@@ -281,11 +281,17 @@ export class Upstream {
    * @throws ProtocolError -32603 naming the upstream when it cannot be reached or dies mid-call.
    */
   async request(method: string, params: JsonObject, options: CallOptions, onLog?: (entry: ClientEvents['log']) => void): Promise<JsonObject> {
-    const client = await this.#ensure();
+    let client = this.#client;
+    let timeoutMs = this.config.timeoutMs;
+    if (!client || client.closed) {
+      const started = Date.now();
+      client = await this.#connectWithin(timeoutMs);
+      timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
+    }
     this.inFlight += 1;
     if (onLog) this.#logRelays.add(onLog);
     try {
-      return await client.request(method, params, { timeoutMs: this.config.timeoutMs, ...options });
+      return await client.request(method, params, { timeoutMs, ...options });
     } catch (error) {
       if (error instanceof ProtocolError) {
         // The upstream's own answers (unknown tool, invalid params, …) pass as they are. An internal error may
@@ -315,6 +321,22 @@ export class Upstream {
     let out = message;
     for (const url of new Set([this.config.url, URL.canParse(this.config.url) ? new URL(this.config.url).href : this.config.url])) out = out.split(url).join(`<${this.name}>`);
     return out;
+  }
+
+  /**
+   * The connection, waited for at most `ms`: a call's deadline covers waiting for its upstream to (re)connect,
+   * which alone may take up to 10 s (a restarted server that never finishes its handshake).
+   */
+  async #connectWithin(ms: number): Promise<Client> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(unavailable(this.name, `not connected within its ${ms} ms timeout`)), ms);
+    });
+    try {
+      return await Promise.race([this.#ensure(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Subscribes to an upstream resource (session-era upstreams; others have no such method). */
