@@ -57,8 +57,8 @@ interface Answer {
   body: string;
 }
 
-/** A stateless (2026-07-28) `tools/list` POST with `key`, sent from `localAddress`. */
-function listTools(key: string, localAddress = '127.0.0.1'): Promise<Answer> {
+/** A stateless (2026-07-28) `tools/list` POST with `key` (none when undefined), sent from `localAddress`. */
+function listTools(key: string | undefined, localAddress = '127.0.0.1'): Promise<Answer> {
   const body = JSON.stringify({
     jsonrpc: '2.0',
     id: 1,
@@ -79,7 +79,7 @@ function listTools(key: string, localAddress = '127.0.0.1'): Promise<Answer> {
         headers: {
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
-          'x-api-key': key,
+          ...(key === undefined ? {} : { 'x-api-key': key }),
           'mcp-protocol-version': '2026-07-28',
           'mcp-method': 'tools/list',
         },
@@ -103,6 +103,7 @@ const isBraked = (a: Answer) => a.status === 401 && /too many failed attempts fr
 describe('brute-forced keys', () => {
   let guessed = 0;
   let braked = 0;
+  let missing = 0;
 
   it('a valid key works before the attack', async () => {
     // The gateway serves before its upstreams are up: wait for the weather tools (successes count nothing).
@@ -147,8 +148,20 @@ describe('brute-forced keys', () => {
     guessed += 1;
   });
 
+  it('requests with no credentials at all (OAuth discovery, a probe) are refused but do not count as guesses', async () => {
+    // 127.0.0.3: an address of its own. 15 is past the 10-failure burst.
+    for (let i = 0; i < 15; i++) {
+      const a = await listTools(undefined, '127.0.0.3');
+      expect(a.status).toBe(401);
+      expect(a.body).toMatch(/credentials are required/);
+    }
+    const ok = await listTools(bob, '127.0.0.3');
+    expect(ok.status, ok.body).toBe(200);
+    missing += 15;
+  });
+
   it('every refusal is audited as http/auth (refused), counted in metrics, and the chain verifies', async () => {
-    const total = guessed + braked;
+    const total = guessed + braked + missing;
     await eventually(async () => (await auditQuery(config, ['--method', 'http/auth'])).length >= total, `${total} http/auth records`);
     const rows = await auditQuery(config, ['--method', 'http/auth']);
     expect(rows).toHaveLength(total);
@@ -159,6 +172,7 @@ describe('brute-forced keys', () => {
     }
     expect(rows.filter((r) => /not valid/.test(r.reason ?? ''))).toHaveLength(guessed);
     expect(rows.filter((r) => /too many failed attempts/.test(r.reason ?? ''))).toHaveLength(braked);
+    expect(rows.filter((r) => /^auth: missing:/.test(r.reason ?? ''))).toHaveLength(missing);
     expect(await metricValue(gateway.url, 'mcpkit_gateway_refusals_total', { reason: 'auth' })).toBe(total);
     const verify = await mcpkit(['audit', 'verify', '--config', config]);
     expect(verify.code, verify.stderr).toBe(0);

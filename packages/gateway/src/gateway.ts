@@ -208,7 +208,9 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     scopesSupported: Object.keys(config.scopes),
     onRefusal: (r: { status: number; failure: string; message: string; remoteAddress: string | undefined }) => {
       metrics.refusals.inc({ reason: 'auth' });
-      if (r.status === 401) verifier.tracker.recordFailure(failureSourceOf(r.remoteAddress ?? 'unknown'));
+      // Only presented credentials are guesses: a request with none (an OAuth client's first, discovering
+      // request; a probe) must not lock out the keys that come from the same address.
+      if (r.status === 401 && r.failure !== 'missing') verifier.tracker.recordFailure(failureSourceOf(r.remoteAddress ?? 'unknown'));
       void audit
         .append({ method: 'http/auth', outcome: 'refused', errorCode: r.status, durationMs: 0, reason: `auth: ${r.failure}: ${r.message}`, route: config.listen.path })
         .catch(() => undefined);
