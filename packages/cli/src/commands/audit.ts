@@ -3,15 +3,15 @@
  * @module
  */
 import type { Command } from 'commander';
-import { type AuditLog, type StoredAuditRecord, openAuditLog } from '@mcpkit/gateway';
+import type { AuditLog, StoredAuditRecord } from '@mcpkit/gateway';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext } from '../session.js';
-import { loadConfigOrFail } from './gateway.js';
+import { loadConfigOrFail, loadGateway } from './gateway.js';
 
 async function withLog<T>(path: string, run: (log: AuditLog) => Promise<T>): Promise<T> {
   const config = await loadConfigOrFail(path);
-  const log = await openAuditLog(config.audit.store);
+  const log = await (await loadGateway()).openAuditLog(config.audit.store);
   try {
     return await run(log);
   } finally {

@@ -4,14 +4,21 @@
  * @module
  */
 import type { Command } from 'commander';
-import { type GatewayConfig, type GatewayHandle, GatewayConfigError, SqliteKeyStore, loadGatewayConfig, parseDuration, startGateway, watchGatewayConfig } from '@mcpkit/gateway';
+import type { GatewayConfig, GatewayHandle } from '@mcpkit/gateway';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext } from '../session.js';
 
+/**
+ * The gateway package, imported on first use: it brings the server SDK, SQLite and YAML along, which no other
+ * command needs; importing it up front cost every `mcpkit` command about half a second of start-up.
+ */
+export const loadGateway = (): Promise<typeof import('@mcpkit/gateway')> => import('@mcpkit/gateway');
+
 /** Loads the config, turning its errors into a usage failure that lists every problem. */
 export async function loadConfigOrFail(path: string | undefined): Promise<GatewayConfig> {
   if (path === undefined) throw usageError('--config is required', 'point it at your mcp.yaml, e.g. --config mcp.yaml');
+  const { GatewayConfigError, loadGatewayConfig } = await loadGateway();
   try {
     return await loadGatewayConfig(path);
   } catch (error) {
@@ -62,6 +69,7 @@ function withListenOverrides(config: GatewayConfig, options: ServeOptions): Gate
 
 async function serve(ctx: CommandContext, options: ServeOptions): Promise<void> {
   const config = withListenOverrides(await loadConfigOrFail(options.config), options);
+  const { startGateway, watchGatewayConfig } = await loadGateway();
   let gateway: GatewayHandle;
   try {
     gateway = await startGateway(config, { handleSignals: false });
@@ -97,8 +105,9 @@ function configOf(cmd: Command): string | undefined {
   return (cmd.optsWithGlobals() as { config?: string }).config;
 }
 
-function parseExpiry(text: string | undefined): number | undefined {
+async function parseExpiry(text: string | undefined): Promise<number | undefined> {
   if (text === undefined) return undefined;
+  const { parseDuration } = await loadGateway();
   const parsed = parseDuration(text);
   if ('error' in parsed) throw usageError(`--expires ${text}: ${parsed.error}`, 'write it like 30d, 12h or 90m');
   return Date.now() + parsed.ms;
@@ -128,8 +137,8 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
       const scopes = o.scopes.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = scopes.filter((s) => !Object.hasOwn(config.scopes, s));
       if (unknown.length) throw usageError(`unknown scope ${unknown.join(', ')}`, `the config defines: ${Object.keys(config.scopes).join(', ') || '(none)'}`);
-      const expiresAt = parseExpiry(o.expires);
-      const store = SqliteKeyStore.open(storePath(config));
+      const expiresAt = await parseExpiry(o.expires);
+      const store = (await loadGateway()).SqliteKeyStore.open(storePath(config));
       try {
         const created = await store.create({ scopes, ...(o.id ? { id: o.id } : {}), ...(expiresAt ? { expiresAt } : {}), ...(o.description ? { description: o.description } : {}) });
         if (o.json) printJson(ctx.io, { id: created.id, key: created.key, scopes, expiresAt: expiresAt ?? null });
@@ -146,7 +155,7 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const config = await loadConfigOrFail(configOf(cmd));
-      const store = SqliteKeyStore.open(storePath(config));
+      const store = (await loadGateway()).SqliteKeyStore.open(storePath(config));
       try {
         const records = (await store.list()).map(({ sha256: _hash, ...r }) => r);
         const fromFile = config.keys.map((k) => ({ id: k.id, scopes: k.scopes, source: 'config', ...(k.expiresAt ? { expiresAt: k.expiresAt } : {}) }));
@@ -164,7 +173,7 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
     .argument('<id>', 'the key id')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const config = await loadConfigOrFail(configOf(cmd));
-      const store = SqliteKeyStore.open(storePath(config));
+      const store = (await loadGateway()).SqliteKeyStore.open(storePath(config));
       try {
         if (!(await store.revoke(id))) throw usageError(`no key ${id} in the store`, 'see `mcpkit gateway keys list`');
         ctx.io.out(`Revoked ${id}\n`);
