@@ -66,7 +66,7 @@ function scanDefinition(def: Definition, names: NameIndex): RawFinding[] {
     checkEncoded(s, out);
     const folded = toLatinLookalike(s.text);
     const text = readable(s, folded);
-    checkInstructions(s, text, out, folded !== s.text);
+    checkInstructions(s, text, out, folded === s.text ? text : readable(s, s.text));
     checkSensitive(s, text, out);
     checkExfiltration(s, text, out);
     checkShadowingLanguage(s, text, out);

@@ -20,13 +20,14 @@ export const INSTRUCTION_RULE: Record<InstructionCategory, string> = {
 };
 
 /**
- * Reports instruction-like text in one string; `text` is the string as rules read it (see `readable`), `evasive`
- * says whether reading it took removing invisible characters or folding look-alike letters (deliberate evasion:
- * one level higher).
+ * Reports instruction-like text in one string; `text` is the string as rules read it (see `readable`), `raw` the
+ * same before invisible characters were removed and look-alike letters folded. A family found in `text` but not in
+ * `raw` was disguised on purpose: one level higher.
  */
-export function checkInstructions(s: WalkedString, text: string, out: RawFinding[], evasive = false): void {
+export function checkInstructions(s: WalkedString, text: string, out: RawFinding[], raw: string = text): void {
   const matches = findInstructions(text);
   if (matches.length === 0) return;
+  const plain = raw === text ? undefined : new Set(findInstructions(raw).map((m) => m.category));
   // Urgency alone is common in honest descriptions; it only counts towards "several families" with the others.
   const strong = matches.filter((m) => m.category !== 'urgency' && m.severity !== 'low').length;
   const misplaced = s.role !== 'prose';
@@ -41,7 +42,7 @@ export function checkInstructions(s: WalkedString, text: string, out: RawFinding
       severity = raise(severity);
       why.push('together with other instruction patterns');
     }
-    if (evasive && m.category !== 'urgency') {
+    if (plain !== undefined && !plain.has(m.category) && m.category !== 'urgency') {
       severity = raise(severity);
       why.push('disguised with invisible characters or look-alike letters');
     }
