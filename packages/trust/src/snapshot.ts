@@ -30,7 +30,7 @@ export type DefinitionKind = 'tool' | 'prompt' | 'resourceTemplate' | 'resource'
 
 /** One scanner finding: what rule, how bad, where, and the evidence. */
 export interface Finding {
-  /** Stable rule id, e.g. `MCP001` with a kebab-case name in `message`'s rule table (docs/trust.md). */
+  /** Stable rule id: `MCP-I001`-style for the scanner (`RULES`), `MCP-R001`-style for the guardrails (`GUARDRAIL_RULES`). */
   rule: string;
   severity: Severity;
   server?: string;

@@ -13,9 +13,6 @@ export interface RawFinding {
   evidence?: string;
 }
 
-/** A check over one string of a definition. */
-export type StringCheck = (s: WalkedString, out: RawFinding[]) => void;
-
 /** Sentence boundaries for "in the same sentence" tests: a line break, `!`/`?`, or a `.` before white space. */
 export function sentenceAround(text: string, index: number, length: number, reach = 300): string {
   let from = index;
