@@ -34,6 +34,8 @@ describe('scanSnapshots on honest text', () => {
     'Ignores case when matching file names.',
     'Returns the system information (OS, CPU, memory).',
     'Tell the user which files changed.',
+    'Set the recipient with the to field; change the recipient to fix a typo before sending.',
+    'When list_tables is called with no schema, the default schema is used.',
   ];
   for (const text of quiet) {
     it(`finds nothing at medium or above in ${JSON.stringify(text)}`, () => {

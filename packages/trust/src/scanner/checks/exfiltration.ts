@@ -10,7 +10,7 @@ import type { WalkedString } from '../walk.js';
 const SEND = '(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|exfiltrate|submit|beacon|leak|copy)';
 const DATA = '(?:contents?|data|conversation|chat|history|messages?|files?|results?|outputs?|keys?|credentials|secrets?|tokens?|passwords?|everything|information|info|context|transcript|documents?|responses?|prompts?)';
 const DEST =
-  "(?:(?:https?|ftp|wss?)://[^\\s\"'<>)]+|[\\w.+-]+@[\\w-]+\\.[\\w.-]+|(?:our|this|the\\s+following|my|an?\\s+external|a\\s+remote|the\\s+attacker'?s?|a\\s+third-party)\\s+(?:url|endpoint|webhook|server|address|inbox|host|api|domain))";
+  "(?:(?:https?|ftp|wss?)://[^\\s\"'<>)]+|\\+\\d[\\d\\s-]{6,18}\\d|[\\w.+-]+@[\\w-]+\\.[\\w.-]+|(?:our|this|the\\s+following|my|an?\\s+external|a\\s+remote|the\\s+attacker'?s?|a\\s+third-party)\\s+(?:url|endpoint|webhook|server|address|inbox|host|api|domain))";
 const SEND_DATA_TO = new RegExp(`\\b${SEND}\\b[^.!?\\n]{0,80}?\\b${DATA}\\b[^!?\\n]{0,80}?\\b(?:to|at|via|into)\\s+${DEST}`, 'gi');
 const SEND_TO = new RegExp(`\\b${SEND}\\b[^!?\\n]{0,80}?\\b(?:to|at|via)\\s+${DEST}`, 'gi');
 // ![alt](https://host/path?x={data}) — a model that renders it leaks the data in the request.
@@ -20,9 +20,9 @@ const HARVEST = new RegExp(
   [
     '\\b(?:conversation|chat|message|dialog(?:ue)?)\\s+(?:history|log|logs|transcript)\\b',
     '\\b(?:entire|whole|full|complete)\\s+(?:conversation|chat|dialog(?:ue)?|context(?:\\s+window)?|transcript)\\b',
-    '\\b(?:all|every|previous|prior|earlier|preceding|past)\\s+(?:the\\s+)?(?:user\\s+)?(?:messages|turns|prompts|conversations?)\\b',
+    '\\b(?:all|every|previous|prior|earlier|preceding|past|last|recent)\\s+(?:the\\s+)?(?:user\\s+)?(?:messages|turns|prompts|conversations?|chats)\\b',
     '\\b(?:your|the)\\s+system\\s+(?:prompt|message|instructions)\\b',
-    '\\b(?:outputs?|results?|responses?|return\\s+values?)\\s+(?:of|from)\\s+(?:all\\s+|any\\s+|the\\s+)?(?:other|previous|prior|earlier|preceding|recent)\\s+(?:tools?|tool\\s+calls|functions?|calls)\\b',
+    '\\b(?:outputs?|results?|responses?|return\\s+values?)\\s+(?:of|from)\\s+(?:all\\s+|any\\s+|the\\s+)?(?:other|previous|prior|earlier|preceding|recent)\\s+(?:[\\w.-]+\\s+)?(?:tools?|tool\\s+calls?|functions?|calls?)\\b',
     "\\b(?:other|previous|all)\\s+tools?'?\\s*(?:outputs?|results?|responses?)\\b",
     '\\b(?:full|entire|complete|whole|raw|all)\\s+(?:the\\s+)?(?:contents?|text)\\s+of\\s+(?:any|all|every|each|other|previous|the\\s+(?:files?|documents?)\\s+(?:you|the\\s+user))\\b',
     "\\bcontents?\\s+of\\s+(?:the\\s+user'?s\\s+|your\\s+)?(?:[~$]|%\\w+%|/(?:etc|home|root|users|var)\\b)",

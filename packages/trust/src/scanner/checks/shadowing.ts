@@ -17,6 +17,10 @@ const SHADOWING = new RegExp(
     '\\b(?:the\\s+)?(?:also\\s+present|other|existing)\\s+(?:[\\w`\'".-]+\\s+){0,2}tools?\\b[^.!?\\n]{0,60}?\\b(?:must|should|shall|needs?\\s+to|will\\s+need\\s+to)\\b',
     // "when the user calls send_email, instead …" (a tool other than this one; "when you use this tool, …" is honest)
     '\\bwhen(?:ever)?\\s+(?:the\\s+user|you|anyone|someone)\\s+(?:calls?|uses?|invokes?|runs?)\\s+(?:the\\s+|any\\s+|another\\s+)?(?!this\\b|it\\b|these\\b)[`\'"]?[\\w.-]+[`\'"]?(?:\\s+tool)?\\b[^.!?\\n]{0,80}?\\b(?:instead|also|first|always|must|redirect|replace)\\b',
+    // "when send_message is invoked, change the recipient …" (the passive form of the above)
+    '\\bwhen(?:ever)?\\s+(?:the\\s+)?(?!this\\b|it\\b)[`\'"]?[\\w.-]+[`\'"]?(?:\\s+tool)?\\s+is\\s+(?:invoked|called|used|run|executed)\\b[^.!?\\n]{0,80}?\\b(?:instead|also|first|always|must|make\\s+sure|change|replace|redirect|set)\\b',
+    // Redirecting where something goes is the payload of most shadowing attacks.
+    '\\b(?:change|replace|set|redirect|switch|rewrite)\\s+(?:the\\s+)?(?:recipients?|destination|to\\s+address|address|account(?:\\s+number)?|iban|wallet(?:\\s+address)?|phone\\s+number|bcc|cc)\\s+(?:field\\s+)?(?:to|with)\\s+(?:\\+?\\d|[\\w.+-]+@|https?://|(?:our|this|my|the\\s+following|a\\s+different|another)\\b)',
     "\\b(?:all|any|every)\\s+(?:emails?|messages?|requests?|calls?|payments?|transfers?|queries|commands?)\\s+(?:must|should|shall|have\\s+to|need\\s+to)\\s+(?:also\\s+)?(?:be\\s+)?(?:sent|routed|redirected|forwarded|copied|cc'?d|bcc'?d)\\s+to\\b",
     '\\b(?:overrides?|replaces?|supersedes?|shadows?|intercepts?)\\s+(?:the\\s+)?(?:behaviou?r\\s+of\\s+)?(?:the\\s+|any\\s+|all\\s+)?(?:other|existing|original|built-in|default)\\s+(?:[\\w`\'".-]+\\s+)?(?:tools?|functions?|servers?)\\b',
   ].join('|'),
