@@ -123,6 +123,9 @@ ${[
   line('`digestServer` in process, warm (median of 15 calls)', samples.digestWarm),
 ].join('\n')}
 
+Target status: **${median(samples.scan) < 1000 ? 'met' : 'not met as measured'}**: median ${fmt(median(samples.scan))} end to end (min ${fmt(sorted(samples.scan)[0])}),
+of which ${fmt(median(samples.version))} is starting Node and the CLI and ${fmt(median(samples.scanCold))} the scanner's first, cold pass.
+
 Findings on the catalogue: ${first.findings.length} (its ${toolCount.toLocaleString('en')} tools are honest: verbs × nouns with 2–8 parameters each,
 enums, defaults, formats, nested objects, output schemas on a quarter and annotations on all; see \`bench/trust/many-tools.mjs\`).
 

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Option, type Command } from 'commander';
-import { RULES, SEVERITIES, type Severity, formatFindings, toSarif } from '@mcpkit/trust';
+import { type Finding, RULES, SEVERITIES, type Severity, formatFindings, showInvisible, toSarif } from '@mcpkit/trust';
 import { CliError, ExitCode, type ExitCodeValue, usageError } from '../failure.js';
 import { type Io, printJson } from '../output/io.js';
 import { type CommandContext, type ConnectionOptions, VERSION } from '../session.js';
@@ -42,22 +42,34 @@ const EXAMPLES = `Examples:
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/**
+ * A finding with every text a server chose shown safely: names and pointers come from the server, and a name with an
+ * escape sequence or invisible characters in it must not reach the terminal as is.
+ */
+function shown(f: Finding): Finding {
+  const out: Finding = { ...f, message: showInvisible(f.message) };
+  if (f.server !== undefined) out.server = showInvisible(f.server);
+  if (f.tool !== undefined) out.tool = showInvisible(f.tool);
+  if (f.pointer !== undefined) out.pointer = showInvisible(f.pointer);
+  return out;
+}
+
 function renderHuman(io: Io, report: ScanReport): void {
   const { bold, dim, red, yellow, green } = io.color;
   const tierColor = (tier: string) => (tier === 'untrusted' || tier === 'suspicious' ? red(tier) : tier === 'unverified' ? yellow(tier) : green(tier));
   io.out(`${bold(`Scanned ${report.summary.scanned} of ${report.summary.servers} server${report.summary.servers === 1 ? '' : 's'}`)}\n`);
   for (const s of report.servers) {
     if (s.error !== undefined) {
-      io.out(`  ${bold(s.name)}  ${red('not scanned')}: ${s.error}\n`);
+      io.out(`  ${bold(showInvisible(s.name))}  ${red('not scanned')}: ${showInvisible(s.error)}\n`);
       continue;
     }
-    const info = s.serverInfo ? ` ${dim(`(${s.serverInfo.name} ${s.serverInfo.version})`)}` : '';
+    const info = s.serverInfo ? ` ${dim(showInvisible(`(${s.serverInfo.name} ${s.serverInfo.version})`))}` : '';
     const c = s.counts!;
     const counts = `${c.tools} tools, ${c.prompts} prompts, ${c.resourceTemplates} templates, ${c.resources} resources`;
     const auth = s.transport === 'stdio' ? '' : `, auth ${s.auth}`;
-    io.out(`  ${bold(s.name)}${info}  ${counts}; tier ${tierColor(s.tier ?? '?')} ${dim(`(${s.tierReason ?? ''})`)}; lockfile ${s.drift}${auth}\n`);
+    io.out(`  ${bold(showInvisible(s.name))}${info}  ${counts}; tier ${tierColor(s.tier ?? '?')} ${dim(`(${s.tierReason ?? ''})`)}; lockfile ${s.drift}${auth}\n`);
   }
-  io.out(`\n${formatFindings(report.findings)}\n`);
+  io.out(`\n${formatFindings(report.findings.map(shown))}\n`);
   const { failOn, atOrAboveFailOn } = report.summary;
   if (atOrAboveFailOn > 0) io.out(`${red(`${atOrAboveFailOn} at or above --fail-on ${failOn}`)}\n`);
 }

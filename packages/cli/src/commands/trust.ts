@@ -19,6 +19,7 @@ import {
   pinServer,
   removeItem,
   removeServer,
+  showInvisible,
 } from '@mcpkit/trust';
 import { usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
@@ -117,12 +118,12 @@ async function show(ctx: CommandContext, server: string, options: { lockfile?: s
   const entry = entryOrFail(await existingLockfile(path), path, server);
   if (options.json) return printJson(ctx.io, { server, ...entry });
   const { bold, dim } = ctx.io.color;
-  const lines = [`${bold(server)} in ${path}`, `  digest ${entry.digest}`, `  approved ${entry.approvedAt} by ${entry.approvedBy}`];
-  if (entry.serverName !== undefined) lines.push(`  serverInfo.name ${JSON.stringify(entry.serverName)}`);
-  if (entry.instructions !== undefined) lines.push(`  instructions ${dim(entry.instructions.digest.slice(0, 12))} ${JSON.stringify(entry.instructions.text.slice(0, 120))}`);
+  const lines = [`${bold(showInvisible(server))} in ${path}`, `  digest ${entry.digest}`, `  approved ${entry.approvedAt} by ${entry.approvedBy}`];
+  if (entry.serverName !== undefined) lines.push(`  serverInfo.name ${showInvisible(JSON.stringify(entry.serverName))}`);
+  if (entry.instructions !== undefined) lines.push(`  instructions ${dim(entry.instructions.digest.slice(0, 12))} ${showInvisible(JSON.stringify(entry.instructions.text.slice(0, 120)))}`);
   if (entry.signer !== undefined) lines.push(`  signer ${entry.signer.issuer}`);
   for (const kind of ITEM_KINDS) {
-    for (const [name, item] of Object.entries(entry[RECORD[kind]])) lines.push(`  ${WORD[kind]} ${name} ${dim(item.digest.slice(0, 12))} approved ${item.approvedAt} by ${item.approvedBy}`);
+    for (const [name, item] of Object.entries(entry[RECORD[kind]])) lines.push(`  ${WORD[kind]} ${showInvisible(name)} ${dim(item.digest.slice(0, 12))} approved ${item.approvedAt} by ${item.approvedBy}`);
   }
   ctx.io.out(`${lines.join('\n')}\n`);
 }
