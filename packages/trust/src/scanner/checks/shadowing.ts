@@ -6,6 +6,7 @@
 import { skeleton } from '../confusables.js';
 import type { Definition } from '../definitions.js';
 import { excerpt } from '../evidence.js';
+import { reportNearNames } from './near-names.js';
 import type { WalkedString } from '../walk.js';
 import { type RawFinding, sentenceAround } from './raw-finding.js';
 
@@ -123,5 +124,6 @@ export function checkCollisions(defs: readonly Definition[]): Map<Definition, Ra
       }
     }
   }
+  reportNearNames(defs, report);
   return found;
 }
