@@ -3,7 +3,7 @@
  * or flag per kind, and optional spotlighting.
  * @module
  */
-export { inspectContent, inspectResourceResult, inspectToolResult } from './inspect.js';
+export { inspectContent, inspectPromptResult, inspectResourceResult, inspectToolResult } from './inspect.js';
 export type { InspectOptions, InspectResult } from './inspect.js';
 export { GUARDRAIL_RULE, inspectText } from './inspect-text.js';
 export type { GuardrailAction, GuardrailKind, GuardrailOptions, TextVerdict } from './inspect-text.js';

@@ -4,7 +4,7 @@
  * input is not changed; what comes back is the content to pass on (redacted, spotlighted) or an error.
  * @module
  */
-import type { CallToolResult, ContentBlock, ReadResourceResult, ResourceContents, TextResourceContents } from '@mcpkit/protocol';
+import type { CallToolResult, ContentBlock, GetPromptResult, PromptMessage, ReadResourceResult, ResourceContents, TextResourceContents } from '@mcpkit/protocol';
 import { escapePointerToken } from '../scanner/walk.js';
 import type { Finding } from '../snapshot.js';
 import { type GuardrailKind, type GuardrailOptions, inspectText } from './inspect-text.js';
@@ -138,4 +138,18 @@ export function inspectResourceResult(result: ReadResourceResult, options: Inspe
   const contents = (Array.isArray(result.contents) ? result.contents : []).map((item, i) => inspection.item(item, `/contents/${i}`)) as ResourceContents[];
   const uri = (Array.isArray(result.contents) ? result.contents[0]?.uri : undefined) ?? '';
   return finish<ReadResourceResult>(inspection, { ...result, contents }, () => ({ contents: [{ uri, mimeType: 'text/plain', text: inspection.error ?? '' }] }));
+}
+
+/**
+ * Inspects a `prompts/get` result: each message's content (a prompt is server text the model will read as the
+ * user's or its own words, so injection there matters most). Blocked: one user message with the reason.
+ * @example
+ * const { content: safe } = inspectPromptResult(await client.getPrompt('summarize', { url }));
+ */
+export function inspectPromptResult(result: GetPromptResult, options: InspectOptions = {}): InspectResult<GetPromptResult> {
+  const inspection = new Inspection(options);
+  const messages = (Array.isArray(result.messages) ? result.messages : []).map((m, i) =>
+    m !== null && typeof m === 'object' && m.content !== undefined ? { ...m, content: inspection.item(m.content, `/messages/${i}/content`) as ContentBlock } : m,
+  ) as PromptMessage[];
+  return finish<GetPromptResult>(inspection, { ...result, messages }, () => ({ messages: [{ role: 'user', content: { type: 'text', text: inspection.error ?? '' } }] }));
 }
