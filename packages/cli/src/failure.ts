@@ -15,6 +15,11 @@ export const ExitCode = {
   Connect: 3,
   /** The server answered with a JSON-RPC error, or broke the protocol. */
   Protocol: 4,
+  /**
+   * mcpkit itself failed unexpectedly (a bug), in a command whose exit code 1 means something else: `scan` (a
+   * finding), `lock --check` (drift), `sign verify` (refused). Other commands exit 1 for a bug.
+   */
+  Internal: 70,
   /** Interrupted (Ctrl-C). */
   Interrupted: 130,
 } as const;

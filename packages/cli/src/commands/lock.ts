@@ -9,7 +9,7 @@ import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext, ConnectionOptions } from '../session.js';
 import { approver, lockedEntry, readLockfile, writeLockfile } from '../trust/lockfile-io.js';
-import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions } from '../trust/options.js';
+import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions, verdictAction } from '../trust/options.js';
 import { listServer } from '../trust/snapshot.js';
 import { type TrustTargetOptions, lockfilePath, resolveTargets } from '../trust/targets.js';
 
@@ -25,6 +25,7 @@ const LOCK_EXIT_CODES_HELP = `Exit codes:
   2    usage error: bad arguments, unusable config file or lockfile
   3    a server could not be started or reached
   4    a server broke the protocol while being listed
+  70   mcpkit itself failed unexpectedly (a bug; never 1)
   130  interrupted (Ctrl-C)`;
 
 async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
@@ -94,5 +95,5 @@ Examples:
 ${LOCK_EXIT_CODES_HELP}
 `,
     )
-    .action((options: LockOptions) => lock(ctx, options));
+    .action(verdictAction((options: LockOptions) => lock(ctx, options)));
 }

@@ -13,7 +13,7 @@ import { type Io, printJson } from '../output/io.js';
 import { type CommandContext, type ConnectionOptions, VERSION } from '../session.js';
 import { CLI_RULES } from '../trust/cli-rules.js';
 import { readLockfile } from '../trust/lockfile-io.js';
-import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions } from '../trust/options.js';
+import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions, verdictAction } from '../trust/options.js';
 import { type ScanReport, runScan } from '../trust/scan-run.js';
 import { type TrustTargetOptions, lockfilePath, resolveTargets } from '../trust/targets.js';
 
@@ -32,6 +32,7 @@ export const SCAN_EXIT_CODES_HELP = `Exit codes:
   2    usage error: bad arguments, unusable config file or lockfile
   3    the scan failed: a server could not be started or reached (the other servers are still reported)
   4    a server broke the protocol while being listed
+  70   mcpkit itself failed unexpectedly (a bug; never 1)
   130  interrupted (Ctrl-C)`;
 
 const EXAMPLES = `Examples:
@@ -97,7 +98,13 @@ async function scan(ctx: CommandContext, options: ScanOptions): Promise<void> {
       informationUri: 'https://github.com/mcpkit/mcpkit/blob/main/docs/trust.md',
       ...(set.configFile !== undefined ? { artifactUri: relative(process.cwd(), set.configFile).split('\\').join('/') } : {}),
     });
-  if (options.sarif !== undefined) await writeFile(options.sarif, `${JSON.stringify(sarif(), null, 2)}\n`);
+  if (options.sarif !== undefined) {
+    try {
+      await writeFile(options.sarif, `${JSON.stringify(sarif(), null, 2)}\n`);
+    } catch (error) {
+      throw usageError(`--sarif ${options.sarif}: cannot write the file: ${(error as Error).message}`);
+    }
+  }
   if (format === 'json') printJson(ctx.io, { findings: report.findings, servers: report.servers, summary: report.summary });
   else if (format === 'sarif') printJson(ctx.io, sarif());
   else renderHuman(ctx.io, report);
@@ -141,5 +148,5 @@ ${EXAMPLES}
 ${SCAN_EXIT_CODES_HELP}
 `,
     )
-    .action((options: ScanOptions) => scan(ctx, options));
+    .action(verdictAction((options: ScanOptions) => scan(ctx, options)));
 }

@@ -10,7 +10,7 @@ import { type ManifestAlgorithm, MANIFEST_ALGORITHMS, createManifest, digestServ
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext, ConnectionOptions } from '../session.js';
-import { TRUST_TARGETS_HELP, addTrustTargetOptions } from '../trust/options.js';
+import { TRUST_TARGETS_HELP, addTrustTargetOptions, verdictAction } from '../trust/options.js';
 import { listServer } from '../trust/snapshot.js';
 import { type TrustTargetOptions, resolveTargets } from '../trust/targets.js';
 
@@ -133,7 +133,7 @@ async function verify(ctx: CommandContext, options: VerifyOptions): Promise<void
 const SIGN_EXIT_CODES_HELP = `Exit codes:
   0    done; for verify: the signature is valid (and the live server matches the manifest)
   1    verify: the manifest is refused (bad signature, unknown key, wrong issuer, expired) or the server differs from it
-  2    usage error  3  a server could not be reached  4  protocol error  130  interrupted`;
+  2    usage error  3  a server could not be reached  4  protocol error  70  a bug in mcpkit (never 1)  130  interrupted`;
 
 export function signCommand(program: Command, ctx: CommandContext): void {
   const sign = program.command('sign').description('signing keys and signed manifests of server definitions (detached JWS, EdDSA or ES256)');
@@ -164,5 +164,5 @@ export function signCommand(program: Command, ctx: CommandContext): void {
     .requiredOption('--issuer <id>', 'the identity the manifest must be bound to')
     .requiredOption('--manifest <file>', 'the {manifest, jws} document `mcpkit sign manifest` printed');
   addTrustTargetOptions(verifyCmd);
-  verifyCmd.addHelpText('after', `\n${TRUST_TARGETS_HELP}\n\n${SIGN_EXIT_CODES_HELP}\n`).action((options: VerifyOptions) => verify(ctx, options));
+  verifyCmd.addHelpText('after', `\n${TRUST_TARGETS_HELP}\n\n${SIGN_EXIT_CODES_HELP}\n`).action(verdictAction((options: VerifyOptions) => verify(ctx, options)));
 }

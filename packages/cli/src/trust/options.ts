@@ -3,6 +3,7 @@
  * @module
  */
 import type { Command } from 'commander';
+import { CliError, ExitCode, describeFailure } from '../failure.js';
 import { addConnectionOptions } from '../session.js';
 import { addTargetOptions } from '../target.js';
 
@@ -23,4 +24,20 @@ export function addTrustTargetOptions(command: Command, { json = true } = {}): C
 /** `--lockfile`. */
 export function addLockfileOption(command: Command): Command {
   return command.option('--lockfile <path>', "the lockfile (default: mcp.yaml's trust.lockfile with a gateway --config, else ./mcp.lock.json)");
+}
+
+/**
+ * Wraps a command's action so that a bug in mcpkit exits 70, not 1: for scan, lock --check and sign verify, 1 is a
+ * verdict (findings, drift, a refused manifest) that CI acts on, and a crash must never read as one.
+ */
+export function verdictAction<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.stack === undefined) throw error;
+      throw new CliError(ExitCode.Internal, failure.message, `${failure.hint ?? ''}\n${failure.stack}`, { cause: error });
+    }
+  };
 }
