@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVERYTHING, ROOT, runCli, startHttpServer } from '../../packages/cli/src/testing/harness.js';
+import { EVERYTHING, ROOT, run, runCli, startHttpServer } from '../../packages/cli/src/testing/harness.js';
+import { EVERYTHING_JS } from '../interop/official-servers.js';
 
 const ROGUE = ['node', join(ROOT, 'test', 'trust', 'fixtures', 'rogue-server.mjs')];
 const AUTH_HTTP = join(ROOT, 'test', 'trust', 'fixtures', 'auth-http-server.mjs');
@@ -49,6 +50,14 @@ describe('mcpkit scan --json -- CMD (the contract of issue 9)', () => {
     expect(out.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
     expect(out.servers[0]).toMatchObject({ name: 'mcpkit-everything', tier: expect.any(String) });
     expect(out.servers[0]!.counts!.tools).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('the official server-everything: exit 0 with --fail-on high, through the README contract `npx mcpkit scan --json -- CMD`', async () => {
+    const r = await run('npx', ['--no-install', 'mcpkit', 'scan', '--json', '--', process.execPath, EVERYTHING_JS, 'stdio']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = parse(r.stdout);
+    expect(out.servers[0]!.counts!.tools).toBeGreaterThan(5);
+    expect(out.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
   }, 60_000);
 
   it('--fail-on critical lets the high findings through but not the critical ones; --disable leaves rules out', async () => {
@@ -127,7 +136,14 @@ describe('mcpkit scan --config', () => {
     const out = parse(drifted.stdout);
     expect(out.servers[0]).toMatchObject({ drift: 'drifted' });
     expect(out.findings).toContainEqual(expect.objectContaining({ rule: 'MCP-D001', severity: 'high', server: 'dict', tool: 'lookup', pointer: '/description' }));
-  }, 60_000);
+    // Approving through the same mcp.yaml writes its trust.lockfile; the drift is gone.
+    expect((await runCli(['lock', '--check', '--config', yaml])).code).toBe(1);
+    const approve = await runCli(['trust', 'approve', 'dict', 'lookup', '--config', yaml]);
+    expect(approve.code, approve.stderr).toBe(0);
+    expect(approve.stdout).toContain(`in ${join(gw, 'pins.json')}`);
+    expect((await runCli(['lock', '--check', '--config', yaml])).code).toBe(0);
+    expect(parse((await runCli(['scan', '--json', '--config', yaml])).stdout).servers[0]).toMatchObject({ drift: 'unchanged' });
+  }, 120_000);
 });
 
 describe('mcpkit scan --url: probing for missing authentication', () => {
