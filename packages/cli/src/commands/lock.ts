@@ -10,7 +10,7 @@ import { printJson } from '../output/io.js';
 import type { CommandContext, ConnectionOptions } from '../session.js';
 import { approver, lockedEntry, readLockfile, writeLockfile } from '../trust/lockfile-io.js';
 import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions, verdictAction } from '../trust/options.js';
-import { listServer } from '../trust/snapshot.js';
+import { listEach } from '../trust/snapshot.js';
 import { type TrustTargetOptions, lockfilePath, resolveTargets } from '../trust/targets.js';
 
 interface LockOptions extends ConnectionOptions, TrustTargetOptions {
@@ -36,8 +36,12 @@ async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
   let next = existing ?? emptyLockfile();
   const reports: DriftReport[] = [];
   const by = options.check ? '' : approver(options.by);
-  for (const named of set.targets) {
-    const { snapshot } = await listServer(ctx, named, options);
+  const listings = await listEach(ctx, set.targets, options);
+  const failed = listings.find((l) => !l.ok);
+  if (failed !== undefined && !failed.ok) throw failed.error;
+  for (const listing of listings) {
+    if (!listing.ok) continue;
+    const { snapshot } = listing.listed;
     const digests = await digestServer(snapshot);
     const report = compareServer(existing === undefined ? undefined : lockedEntry(existing, snapshot.name), snapshot, digests);
     reports.push(report);

@@ -24,7 +24,7 @@ import { describeTarget } from '../target.js';
 import { NO_AUTH_RULE, driftFindings, noAuthFinding } from './cli-rules.js';
 import { type AuthProbe, probeAuth } from './probe.js';
 import { lockedEntry } from './lockfile-io.js';
-import { type ListedServer, listServer } from './snapshot.js';
+import { type ListedServer, listEach } from './snapshot.js';
 import type { TargetSet } from './targets.js';
 
 /** One server in the scan's result (`servers[]` of `--json`). */
@@ -87,11 +87,13 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
   // In the order the targets were given (the config file's order), whether or not they could be scanned.
   const slots: ScannedServer[] = [];
   let failure: ScanReport['failure'];
+  const listings = await listEach(ctx, set.targets, options);
   for (const [index, named] of set.targets.entries()) {
     const label = describeTarget(named.target);
-    try {
-      listed.push({ ...(await listServer(ctx, named, options)), label, index });
-    } catch (error) {
+    const listing = listings[index]!;
+    if (listing.ok) listed.push({ ...listing.listed, label, index });
+    else {
+      const error = listing.error;
       if (error instanceof CliError && error.exitCode === ExitCode.Interrupted) throw error;
       const f = describeFailure(error);
       if (f.stack !== undefined) throw error; // a bug: let main print it

@@ -42,3 +42,31 @@ export function listServer(ctx: CommandContext, named: NamedTarget, options: Pic
     era: session.client.server?.era,
   }));
 }
+
+/** How many servers of a config are connected to and listed at once. */
+const CONCURRENCY = 4;
+
+/** One target's outcome: its listing, or what failed (thrown by {@link listServer}). */
+export type Listing = { ok: true; listed: ListedServer } | { ok: false; error: unknown };
+
+/**
+ * Lists every target, a few at a time, in the targets' order. With more than one target no spinner is drawn: several
+ * would fight over one terminal line.
+ */
+export async function listEach(ctx: CommandContext, targets: readonly NamedTarget[], options: Pick<ConnectionOptions, 'timeout' | 'protocol'>): Promise<Listing[]> {
+  const quiet: CommandContext = targets.length > 1 ? { ...ctx, io: { ...ctx.io, stderrIsTty: false } } : ctx;
+  const out: Listing[] = new Array<Listing>(targets.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const i = next++;
+      try {
+        out[i] = { ok: true, listed: await listServer(quiet, targets[i]!, options) };
+      } catch (error) {
+        out[i] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker));
+  return out;
+}
