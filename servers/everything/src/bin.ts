@@ -3,9 +3,8 @@
  * mcpkit-everything: the demo server over stdio, or Streamable HTTP with `--http PORT` (127.0.0.1).
  * @module
  */
-import { serveStdio } from '@mcpkit/server/node';
+import { serveStdio, serveHttpOrExit } from '@mcpkit/server/node';
 import { createEverythingServer } from './index.js';
-import { serveHttpOrExit } from './listen.js';
 
 const args = process.argv.slice(2);
 const server = createEverythingServer();
@@ -21,7 +20,7 @@ if (at >= 0) {
     process.exit(2);
   }
   const hostAt = args.indexOf('--host');
-  const handle = await serveHttpOrExit('mcpkit-everything', server, port, hostAt >= 0 ? (args[hostAt + 1] ?? '127.0.0.1') : '127.0.0.1');
+  const handle = await serveHttpOrExit('mcpkit-everything', server, { port, host: hostAt >= 0 ? (args[hostAt + 1] ?? '127.0.0.1') : '127.0.0.1' }, '--http PORT');
   console.log(`mcpkit-everything: MCP server listening on ${handle.url}`);
   const stop = () => void handle.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

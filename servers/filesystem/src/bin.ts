@@ -3,10 +3,9 @@
  * mcpkit-filesystem: the filesystem server over stdio, or Streamable HTTP on 127.0.0.1 with `--http PORT`.
  * @module
  */
-import { serveStdio } from '@mcpkit/server/node';
+import { serveStdio, serveHttpOrExit } from '@mcpkit/server/node';
 import { FsToolError } from './access/errors.js';
 import { USAGE, parseArguments } from './args.js';
-import { serveHttpOrExit } from './listen.js';
 import { createFilesystemServer } from './server.js';
 
 const invocation = parseArguments(process.argv.slice(2));
@@ -34,7 +33,7 @@ const scope = directories.length ? `allowed directories: ${directories.map((d) =
 
 if (invocation.httpPort !== undefined) {
   // Loopback only: this server has no authentication, and the files are the user's.
-  const handle = await serveHttpOrExit('mcpkit-filesystem', server, invocation.httpPort, '127.0.0.1');
+  const handle = await serveHttpOrExit('mcpkit-filesystem', server, { port: invocation.httpPort, host: '127.0.0.1' }, '--http PORT');
   console.log(`mcpkit-filesystem: MCP server listening on ${handle.url}`);
   console.error(`mcpkit-filesystem: ${scope}`);
   const stop = () => void handle.close().then(() => process.exit(0));

@@ -3,10 +3,9 @@
  * mcpkit-sqlite: serves one SQLite database over stdio, or Streamable HTTP with `--http PORT` (127.0.0.1).
  * @module
  */
-import { serveStdio } from '@mcpkit/server/node';
+import { serveStdio, serveHttpOrExit } from '@mcpkit/server/node';
 import { USAGE, UsageError, parseArgs } from './args.js';
 import { SqlRefusedError, checkDatabase } from './database.js';
-import { serveHttpOrExit } from './listen.js';
 import { createSqliteServer } from './server.js';
 
 function fail(message: string): never {
@@ -41,7 +40,7 @@ const { server, close } = createSqliteServer({
   timeoutMs: command.timeoutMs,
 });
 if (command.httpPort !== undefined) {
-  const handle = await serveHttpOrExit('mcpkit-sqlite', server, command.httpPort, '127.0.0.1');
+  const handle = await serveHttpOrExit('mcpkit-sqlite', server, { port: command.httpPort, host: '127.0.0.1' }, '--http PORT');
   console.log(`mcpkit-sqlite: MCP server listening on ${handle.url}`);
   const stop = () => void Promise.all([handle.close(), close()]).then(() => process.exit(0));
   process.on('SIGINT', stop);

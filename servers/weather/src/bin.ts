@@ -3,9 +3,8 @@
  * mcpkit-weather: demo weather over stdio, or Streamable HTTP with `--http PORT` (127.0.0.1).
  * @module
  */
-import { serveStdio } from '@mcpkit/server/node';
+import { serveStdio, serveHttpOrExit } from '@mcpkit/server/node';
 import { USAGE, UsageError, parseArgs } from './args.js';
-import { serveHttpOrExit } from './listen.js';
 import { createWeatherServer } from './server.js';
 
 let command;
@@ -23,7 +22,7 @@ if (command === 'help') {
 }
 const server = createWeatherServer();
 if (command.httpPort !== undefined) {
-  const handle = await serveHttpOrExit('mcpkit-weather', server, command.httpPort, '127.0.0.1');
+  const handle = await serveHttpOrExit('mcpkit-weather', server, { port: command.httpPort, host: '127.0.0.1' }, '--http PORT');
   console.log(`mcpkit-weather: MCP server listening on ${handle.url}`);
   const stop = () => void handle.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
