@@ -127,6 +127,19 @@ function headerText(value: unknown, type: unknown): string | undefined {
   return undefined;
 }
 
+// A tool's schema object lives until the next tools/list replaces it: walk it once, not on every call.
+const annotationsOf = new WeakMap<JsonObject, readonly Annotation[] | null>();
+
+/** The schema's header annotations, or null when they are invalid (then no `Mcp-Param-*` header is sent). */
+function headerAnnotations(schema: JsonObject): readonly Annotation[] | null {
+  let annotations = annotationsOf.get(schema);
+  if (annotations === undefined) {
+    annotations = validateHeaderAnnotations(schema).length > 0 ? null : reachableAnnotations(schema);
+    annotationsOf.set(schema, annotations);
+  }
+  return annotations;
+}
+
 /**
  * The 2026-07-28 routing headers of one outgoing message: `Mcp-Method` for every request, `Mcp-Name` for the
  * methods that name a target, and `Mcp-Param-*` for a `tools/call` whose tool schema is known and valid. A
@@ -144,8 +157,9 @@ export function buildMcpHeaders(message: JsonRpcMessage, toolSchema?: ToolSchema
   if (typeof name === 'string') headers['Mcp-Name'] = encodeHeaderValue(name);
   if (message.method !== 'tools/call' || typeof params?.name !== 'string' || !toolSchema) return headers;
   const schema = toolSchema(params.name);
-  if (!schema || validateHeaderAnnotations(schema).length > 0) return headers;
-  for (const a of reachableAnnotations(schema)) {
+  const annotations = schema === undefined ? undefined : headerAnnotations(schema);
+  if (!annotations) return headers;
+  for (const a of annotations) {
     const text = headerText(valueAt(params.arguments, a.path), a.type);
     if (text !== undefined) headers[`Mcp-Param-${a.header}`] = text;
   }
