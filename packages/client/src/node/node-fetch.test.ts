@@ -77,3 +77,23 @@ describe('createNodeFetch', () => {
     await expect(fetch('ftp://example.com/')).rejects.toThrow(/unsupported protocol ftp:/);
   });
 });
+
+describe('a successful answer read whole', () => {
+  it('reads once through text(), json(), arrayBuffer() or body, like any Response', async () => {
+    const fetch = createNodeFetch();
+    const a = await fetch(`${base}/echo`);
+    expect(a).toBeInstanceOf(Response);
+    expect(a.ok).toBe(true);
+    expect(a.bodyUsed).toBe(false);
+    expect(await a.text()).toBe('{"ok":true}');
+    expect(a.bodyUsed).toBe(true);
+    await expect(a.text()).rejects.toThrow(/already been read/);
+    const b = await fetch(`${base}/echo`);
+    const copy = b.clone();
+    expect(new TextDecoder().decode(await b.arrayBuffer())).toBe('{"ok":true}');
+    const reader = copy.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"ok":true}');
+    expect((await reader.read()).done).toBe(true);
+    expect(copy.bodyUsed).toBe(true);
+  });
+});

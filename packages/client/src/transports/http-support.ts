@@ -71,10 +71,22 @@ export function mediaType(response: Response): string {
 }
 
 /**
+ * A Response from a fetch that already holds its whole body (the Node fetch of `@mcpkit/client/node`) has a
+ * method under this key returning it as text; `readText` then skips the stream.
+ */
+export const BUFFERED_TEXT: unique symbol = Symbol.for('mcpkit.bufferedText');
+
+/**
  * Reads a body as text, at most `maxChars` UTF-16 code units.
  * @throws MessageTooLargeError `MCPKIT_MESSAGE_TOO_LARGE`; whatever the body stream throws.
  */
 export async function readText(response: Response, maxChars: number): Promise<string> {
+  const buffered = (response as Partial<Record<typeof BUFFERED_TEXT, () => string>>)[BUFFERED_TEXT];
+  if (typeof buffered === 'function' && !response.bodyUsed) {
+    const text = buffered.call(response);
+    if (text.length > maxChars) throw new MessageTooLargeError(`response body exceeds the limit of ${maxChars} characters`);
+    return text;
+  }
   if (!response.body) return '';
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
