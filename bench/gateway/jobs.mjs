@@ -99,7 +99,7 @@ async function comparisons(ws, p, round, onFailure) {
       await gateway('gw.http', ws.config({ echo: { url: echo.url } })),
     ];
     // Diagnosis, not a production setting: the stdio-upstream gateway with its audit database on tmpfs, where a
-    // commit's fsync returns at once. The difference from gw.stdio is what the per-commit sync on the event loop costs.
+    // commit's fsync returns at once. The difference from gw.stdio is what the syncs (on the audit writer thread) cost.
     const ram = ws.ramDir();
     if (ram !== undefined) targets.push(await gateway('gw.tmpfs', ws.config({ echo: { command, args } }, { auditDir: ram })));
     let block = 0;
