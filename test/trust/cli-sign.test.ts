@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../../packages/cli/src/testing/harness.js';
 
 const MUTABLE = ['node', join(ROOT, 'test', 'trust', 'fixtures', 'mutable-server.mjs')];
+const SIGNED = join(ROOT, 'test', 'trust', 'fixtures', 'signed-server.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-cli-sign-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -92,5 +93,58 @@ describe('mcpkit sign', () => {
     const v = await runCli(['sign', 'verify', '--jwks', join(es, 'jwks.json'), '--issuer', ISSUER, '--manifest', file]);
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toContain('ES256');
+  }, 60_000);
+
+  it('sign verify TARGET with no --manifest asks the server for its own (mcpkit/manifest); one that publishes none is refused', async () => {
+    const signed = ['node', SIGNED, join(keys, 'private.jwk'), ISSUER];
+    const ok = await runCli(['sign', 'verify', '--jwks', join(keys, 'jwks.json'), '--issuer', ISSUER, '--', ...signed]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('(from the server (mcpkit/manifest))');
+    const none = await runCli(['sign', 'verify', '--jwks', join(keys, 'jwks.json'), '--issuer', ISSUER, '--', ...MUTABLE]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('manifest refused (absent)');
+    expect((await runCli(['sign', 'verify', '--jwks', join(keys, 'jwks.json'), '--issuer', ISSUER])).code).toBe(2);
+  }, 60_000);
+});
+
+describe('mcpkit scan and signed manifests', () => {
+  const signed = () => ['node', SIGNED, join(keys, 'private.jwk'), ISSUER];
+  const scanJson = async (args: string[]) => {
+    const r = await runCli(['scan', '--json', ...args, '--', ...signed()], { cwd: dir });
+    return { code: r.code, stderr: r.stderr, out: JSON.parse(r.stdout) as { findings: Array<{ rule: string }>; servers: Array<{ tier: string; manifest: string }> } };
+  };
+
+  it('without a pinned signer a published manifest is "self-signed" and does not raise the tier', async () => {
+    const r = await scanJson([]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.out.servers[0]).toMatchObject({ manifest: 'self-signed', tier: 'unverified' });
+  }, 60_000);
+
+  it('--jwks/--issuer of the right key: "verified"; of another key: MCP-M001 (high), tier untrusted, exit 1', async () => {
+    const good = await scanJson(['--jwks', join(keys, 'jwks.json'), '--issuer', ISSUER]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.out.servers[0]).toMatchObject({ manifest: 'verified', tier: 'verified' });
+    const other = join(dir, 'scan-other');
+    expect((await runCli(['sign', 'keygen', '--out', other])).code).toBe(0);
+    const bad = await scanJson(['--jwks', join(other, 'jwks.json'), '--issuer', ISSUER]);
+    expect(bad.code).toBe(1);
+    expect(bad.out.servers[0]).toMatchObject({ manifest: 'invalid', tier: 'untrusted' });
+    expect(bad.out.findings.map((f) => f.rule)).toContain('MCP-M001');
+  }, 60_000);
+
+  it("the lockfile's signer is used when no --jwks is given; a pinned signer and no manifest is MCP-M001", async () => {
+    const lockfile = join(dir, 'signed.lock.json');
+    expect((await runCli(['lock', '--lockfile', lockfile, '--', ...signed()])).code).toBe(0);
+    const lock = JSON.parse(readFileSync(lockfile, 'utf8')) as { servers: Record<string, Record<string, unknown>> };
+    const jwks = JSON.parse(readFileSync(join(keys, 'jwks.json'), 'utf8')) as { keys: unknown[] };
+    lock.servers['signed-notes']!.signer = { issuer: ISSUER, keys: jwks.keys };
+    writeFileSync(lockfile, JSON.stringify(lock));
+    const pinned = await scanJson(['--lockfile', lockfile]);
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.out.servers[0]).toMatchObject({ manifest: 'verified', tier: 'verified' });
+    // The same name served by a server that publishes no manifest: the pinned signer makes that a finding.
+    const impostor = await runCli(['scan', '--json', '--lockfile', lockfile, '--name', 'signed-notes', '--', ...MUTABLE], { cwd: dir });
+    expect(impostor.code).toBe(1);
+    expect((JSON.parse(impostor.stdout) as { findings: Array<{ rule: string }> }).findings.map((f) => f.rule)).toContain('MCP-M001');
   }, 60_000);
 });

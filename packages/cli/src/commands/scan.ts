@@ -7,11 +7,12 @@
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Option, type Command } from 'commander';
-import { type Finding, RULES, SEVERITIES, type Severity, formatFindings, showInvisible, toSarif } from '@mcpkit/trust';
+import { type Finding, type LockedSigner, RULES, SEVERITIES, type Severity, formatFindings, showInvisible, toSarif } from '@mcpkit/trust';
 import { CliError, ExitCode, type ExitCodeValue, usageError } from '../failure.js';
 import { type Io, printJson } from '../output/io.js';
 import { type CommandContext, type ConnectionOptions, VERSION } from '../session.js';
 import { CLI_RULES } from '../trust/cli-rules.js';
+import { readKeys } from '../trust/keys.js';
 import { readLockfile } from '../trust/lockfile-io.js';
 import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions, verdictAction } from '../trust/options.js';
 import { type ScanReport, runScan } from '../trust/scan-run.js';
@@ -24,6 +25,8 @@ interface ScanOptions extends ConnectionOptions, TrustTargetOptions {
   format?: 'human' | 'json' | 'sarif';
   sarif?: string;
   disable?: string[];
+  jwks?: string;
+  issuer?: string;
 }
 
 export const SCAN_EXIT_CODES_HELP = `Exit codes:
@@ -68,7 +71,8 @@ function renderHuman(io: Io, report: ScanReport): void {
     const c = s.counts!;
     const counts = `${c.tools} tools, ${c.prompts} prompts, ${c.resourceTemplates} templates, ${c.resources} resources`;
     const auth = s.transport === 'stdio' ? '' : `, auth ${s.auth}`;
-    io.out(`  ${bold(showInvisible(s.name))}${info}  ${counts}; tier ${tierColor(s.tier ?? '?')} ${dim(`(${s.tierReason ?? ''})`)}; lockfile ${s.drift}${auth}\n`);
+    const manifest = s.manifest === undefined || s.manifest === 'absent' ? '' : `, manifest ${s.manifest}`;
+    io.out(`  ${bold(showInvisible(s.name))}${info}  ${counts}; tier ${tierColor(s.tier ?? '?')} ${dim(`(${s.tierReason ?? ''})`)}; lockfile ${s.drift}${auth}${manifest}\n`);
   }
   io.out(`\n${formatFindings(report.findings.map(shown))}\n`);
   const { failOn, atOrAboveFailOn } = report.summary;
@@ -78,7 +82,10 @@ function renderHuman(io: Io, report: ScanReport): void {
 async function scan(ctx: CommandContext, options: ScanOptions): Promise<void> {
   const format = options.json ? 'json' : (options.format ?? 'human');
   if (options.json && options.format !== undefined && options.format !== 'json') throw usageError(`--json and --format ${options.format} ask for two outputs`);
+  if ((options.jwks === undefined) !== (options.issuer === undefined)) throw usageError('--jwks and --issuer go together: the keys, and the identity they sign for');
   const set = await resolveTargets(options, ctx.stdio, ctx.io);
+  if (options.jwks !== undefined && set.targets.length > 1) throw usageError('--jwks and --issuer pin the signer of one server', 'add --server NAME, or pin signers in the lockfile (servers.NAME.signer)');
+  const signer = options.jwks === undefined ? undefined : { issuer: options.issuer!, keys: (await readKeys(options.jwks)) as unknown as NonNullable<LockedSigner['keys']> };
   const path = lockfilePath(options.lockfile, set);
   const lockfile = await readLockfile(path);
   if (lockfile === undefined && options.lockfile !== undefined) throw usageError(`${path}: no such lockfile`, 'create it with `mcpkit lock`, or leave out --lockfile');
@@ -89,6 +96,7 @@ async function scan(ctx: CommandContext, options: ScanOptions): Promise<void> {
     lock: lockfile === undefined ? undefined : { path, lockfile },
     probe: options.probe,
     disable: options.disable ?? [],
+    signer,
   });
   const sarif = () =>
     toSarif(report.findings, {
@@ -130,14 +138,19 @@ export function scanCommand(program: Command, ctx: CommandContext): void {
     .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to FILE (for CI code scanning)')
     .option('--no-probe', 'do not probe HTTP servers for missing authentication')
     .option('--disable <rule>', 'leave out a rule by id, e.g. MCP-I006 (repeatable)', collect)
+    .option('--jwks <file>', "the public keys the server's signed manifest (mcpkit/manifest) must verify with (default: the lockfile's signer)")
+    .option('--issuer <id>', 'the identity that manifest must be bound to (with --jwks)')
     .addHelpText(
       'after',
       `
 --json prints one document: {findings: [{rule, severity, server, kind, tool, pointer, message, evidence}],
-servers: [{name, target, transport, serverInfo, era, counts, auth, drift, tier, tierReason, findings, maxSeverity, error}],
+servers: [{name, target, transport, serverInfo, era, counts, auth, authProbe, manifest, manifestDetail, drift, tier,
+tierReason, findings, maxSeverity, error}],
 summary: {servers, scanned, failed, findings, bySeverity, failOn, atOrAboveFailOn, lockfile, exitCode}}.
 Severities: ${SEVERITIES.join(' < ')}. Rules: docs/trust.md (scanner rules MCP-U/I/S/E/X/A/O; MCP-D001 lockfile drift,
-MCP-D002 server not in the lockfile, MCP-P001 no authentication).
+MCP-D002 server not in the lockfile, MCP-P001 no authentication, MCP-M001 signed manifest invalid).
+Each server is asked for its signed manifest (mcpkit/manifest): verified against --jwks/--issuer or the lockfile's
+signer it raises the tier; one that fails, or is missing while a signer is pinned, is MCP-M001.
 Over HTTP, a second connection WITHOUT your credentials asks tools/list and calls a tool name that cannot exist;
 both must be refused with 401/403. No other tool is ever called.
 

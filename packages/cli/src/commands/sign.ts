@@ -3,7 +3,7 @@
  * JWS), and verify a signed manifest, optionally against what the live server serves.
  * @module
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { type ManifestAlgorithm, MANIFEST_ALGORITHMS, createManifest, digestServer, generateSigningKey, matchManifest, signManifest, verifyManifest } from '@mcpkit/trust';
@@ -11,25 +11,11 @@ import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext, ConnectionOptions } from '../session.js';
 import { TRUST_TARGETS_HELP, addTrustTargetOptions, verdictAction } from '../trust/options.js';
+import { readJson, readKeys } from '../trust/keys.js';
 import { listServer } from '../trust/snapshot.js';
 import { type TrustTargetOptions, resolveTargets } from '../trust/targets.js';
 
 type Jwk = Record<string, unknown> & { kty?: string; crv?: string; kid?: string; alg?: string; d?: string };
-type VerifyKeys = Parameters<typeof verifyManifest>[2]['keys'];
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw usageError(`${path}: cannot read the ${what}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw usageError(`${path}: the ${what} is not JSON: ${(error as Error).message}`);
-  }
-}
 
 function algOf(jwk: Jwk, path: string): ManifestAlgorithm {
   if (jwk.alg !== undefined) {
@@ -101,30 +87,44 @@ async function manifest(ctx: CommandContext, options: ManifestOptions): Promise<
 interface VerifyOptions extends ConnectionOptions, TrustTargetOptions {
   jwks: string;
   issuer: string;
-  manifest: string;
+  manifest?: string;
 }
 
 async function verify(ctx: CommandContext, options: VerifyOptions): Promise<void> {
-  const doc = (await readJson(options.manifest, 'signed manifest')) as { manifest?: unknown; jws?: unknown };
-  if (typeof doc !== 'object' || doc === null || typeof doc.jws !== 'string') throw usageError(`${options.manifest}: expected {"manifest": …, "jws": "…"} as \`mcpkit sign manifest\` prints`);
-  const keysDoc = (await readJson(options.jwks, 'JWKS')) as Jwk | { keys?: unknown };
-  const keys = (Array.isArray((keysDoc as { keys?: unknown }).keys) ? keysDoc : [keysDoc]) as VerifyKeys;
-  const result = await verifyManifest(doc.manifest, doc.jws, { keys, expectedIssuer: options.issuer });
+  const live = ctx.stdio !== undefined || options.url !== undefined || options.config !== undefined;
+  if (!live && options.manifest === undefined) throw usageError('nothing to verify', 'give --manifest FILE (what `mcpkit sign manifest` printed), a TARGET that publishes mcpkit/manifest, or both');
+  const keys = await readKeys(options.jwks);
+  let doc: { manifest?: unknown; jws?: unknown } | undefined;
+  if (options.manifest !== undefined) {
+    doc = (await readJson(options.manifest, 'signed manifest')) as { manifest?: unknown; jws?: unknown };
+    if (typeof doc !== 'object' || doc === null || typeof doc.jws !== 'string') throw usageError(`${options.manifest}: expected {"manifest": …, "jws": "…"} as \`mcpkit sign manifest\` prints`);
+  }
+  let digests: Awaited<ReturnType<typeof digestServer>> | undefined;
+  if (live) {
+    const set = await resolveTargets(options, ctx.stdio, ctx.io);
+    if (set.targets.length !== 1) throw usageError(`--config defines ${set.targets.length} servers; verify one at a time with --server NAME`);
+    const listed = await listServer(ctx, set.targets[0]!, { timeout: options.timeout, protocol: options.protocol, manifest: options.manifest === undefined });
+    digests = await digestServer(listed.snapshot);
+    if (doc === undefined) {
+      // No file: the manifest the server publishes itself (mcpkit/manifest), verified against --jwks, never its own keys.
+      if (listed.manifest === undefined || 'absent' in listed.manifest) {
+        const why = listed.manifest !== undefined && 'absent' in listed.manifest ? listed.manifest.absent : 'no manifest';
+        if (options.json) printJson(ctx.io, { ok: false, code: 'absent', reason: why });
+        throw new CliError(ExitCode.ToolError, `manifest refused (absent): ${why}`);
+      }
+      doc = listed.manifest.published;
+    }
+  }
+  const result = await verifyManifest(doc!.manifest, typeof doc!.jws === 'string' ? doc!.jws : '', { keys, expectedIssuer: options.issuer });
   if (!result.ok) {
     if (options.json) printJson(ctx.io, { ok: false, code: result.code, reason: result.reason });
     throw new CliError(ExitCode.ToolError, `manifest refused (${result.code}): ${result.reason}`);
   }
-  const live = ctx.stdio !== undefined || options.url !== undefined || options.config !== undefined;
-  let mismatches: ReturnType<typeof matchManifest> = [];
-  if (live) {
-    const set = await resolveTargets(options, ctx.stdio, ctx.io);
-    if (set.targets.length !== 1) throw usageError(`--config defines ${set.targets.length} servers; verify one at a time with --server NAME`);
-    const { snapshot } = await listServer(ctx, set.targets[0]!, options);
-    mismatches = matchManifest(result.manifest, await digestServer(snapshot));
-  }
-  if (options.json) printJson(ctx.io, { ok: mismatches.length === 0, kid: result.kid, alg: result.alg, manifest: result.manifest, checkedLive: live, mismatches });
+  const mismatches = digests === undefined ? [] : matchManifest(result.manifest, digests);
+  const source = options.manifest ?? 'the server (mcpkit/manifest)';
+  if (options.json) printJson(ctx.io, { ok: mismatches.length === 0, kid: result.kid, alg: result.alg, manifest: result.manifest, source, checkedLive: live, mismatches });
   else {
-    ctx.io.out(`signature valid: ${result.alg} key ${result.kid}, issuer ${result.manifest.server}, expires ${result.manifest.expiresAt}\n`);
+    ctx.io.out(`signature valid: ${result.alg} key ${result.kid}, issuer ${result.manifest.server}, expires ${result.manifest.expiresAt} (from ${source})\n`);
     if (live) ctx.io.out(mismatches.length === 0 ? 'the server serves exactly what the manifest lists\n' : `${mismatches.map((m) => `  ${m.kind}${m.name !== undefined ? ` ${m.name}` : ''}: signed ${m.signed ?? '(absent)'}, served ${m.served ?? '(absent)'}`).join('\n')}\n`);
   }
   if (mismatches.length > 0) throw new CliError(ExitCode.ToolError, `the server does not serve what its manifest lists (${mismatches.length} difference${mismatches.length === 1 ? '' : 's'})`);
@@ -158,11 +158,11 @@ export function signCommand(program: Command, ctx: CommandContext): void {
   manifestCmd.addHelpText('after', `\n${TRUST_TARGETS_HELP}\n\n${SIGN_EXIT_CODES_HELP}\n`).action((options: ManifestOptions) => manifest(ctx, options));
   const verifyCmd = sign
     .command('verify')
-    .description('verify a signed manifest; with a TARGET, also that the live server serves exactly what it lists')
-    .usage('--jwks FILE --issuer ID --manifest FILE [TARGET]')
+    .description('verify a signed manifest (a file, or the one a TARGET publishes with mcpkit/manifest); with a TARGET, also that it serves exactly what the manifest lists')
+    .usage('--jwks FILE --issuer ID (--manifest FILE | TARGET | both)')
     .requiredOption('--jwks <file>', 'the public keys: a JWKS ({"keys": [...]}) or one public JWK')
     .requiredOption('--issuer <id>', 'the identity the manifest must be bound to')
-    .requiredOption('--manifest <file>', 'the {manifest, jws} document `mcpkit sign manifest` printed');
+    .option('--manifest <file>', 'the {manifest, jws} document `mcpkit sign manifest` printed (default: ask the TARGET for its own)');
   addTrustTargetOptions(verifyCmd);
   verifyCmd.addHelpText('after', `\n${TRUST_TARGETS_HELP}\n\n${SIGN_EXIT_CODES_HELP}\n`).action(verdictAction((options: VerifyOptions) => verify(ctx, options)));
 }

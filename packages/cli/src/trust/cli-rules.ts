@@ -8,6 +8,7 @@ import { type DriftReport, type Finding, type ItemDrift, type RuleInfo, type Sev
 export const DRIFT_RULE = 'MCP-D001';
 export const UNPINNED_RULE = 'MCP-D002';
 export const NO_AUTH_RULE = 'MCP-P001';
+export const MANIFEST_RULE = 'MCP-M001';
 
 export const CLI_RULES: readonly RuleInfo[] = [
   {
@@ -34,6 +35,14 @@ export const CLI_RULES: readonly RuleInfo[] = [
     catches: 'Servers reachable by anybody who can reach their URL.',
     misses: 'Servers that check credentials only on some tools; stdio servers (they have no authentication of their own).',
     severityNote: 'medium for a loopback address (only this machine can reach it).',
+  },
+  {
+    id: MANIFEST_RULE,
+    name: 'signed-manifest-invalid',
+    severity: 'high',
+    summary: "The server's signed manifest (mcpkit/manifest) is missing although a signer is pinned, does not verify, or does not match what the server serves.",
+    catches: 'Impersonation (another key, another issuer), a tampered or expired manifest, definitions changed after signing.',
+    misses: 'A publisher who signs something malicious; servers with no pinned signer that publish no manifest.',
   },
 ];
 
@@ -97,4 +106,9 @@ export function noAuthFinding(server: string, url: string, steps: readonly strin
     message: `${url} serves MCP requests without credentials${where}`,
     evidence: steps.join('; '),
   };
+}
+
+/** The finding for a manifest that does not hold. */
+export function manifestFinding(server: string, detail: string): Finding {
+  return { rule: MANIFEST_RULE, severity: 'high', server, kind: 'server', message: `signed manifest: ${detail}` };
 }

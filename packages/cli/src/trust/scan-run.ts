@@ -7,6 +7,7 @@
 import {
   type DriftStatus,
   type Finding,
+  type LockedSigner,
   type Lockfile,
   type ServerSnapshot,
   type Severity,
@@ -21,7 +22,8 @@ import {
 import { CliError, ExitCode, describeFailure } from '../failure.js';
 import { type CommandContext, type ConnectionOptions, VERSION } from '../session.js';
 import { describeTarget } from '../target.js';
-import { NO_AUTH_RULE, driftFindings, noAuthFinding } from './cli-rules.js';
+import { MANIFEST_RULE, NO_AUTH_RULE, driftFindings, manifestFinding, noAuthFinding } from './cli-rules.js';
+import { type ManifestVerdict, judgeManifest, signerKeys } from './manifest-check.js';
 import { type AuthProbe, probeAuth } from './probe.js';
 import { lockedEntry } from './lockfile-io.js';
 import { type ListedServer, listEach } from './snapshot.js';
@@ -39,6 +41,9 @@ export interface ScannedServer {
   /** From the probe: `none` (answered without credentials), `present` (refused), `unknown` (not probed, or stdio). */
   auth: AuthProbe['auth'];
   authProbe?: string[];
+  /** The signed manifest: `verified` (pinned signer), `self-signed`, `invalid` or `absent`, and why. */
+  manifest?: ManifestVerdict['status'];
+  manifestDetail?: string;
   /** The lockfile comparison, or `not-checked` when there is no lockfile. */
   drift: DriftStatus | 'not-checked';
   /** Absent when the server could not be scanned. */
@@ -75,6 +80,8 @@ export interface ScanRunOptions extends Pick<ConnectionOptions, 'timeout' | 'pro
   lock: { path: string; lockfile: Lockfile } | undefined;
   probe: boolean;
   disable: readonly string[];
+  /** A signer from the command line (`--jwks`, `--issuer`); else each server's lockfile `signer`, if any. */
+  signer?: LockedSigner | undefined;
 }
 
 function maxOf(findings: readonly Finding[]): Severity | undefined {
@@ -87,7 +94,7 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
   // In the order the targets were given (the config file's order), whether or not they could be scanned.
   const slots: ScannedServer[] = [];
   let failure: ScanReport['failure'];
-  const listings = await listEach(ctx, set.targets, options);
+  const listings = await listEach(ctx, set.targets, { ...options, manifest: true });
   for (const [index, named] of set.targets.entries()) {
     const label = describeTarget(named.target);
     const listing = listings[index]!;
@@ -104,12 +111,17 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
   const snapshots: ServerSnapshot[] = listed.map((l) => l.snapshot);
   const disabled = new Set(options.disable);
   const findings = scanSnapshots(snapshots, { disable: options.disable });
-  const perServer = new Map<string, { drift: ScannedServer['drift']; probe?: AuthProbe }>();
+  const perServer = new Map<string, { drift: ScannedServer['drift']; probe?: AuthProbe; manifest?: ManifestVerdict }>();
   for (const l of listed) {
     const { snapshot, target } = l;
+    const digests = await digestServer(snapshot);
+    const entry = options.lock === undefined ? undefined : lockedEntry(options.lock.lockfile, snapshot.name);
+    const signer = options.signer ?? entry?.signer;
+    const manifest = l.manifest === undefined ? undefined : await judgeManifest(l.manifest, digests, signer && (await signerKeys(signer, options.timeout)));
+    if (manifest?.status === 'invalid') findings.push(manifestFinding(snapshot.name, manifest.detail));
     let drift: ScannedServer['drift'] = 'not-checked';
     if (options.lock !== undefined) {
-      const report = compareServer(lockedEntry(options.lock.lockfile, snapshot.name), snapshot, await digestServer(snapshot));
+      const report = compareServer(entry, snapshot, digests);
       drift = report.status;
       findings.push(...driftFindings(report));
     }
@@ -118,7 +130,7 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
       probe = await probeAuth(target.url, { timeoutMs: options.timeout, version: VERSION });
       if (probe.auth === 'none') findings.push(noAuthFinding(snapshot.name, target.url, probe.steps));
     }
-    perServer.set(snapshot.name, { drift, ...(probe ? { probe } : {}) });
+    perServer.set(snapshot.name, { drift, ...(probe ? { probe } : {}), ...(manifest ? { manifest } : {}) });
   }
   const kept = findings.filter((f) => !disabled.has(f.rule));
   for (const l of listed) {
@@ -126,8 +138,8 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
     const mine = kept.filter((f) => f.server === snapshot.name);
     const extra = perServer.get(snapshot.name);
     const auth = extra?.probe?.auth ?? 'unknown';
-    // Missing authentication is an input of the tier already; counting its finding too would judge it twice.
-    const tier = explainTier({ auth, signature: 'absent', findings: mine.filter((f) => f.rule !== NO_AUTH_RULE) });
+    // Missing authentication and a failed signature are inputs of the tier already; their findings would count twice.
+    const tier = explainTier({ auth, signature: extra?.manifest?.signature ?? 'absent', findings: mine.filter((f) => f.rule !== NO_AUTH_RULE && f.rule !== MANIFEST_RULE) });
     slots[l.index] = {
       name: snapshot.name,
       target: l.label,
@@ -137,6 +149,7 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
       counts: { tools: snapshot.tools.length, prompts: snapshot.prompts.length, resourceTemplates: snapshot.resourceTemplates.length, resources: snapshot.resources?.length ?? 0 },
       auth,
       ...(extra?.probe ? { authProbe: extra.probe.steps } : {}),
+      ...(extra?.manifest ? { manifest: extra.manifest.status, manifestDetail: extra.manifest.detail } : {}),
       drift: extra?.drift ?? 'not-checked',
       tier: tier.tier,
       tierReason: tier.reason,

@@ -6,6 +6,7 @@
 import type { ServerSnapshot } from '@mcpkit/trust';
 import { type CommandContext, type ConnectionOptions, type Session, withTargetSession } from '../session.js';
 import type { Target } from '../target.js';
+import { type FetchedManifest, fetchManifest } from './manifest-check.js';
 import type { NamedTarget } from './targets.js';
 
 /** A server as listed: its snapshot, how it was reached, and the era it speaks. */
@@ -13,6 +14,13 @@ export interface ListedServer {
   snapshot: ServerSnapshot;
   target: Target;
   era: 'session' | 'stateless' | undefined;
+  /** The server's signed manifest (`mcpkit/manifest`), when asked for. */
+  manifest?: FetchedManifest;
+}
+
+/** What to fetch besides the lists. */
+export interface ListOptions extends Pick<ConnectionOptions, 'timeout' | 'protocol'> {
+  manifest?: boolean;
 }
 
 /** Lists tools, prompts, resource templates and resources, each only when the server declares its capability. */
@@ -35,11 +43,12 @@ export async function snapshotOf(session: Session, name: string | undefined): Pr
  * Connects to `named`, lists it, and closes the connection.
  * @throws CliError with the CLI's exit code for the failure (3 when it cannot connect).
  */
-export function listServer(ctx: CommandContext, named: NamedTarget, options: Pick<ConnectionOptions, 'timeout' | 'protocol'>): Promise<ListedServer> {
+export function listServer(ctx: CommandContext, named: NamedTarget, options: ListOptions): Promise<ListedServer> {
   return withTargetSession(ctx, named.target, options, async (session) => ({
     snapshot: await snapshotOf(session, named.name),
     target: named.target,
     era: session.client.server?.era,
+    ...(options.manifest ? { manifest: await fetchManifest(session, options.timeout) } : {}),
   }));
 }
 
@@ -53,7 +62,7 @@ export type Listing = { ok: true; listed: ListedServer } | { ok: false; error: u
  * Lists every target, a few at a time, in the targets' order. With more than one target no spinner is drawn: several
  * would fight over one terminal line.
  */
-export async function listEach(ctx: CommandContext, targets: readonly NamedTarget[], options: Pick<ConnectionOptions, 'timeout' | 'protocol'>): Promise<Listing[]> {
+export async function listEach(ctx: CommandContext, targets: readonly NamedTarget[], options: ListOptions): Promise<Listing[]> {
   const quiet: CommandContext = targets.length > 1 ? { ...ctx, io: { ...ctx.io, stderrIsTty: false } } : ctx;
   const out: Listing[] = new Array<Listing>(targets.length);
   let next = 0;
