@@ -132,13 +132,16 @@ describe('mcpkit scan and signed manifests', () => {
     expect(bad.out.findings.map((f) => f.rule)).toContain('MCP-M001');
   }, 60_000);
 
-  it("the lockfile's signer is used when no --jwks is given; a pinned signer and no manifest is MCP-M001", async () => {
+  it("lock --jwks/--issuer pins the signer, which scan uses when no --jwks is given; a pinned signer and no manifest is MCP-M001", async () => {
     const lockfile = join(dir, 'signed.lock.json');
     expect((await runCli(['lock', '--lockfile', lockfile, '--', ...signed()])).code).toBe(0);
-    const lock = JSON.parse(readFileSync(lockfile, 'utf8')) as { servers: Record<string, Record<string, unknown>> };
-    const jwks = JSON.parse(readFileSync(join(keys, 'jwks.json'), 'utf8')) as { keys: unknown[] };
-    lock.servers['signed-notes']!.signer = { issuer: ISSUER, keys: jwks.keys };
-    writeFileSync(lockfile, JSON.stringify(lock));
+    // The definitions are already pinned; pinning the signer is a change of its own.
+    const pin = await runCli(['lock', '--lockfile', lockfile, '--jwks', join(keys, 'jwks.json'), '--issuer', ISSUER, '--', ...signed()]);
+    expect(pin.code, pin.stderr).toBe(0);
+    expect(pin.stdout).toContain(`signer: ${ISSUER} (1 key)`);
+    const lock = JSON.parse(readFileSync(lockfile, 'utf8')) as { servers: Record<string, { signer?: { issuer: string; keys: Array<{ d?: string }> } }> };
+    expect(lock.servers['signed-notes']!.signer).toMatchObject({ issuer: ISSUER, keys: [expect.objectContaining({ kty: 'OKP' })] });
+    expect(lock.servers['signed-notes']!.signer!.keys[0]!.d).toBeUndefined();
     const pinned = await scanJson(['--lockfile', lockfile]);
     expect(pinned.code, pinned.stderr).toBe(0);
     expect(pinned.out.servers[0]).toMatchObject({ manifest: 'verified', tier: 'verified' });

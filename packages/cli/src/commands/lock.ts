@@ -4,10 +4,11 @@
  * @module
  */
 import type { Command } from 'commander';
-import { type DriftReport, compareServer, digestServer, emptyLockfile, explainDrift, pinServer } from '@mcpkit/trust';
+import { type DriftReport, type LockedSigner, compareServer, digestServer, emptyLockfile, explainDrift, pinServer } from '@mcpkit/trust';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext, ConnectionOptions } from '../session.js';
+import { readKeys } from '../trust/keys.js';
 import { approver, lockedEntry, readLockfile, writeLockfile } from '../trust/lockfile-io.js';
 import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions, verdictAction } from '../trust/options.js';
 import { listEach } from '../trust/snapshot.js';
@@ -17,6 +18,8 @@ interface LockOptions extends ConnectionOptions, TrustTargetOptions {
   check?: boolean;
   lockfile?: string;
   by?: string;
+  jwks?: string;
+  issuer?: string;
 }
 
 const LOCK_EXIT_CODES_HELP = `Exit codes:
@@ -32,9 +35,13 @@ async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
   const set = await resolveTargets(options, ctx.stdio, ctx.io);
   const path = lockfilePath(options.lockfile, set);
   const existing = await readLockfile(path);
-  if (options.check && options.by !== undefined) throw usageError('--by applies when writing the lockfile, not with --check');
+  if (options.check && (options.by !== undefined || options.jwks !== undefined)) throw usageError('--by, --jwks and --issuer apply when writing the lockfile, not with --check');
+  if ((options.jwks === undefined) !== (options.issuer === undefined)) throw usageError('--jwks and --issuer go together: the keys, and the identity they sign for');
+  if (options.jwks !== undefined && set.targets.length > 1) throw usageError('--jwks and --issuer pin the signer of one server', 'add --server NAME');
+  const signer = options.jwks === undefined ? undefined : { issuer: options.issuer!, keys: (await readKeys(options.jwks)) as unknown as NonNullable<LockedSigner['keys']> };
   let next = existing ?? emptyLockfile();
   const reports: DriftReport[] = [];
+  const pinned: string[] = [];
   const by = options.check ? '' : approver(options.by);
   const listings = await listEach(ctx, set.targets, options);
   const failed = listings.find((l) => !l.ok);
@@ -45,13 +52,18 @@ async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
     const digests = await digestServer(snapshot);
     const report = compareServer(existing === undefined ? undefined : lockedEntry(existing, snapshot.name), snapshot, digests);
     reports.push(report);
-    if (!options.check && report.status !== 'unchanged') next = pinServer(next, digests, snapshot, { by });
+    // A new signer is a change of what is approved even when the definitions are the same.
+    if (!options.check && (report.status !== 'unchanged' || signer !== undefined)) {
+      next = pinServer(next, digests, snapshot, { by, signer });
+      pinned.push(snapshot.name);
+    }
   }
   const drifted = reports.filter((r) => r.status !== 'unchanged');
   if (options.json) {
     printJson(ctx.io, { lockfile: path, check: options.check === true, servers: reports.map((r) => ({ name: r.server, status: r.status, digest: r.digest.current, report: r })) });
   } else {
     for (const r of reports) ctx.io.out(`${explainDrift(r)}\n`);
+    if (signer !== undefined) ctx.io.out(`  signer: ${signer.issuer} (${signer.keys.length} key${signer.keys.length === 1 ? '' : 's'})\n`);
   }
   if (options.check) {
     if (drifted.length === 0) {
@@ -65,12 +77,12 @@ async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
       'review the changes above; approve them with `mcpkit lock` (whole servers) or `mcpkit trust approve SERVER [ITEM]`',
     );
   }
-  if (drifted.length === 0 && existing !== undefined) {
+  if (pinned.length === 0 && existing !== undefined) {
     if (!options.json) ctx.io.out(`${path}: unchanged\n`);
     return;
   }
   await writeLockfile(path, next);
-  if (!options.json) ctx.io.out(`${path}: pinned ${drifted.map((r) => r.server).join(', ') || 'nothing new'} (approved by ${by})\n`);
+  if (!options.json) ctx.io.out(`${path}: pinned ${pinned.join(', ') || 'nothing new'} (approved by ${by})\n`);
 }
 
 export function lockCommand(program: Command, ctx: CommandContext): void {
@@ -83,6 +95,8 @@ export function lockCommand(program: Command, ctx: CommandContext): void {
   command
     .option('--check', 'write nothing; exit 1 when a server drifted from the lockfile or is not in it, explaining each change')
     .option('--by <name>', 'who approves (default: the OS user name)')
+    .option('--jwks <file>', "also pin the signer of the server's manifest: its public keys (a JWKS or one JWK)")
+    .option('--issuer <id>', 'the identity the pinned signer signs for (with --jwks)')
     .addHelpText(
       'after',
       `
