@@ -14,6 +14,7 @@ import {
   canonicalDefinition,
   compareServer,
   digestServer,
+  emptyLockfile,
   explainDrift,
   itemKey,
   pinServer,
@@ -79,7 +80,7 @@ async function approve(ctx: CommandContext, server: string, item: string | undef
   } else options.name = server;
   const set = await resolveTargets(options, ctx.stdio, ctx.io);
   const path = lockfilePath(options.lockfile, set);
-  let lock = (await readLockfile(path)) ?? { lockfileVersion: 1 as const, servers: {} };
+  let lock = (await readLockfile(path)) ?? emptyLockfile();
   const { snapshot } = await listServer(ctx, set.targets[0]!, options);
   const digests = await digestServer(snapshot);
   const entry = lockedEntry(lock, server);
