@@ -22,12 +22,21 @@ function folder(): string {
 const state = join(dir, 'state');
 const backupDir = join(state, 'mcpkit', 'backups');
 /** Runs mcpkit with the backups going to this test's own state directory. */
-function runCli(args: string[], options: { cwd?: string } = {}): Promise<RunResult> {
-  return runAnyCli(args, { ...options, env: cleanEnv({ XDG_STATE_HOME: state }) });
+function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+  return runAnyCli(args, { ...options, env: cleanEnv({ XDG_STATE_HOME: state, ...options.env }) });
 }
 const read = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 /** The backups kept for configuration files named `base`. */
 const backups = (base: string): string[] => (existsSync(backupDir) ? readdirSync(backupDir).filter((f) => f.includes(`-${base}.`) && f.endsWith('.bak')) : []);
+
+describe('mcpkit install never writes a key from the environment', () => {
+  it('leaves $MCPKIT_API_KEY (meant for this shell’s calls) out of the entry it writes', async () => {
+    const file = join(folder(), '.mcp.json');
+    const r = await runCli(['install', 'claude-code', 'gw', '--file', file, '--url', 'http://127.0.0.1:8080/mcp'], { env: { MCPKIT_API_KEY: 'mcpk_do-not-write-me' } });
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).not.toContain('mcpk_do-not-write-me');
+  });
+});
 
 describe('mcpkit install: each host in its own format', () => {
   it('claude-desktop: mcpServers.{name}: {command, args, env}, keeping the other keys and servers', async () => {

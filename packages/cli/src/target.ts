@@ -13,6 +13,8 @@ export interface TargetOptions {
   header?: string[];
   bearer?: string;
   apiKey?: string;
+  /** Whether `$MCPKIT_API_KEY` stands in for a missing --api-key. Default true; `install` turns it off (it would write the key to a file). */
+  apiKeyFromEnv?: boolean;
   config?: string;
   server?: string;
   env?: string[];
@@ -84,7 +86,8 @@ export function headersFrom(options: TargetOptions): Record<string, string> {
     headers[name] = value;
   }
   if (options.bearer !== undefined) headers.Authorization = `Bearer ${options.bearer}`;
-  const apiKey = options.apiKey ?? (options.bearer === undefined ? process.env.MCPKIT_API_KEY : undefined);
+  const fromEnv = options.bearer === undefined && options.apiKeyFromEnv !== false ? process.env.MCPKIT_API_KEY : undefined;
+  const apiKey = options.apiKey ?? fromEnv;
   if (apiKey !== undefined && apiKey !== '') headers['X-API-Key'] = apiKey;
   return headers;
 }

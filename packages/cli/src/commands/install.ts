@@ -44,7 +44,8 @@ async function serverSpec(ctx: CommandContext, options: InstallOptions, notes: N
   const hint = 'give the server as `-- COMMAND ARGS...` or `--url URL`';
   if (ctx.stdio === undefined && options.url === undefined) throw usageError('no server given', hint);
   if (ctx.stdio !== undefined && options.url !== undefined) throw usageError('give one server, not `-- COMMAND` and --url', hint);
-  const target = await resolveTarget(options, ctx.stdio);
+  // An API key in the environment is for this shell's calls, never to be written into a host's file.
+  const target = await resolveTarget({ ...options, apiKeyFromEnv: false }, ctx.stdio);
   if (target.kind !== 'stdio') return { kind: 'http', url: target.url, headers: target.headers };
   // Hosts start servers from a directory of their own choosing (a relative script path fails there with
   // MODULE_NOT_FOUND), so relative paths are written absolute, and a command the host will not find is told.
