@@ -56,6 +56,11 @@ export interface AuditLogOptions {
   maxBatch?: number;
   /** Appends waiting to be written before new ones are refused. Default 100,000. */
   maxPending?: number;
+  /**
+   * Least time in ms between the starts of two transactions, so a quiet gateway commits a few records per sync
+   * rather than one (an append then resolves up to this much later). Default 5.
+   */
+  lingerMs?: number;
   /** Told about failed writes and refused appends. Default: a line on stderr. */
   onError?: (error: unknown) => void;
 }
@@ -63,7 +68,7 @@ export interface AuditLogOptions {
 /** Wraps a store in the `AuditLog` API. */
 export function createAuditLog(store: AuditStore, options: AuditLogOptions = {}): AuditLog {
   const onError = options.onError ?? ((error: unknown) => console.error('[mcpkit audit] a record could not be written:', error));
-  const commits = new GroupCommit((bodies) => store.appendBatch(bodies), { ...options, onError });
+  const commits = new GroupCommit((bodies) => store.appendBatch(bodies), { lingerMs: 5, ...options, onError });
   let closed: Promise<void> | undefined;
   const open = () => {
     if (closed) throw new InvalidArgumentError('audit log: used after close()');

@@ -67,7 +67,24 @@ describe('GroupCommit', () => {
     await commits.flush();
   });
 
+  it('with lingerMs, a quiet stream of appends shares a transaction per interval; a burst is still split at maxBatch', async () => {
+    const batches: number[][] = [];
+    const commits = new GroupCommit(async (bodies) => batches.push(bodies.map((b) => b.durationMs)), { lingerMs: 80, maxBatch: 3, onError: vi.fn() });
+    const started = performance.now();
+    await commits.push(body(1)); // the first goes at once
+    const second = commits.push(body(2));
+    await new Promise((r) => setTimeout(r, 10));
+    const third = commits.push(body(3));
+    await Promise.all([second, third]);
+    expect(batches).toEqual([[1], [2, 3]]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+    const burst = [4, 5, 6, 7].map((i) => commits.push(body(i)));
+    await Promise.all(burst);
+    expect(batches.slice(2)).toEqual([[4, 5, 6], [7]]);
+  });
+
   it('names a bad option', () => {
     expect(() => new GroupCommit(async () => {}, { maxBatch: 0, onError: vi.fn() })).toThrow(/audit log: maxBatch must be a positive integer, got 0/);
+    expect(() => new GroupCommit(async () => {}, { lingerMs: -1, onError: vi.fn() })).toThrow(/audit log: lingerMs must be between 0 and 1000, got -1/);
   });
 });
