@@ -102,7 +102,7 @@ describe('mcpkit scan --json -- CMD (the contract of issue 9)', () => {
     const r = await runCli(['scan', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--fail-on <severity>');
-    expect(r.stdout).toContain('{findings: [{rule, severity, server, kind, tool, pointer, message, evidence}]');
+    expect(r.stdout).toContain('{findings: [{rule, severity, server, kind, tool, pointer, message, evidence}],');
     expect(r.stdout).toMatch(/^ {2}1 {4}at least one finding at or above --fail-on/m);
   }, 60_000);
 });

@@ -143,16 +143,18 @@ export function scanCommand(program: Command, ctx: CommandContext): void {
     .addHelpText(
       'after',
       `
---json prints one document: {findings: [{rule, severity, server, kind, tool, pointer, message, evidence}],
-servers: [{name, target, transport, serverInfo, era, counts, auth, authProbe, manifest, manifestDetail, drift, tier,
-tierReason, findings, maxSeverity, error}],
-summary: {servers, scanned, failed, findings, bySeverity, failOn, atOrAboveFailOn, lockfile, exitCode}}.
-Severities: ${SEVERITIES.join(' < ')}. Rules: docs/trust.md (scanner rules MCP-U/I/S/E/X/A/O; MCP-D001 lockfile drift,
-MCP-D002 server not in the lockfile, MCP-P001 no authentication, MCP-M001 signed manifest invalid).
-Each server is asked for its signed manifest (mcpkit/manifest): verified against --jwks/--issuer or the lockfile's
-signer it raises the tier; one that fails, or is missing while a signer is pinned, is MCP-M001.
-Over HTTP, a second connection WITHOUT your credentials asks tools/list and calls a tool name that cannot exist;
-both must be refused with 401/403. No other tool is ever called.
+--json prints one document:
+  {findings: [{rule, severity, server, kind, tool, pointer, message, evidence}],
+   servers: [{name, target, transport, serverInfo, era, counts, auth, authProbe, manifest, manifestDetail,
+              drift, tier, tierReason, findings, maxSeverity, error}],
+   summary: {servers, scanned, failed, findings, bySeverity, failOn, atOrAboveFailOn, lockfile, exitCode}}
+Severities: ${SEVERITIES.join(' < ')}. Rules: docs/trust.md (the scanner's MCP-U/I/S/E/X/A/O rules), and
+MCP-D001 lockfile drift, MCP-D002 server not in the lockfile, MCP-P001 no authentication, MCP-M001 signed
+manifest invalid.
+Each server is asked for its signed manifest (mcpkit/manifest): verified against --jwks/--issuer or the
+lockfile's signer, it raises the tier; one that fails, or is missing while a signer is pinned, is MCP-M001.
+Over HTTP, a second connection WITHOUT your credentials asks tools/list and calls a tool name that cannot
+exist; both must be refused with 401/403. No other tool is ever called.
 
 ${TRUST_TARGETS_HELP}
 
