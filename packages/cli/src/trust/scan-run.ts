@@ -114,14 +114,19 @@ export async function runScan(ctx: CommandContext, set: TargetSet, options: Scan
   const perServer = new Map<string, { drift: ScannedServer['drift']; probe?: AuthProbe; manifest?: ManifestVerdict }>();
   for (const l of listed) {
     const { snapshot, target } = l;
-    const digests = await digestServer(snapshot);
     const entry = options.lock === undefined ? undefined : lockedEntry(options.lock.lockfile, snapshot.name);
     const signer = options.signer ?? entry?.signer;
-    const manifest = l.manifest === undefined ? undefined : await judgeManifest(l.manifest, digests, signer && (await signerKeys(signer, options.timeout)));
+    // Digests only when something is compared with them (a lockfile, a manifest): ~0.1 s for 1,000 tools.
+    const needDigests = options.lock !== undefined || signer !== undefined || (l.manifest !== undefined && !('absent' in l.manifest));
+    const digests = needDigests ? await digestServer(snapshot) : undefined;
+    const manifest =
+      l.manifest === undefined || digests === undefined
+        ? l.manifest && { signature: 'absent' as const, status: 'absent' as const, detail: 'absent' in l.manifest ? l.manifest.absent : '' }
+        : await judgeManifest(l.manifest, digests, signer && (await signerKeys(signer, options.timeout)));
     if (manifest?.status === 'invalid') findings.push(manifestFinding(snapshot.name, manifest.detail));
     let drift: ScannedServer['drift'] = 'not-checked';
     if (options.lock !== undefined) {
-      const report = compareServer(entry, snapshot, digests);
+      const report = compareServer(entry, snapshot, digests!);
       drift = report.status;
       findings.push(...driftFindings(report));
     }
