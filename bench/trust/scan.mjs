@@ -73,9 +73,9 @@ function inProcess() {
 
 const ROWS = [
   { id: 'version', label: '`mcpkit --version` (Node + CLI start, the floor)', run: () => timeCli(['--version']).ms },
-  { id: 'list', label: '`mcpkit list --json -- catalogue-server` (connect, list 1,000 tools)', run: () => timeCli(['list', '--json', '--', ...catalogue]).ms },
+  { id: 'list', label: `\`mcpkit list --json -- catalogue-server\` (connect, list ${toolCount.toLocaleString('en')} tools)`, run: () => timeCli(['list', '--json', '--', ...catalogue]).ms },
   { id: 'scan', label: '**`mcpkit scan --json -- catalogue-server`** (end to end)', run: () => timeCli(['scan', '--json', '--', ...catalogue]).ms },
-  { id: 'scanLock', label: '`mcpkit scan --json --lockfile …` (plus digests and drift against 1,000 pins)', run: () => timeCli(['scan', '--json', '--lockfile', lockfile, '--', ...catalogue]).ms },
+  { id: 'scanLock', label: `\`mcpkit scan --json --lockfile …\` (plus digests and drift against ${toolCount.toLocaleString('en')} pins)`, run: () => timeCli(['scan', '--json', '--lockfile', lockfile, '--', ...catalogue]).ms },
   { id: 'scanSdk', label: '`mcpkit scan --json -- many-tools-server` (the tools in an `@mcpkit/server`: its start-up included)', run: () => timeCli(['scan', '--json', '--', ...sdkServer]).ms },
 ];
 
