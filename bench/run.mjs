@@ -115,6 +115,12 @@ if (outPath !== undefined) {
   // A single suite keeps the other suite's part of the file as it was.
   const section = gateway ? renderGatewaySection(gateway) : extractGatewaySection(existing);
   if (section !== undefined) doc = withGatewaySection(doc, section);
+  // The trust suite (bench/trust/scan.mjs) writes its own section: keep it as it was.
+  const trustBegin = existing.indexOf('<!-- trust-bench:begin');
+  const trustEnd = existing.indexOf('<!-- trust-bench:end -->');
+  if (trustBegin >= 0 && trustEnd > trustBegin && !doc.includes('<!-- trust-bench:begin')) {
+    doc = `${doc.trimEnd()}\n\n${existing.slice(trustBegin, trustEnd + '<!-- trust-bench:end -->'.length)}\n`;
+  }
   writeFileSync(outPath, doc);
   log(`wrote ${outPath}`);
 }
