@@ -113,8 +113,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   let config = initial;
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new GatewayMetrics();
-  const audit = await openAuditLog(config.audit.store, { onError: (e) => log.error({ err: (e as Error).message }, 'audit write failed') });
   if (!('sqlite' in config.store)) throw new Error('store.postgres is not supported yet: use store.sqlite (the audit log can be on PostgreSQL)');
+  const audit = await openAuditLog(config.audit.store, { onError: (e) => log.error({ err: (e as Error).message }, 'audit write failed') });
   const keys = SqliteKeyStore.open(config.store.sqlite);
   const upstreams = new Map<string, Upstream>();
   let policy = buildPolicy(config);
@@ -135,7 +135,16 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         },
       })
     : undefined;
-  if (trust) await trust.start();
+  if (trust) {
+    try {
+      await trust.start();
+    } catch (error) {
+      // A lockfile that cannot be used stops the start; nothing opened so far may stay open.
+      await audit.close();
+      await keys.close();
+      throw error;
+    }
+  }
   const events = {
     onCatalogue: () => resync(),
     ...(trust ? { onVerify: async (u: Upstream) => void (await trust.check(u)) } : {}),
