@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { McpHost, QuarantinedError } from '@mcpkit/client/host';
 import { InMemoryTransport } from '@mcpkit/protocol';
 import { McpServer } from '@mcpkit/server';
-import { type Lockfile, approveItem, canonicalDefinition, digestServer, emptyLockfile, lockfileGuard } from '@mcpkit/trust';
+import { type Lockfile, approveItem, canonicalDefinition, digestServer, emptyLockfile, inspectToolResult, lockfileGuard } from '@mcpkit/trust';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -54,5 +54,31 @@ describe.each(['2025-11-25', '2026-07-28'])('McpHost + lockfileGuard, %s', (prot
     await new Promise((r) => setTimeout(r, 20));
     await host.callTool('files__read_file', {});
     expect(ran).toBe(2);
+  });
+});
+
+describe('McpHost resultGuard with the trust guardrails', () => {
+  it('redacts a secret in a tool result before the caller sees it', async () => {
+    const server = new McpServer({ name: 'leaky', version: '1.0.0' });
+    server.tool('config', {}, () => ({ content: [{ type: 'text', text: 'key AKIAIOSFODNN7EXAMPLE in eu-west-1' }] }));
+    const host = new McpHost({
+      clientInfo: { name: 'host', version: '1' },
+      resultGuard: (s, t, result) => inspectToolResult(result, { server: s, tool: t }).content,
+      createTransport: () => {
+        const [a, b] = InMemoryTransport.pair();
+        void server.connect(a);
+        return b;
+      },
+    });
+    cleanups.push(async () => {
+      await host.close();
+      await server.close();
+    });
+    host.add({ name: 'leaky', transport: 'stdio', command: 'unused', args: [], env: {} });
+    await host.connectAll();
+    const text = JSON.stringify((await host.callTool('leaky__config', {})).content);
+    expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(text).toContain('[REDACTED:aws-access-key-id]');
+    expect(text).toContain('eu-west-1');
   });
 });

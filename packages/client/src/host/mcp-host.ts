@@ -46,6 +46,11 @@ export interface McpHostOptions {
    * While a changed list is being checked, calls to that server wait for the verdict.
    */
   guard?: CatalogueGuard;
+  /**
+   * Sees every tool result before the caller does, and may replace it: response guardrails on the client side
+   * (e.g. `(server, tool, result) => inspectToolResult(result, { server, tool }).content` from @mcpkit/trust).
+   */
+  resultGuard?: (server: string, tool: string, result: CallToolResult) => CallToolResult | Promise<CallToolResult>;
 }
 
 /** A tool in the merged catalogue. */
@@ -250,7 +255,9 @@ export class McpHost {
     const target = this.#tools.resolve(namespaced);
     if (!target) throw new InvalidArgumentError(`No server has a tool named ${JSON.stringify(namespaced)}`);
     const client = await this.#cleared(target.server, 'tool', target.tool);
-    return client.callTool(target.tool, args, options);
+    const result = await client.callTool(target.tool, args, options);
+    const guard = this.#options.resultGuard;
+    return guard ? guard(target.server, target.tool, result) : result;
   }
 
   /**
