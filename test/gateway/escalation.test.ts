@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { Client } from '@mcpkit/client';
 import { ProtocolError } from '@mcpkit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, ROOT, createKey, eventually, startGatewayProcess } from './harness.js';
-import { connectClient, rejectionOf } from './helpers.js';
+import { type GatewayProcess, ROOT, createKey, startGatewayProcess } from './harness.js';
+import { connectClient, rejectionOf, waitForTools } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-gateway-escalation-'));
 const config = join(dir, 'mcp.yaml');
@@ -43,15 +43,7 @@ logLevel: warn
   reader = await createKey(config, 'reader', 'reader');
   admin = await createKey(config, 'admin', 'admin');
   gateway = await startGatewayProcess(config);
-  const client = await connectClient(gateway.url, admin);
-  try {
-    await eventually(async () => {
-      const names = (await client.listTools()).map((t) => t.name);
-      return names.includes('everything__echo') && names.includes('weather__get_weather');
-    }, 'both upstreams listed', 30_000);
-  } finally {
-    await client.close();
-  }
+  await waitForTools(gateway.url, admin, ['everything__echo', 'weather__get_weather'], 'both upstreams listed');
 }, 60_000);
 
 afterAll(async () => {

@@ -14,7 +14,8 @@ import { Client, connectHttp } from '@mcpkit/client';
 import { ProtocolError } from '@mcpkit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVERYTHING_HTTP, type HttpServerProcess, spawnHttpServer } from '../interop/servers.js';
-import { type GatewayProcess, ROOT, createKey, eventually, mcpkit, startGatewayProcess } from './harness.js';
+import { type GatewayProcess, ROOT, createKey, mcpkit, startGatewayProcess } from './harness.js';
+import { waitForTools } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-gateway-'));
 const config = join(dir, 'mcp.yaml');
@@ -68,15 +69,7 @@ beforeAll(async () => {
   adminKey = await createKey(config, 'admin', 'admin');
   gateway = await startGatewayProcess(config);
   // The upstreams start in parallel with the gateway: wait until each one is listed.
-  const admin = await ours(adminKey, '2026-07-28');
-  try {
-    await eventually(async () => {
-      const names = (await admin.listTools()).map((t) => t.name);
-      return ['weather__get_weather', 'everything__echo', 'remote__echo'].every((n) => names.includes(n));
-    }, 'every upstream to be listed');
-  } finally {
-    await admin.close();
-  }
+  await waitForTools(gateway.url, adminKey, ['weather__get_weather', 'everything__echo', 'remote__echo'], 'every upstream to be listed');
 }, 60_000);
 
 afterAll(async () => {

@@ -3,9 +3,22 @@
  * @module
  */
 import { Client, connectHttp } from '@mcpkit/client';
-import { mcpkit } from './harness.js';
+import { eventually, mcpkit } from './harness.js';
 
 export const HOSTILE = new URL('./fixtures/hostile.mjs', import.meta.url).pathname;
+
+/** Waits (bounded) until the gateway lists every one of `names` to a client holding `key`. */
+export async function waitForTools(url: string, key: string, names: readonly string[], what: string, timeoutMs = 30_000): Promise<void> {
+  const client = await connectClient(url, key);
+  try {
+    await eventually(async () => {
+      const listed = new Set((await client.listTools()).map((t) => t.name));
+      return names.every((n) => listed.has(n));
+    }, what, timeoutMs);
+  } finally {
+    await client.close();
+  }
+}
 
 /** mcpkit's client connected to the gateway, with an API key (or none) in `X-API-Key`. */
 export async function connectClient(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Client } from '@mcpkit/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, ROOT, createKey, eventually, startGatewayProcess } from './harness.js';
-import { connectClient, sleep } from './helpers.js';
+import { connectClient, sleep, waitForTools } from './helpers.js';
 
 const CATALOGUE = new URL('./fixtures/hostile-catalogue.mjs', import.meta.url).pathname;
 /** ^(a+)+$ against this backtracks 2^40 times: for ever, as far as a test is concerned. */
@@ -42,15 +42,7 @@ logLevel: warn
   );
   key = await createKey(config, 'all', 'tester');
   gateway = await startGatewayProcess(config);
-  const client = await connectClient(gateway.url, key);
-  try {
-    await eventually(async () => {
-      const names = (await client.listTools()).map((t) => t.name);
-      return names.includes('evil__evil_input') && names.includes('weather__get_weather');
-    }, 'both upstreams listed', 30_000);
-  } finally {
-    await client.close();
-  }
+  await waitForTools(gateway.url, key, ['evil__evil_input', 'weather__get_weather'], 'both upstreams listed');
 }, 60_000);
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ import { McpServer, createHttpHandler } from '@mcpkit/server';
 import { toNodeListener } from '@mcpkit/server/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, ROOT, createKey, eventually, mcpkit, startGatewayProcess } from './harness.js';
-import { auditQuery, connectClient, rejectionOf } from './helpers.js';
+import { auditQuery, connectClient, rejectionOf, waitForTools } from './helpers.js';
 
 const TIMEOUT_MS = 3000;
 /** A credential in the upstream's URL (hosted MCP servers often take one so): it must never reach a caller. */
@@ -117,15 +117,7 @@ logLevel: warn
   );
   key = await createKey(config, 'all', 'tester');
   gateway = await startGatewayProcess(config);
-  const client = await connectClient(gateway.url, key);
-  try {
-    await eventually(async () => {
-      const names = (await client.listTools()).map((t) => t.name);
-      return names.includes('web__hang') && names.includes('weather__get_weather');
-    }, 'both upstreams listed', 30_000);
-  } finally {
-    await client.close();
-  }
+  await waitForTools(gateway.url, key, ['web__hang', 'weather__get_weather'], 'both upstreams listed');
 }, 60_000);
 
 afterAll(async () => {

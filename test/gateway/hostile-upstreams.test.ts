@@ -10,7 +10,7 @@ import type { Client } from '@mcpkit/client';
 import { ProtocolError } from '@mcpkit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, ROOT, createKey, eventually, mcpkit, startGatewayProcess } from './harness.js';
-import { HOSTILE, auditQuery, connectClient, metricValue, rejectionOf } from './helpers.js';
+import { HOSTILE, auditQuery, connectClient, metricValue, rejectionOf, waitForTools } from './helpers.js';
 
 const TIMEOUT_MS = 3000;
 /** Far below the 60 s default `timeout`: an error inside this came from the configured one (or sooner). */
@@ -43,15 +43,7 @@ logLevel: warn
   key = await createKey(config, 'all', 'tester');
   gateway = await startGatewayProcess(config);
   // Every upstream listed: they all started.
-  const client = await connectClient(gateway.url, key);
-  try {
-    await eventually(async () => {
-      const names = (await client.listTools()).map((t) => t.name);
-      return HOSTILE_UPSTREAMS.every((u) => names.includes(`${u}__ok`)) && names.includes('weather__get_weather');
-    }, 'every upstream listed', 30_000);
-  } finally {
-    await client.close();
-  }
+  await waitForTools(gateway.url, key, [...HOSTILE_UPSTREAMS.map((u) => `${u}__ok`), 'weather__get_weather'], 'every upstream listed');
 }, 60_000);
 
 afterAll(async () => {

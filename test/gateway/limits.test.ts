@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ProtocolError } from '@mcpkit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, ROOT, createKey, eventually, startGatewayProcess } from './harness.js';
-import { HOSTILE, auditQuery, connectClient, rejectionOf } from './helpers.js';
+import { HOSTILE, auditQuery, connectClient, rejectionOf, waitForTools } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-gateway-limits-'));
 const config = join(dir, 'mcp.yaml');
@@ -54,15 +54,7 @@ beforeAll(async () => {
   flooder = await createKey(config, 'all', 'flooder');
   bystander = await createKey(config, 'all', 'bystander');
   gateway = await startGatewayProcess(config);
-  const client = await connectClient(gateway.url, bystander);
-  try {
-    await eventually(async () => {
-      const names = (await client.listTools()).map((t) => t.name);
-      return names.includes('slow__slow') && names.includes('weather__get_forecast');
-    }, 'both upstreams listed', 30_000);
-  } finally {
-    await client.close();
-  }
+  await waitForTools(gateway.url, bystander, ['slow__slow', 'weather__get_forecast'], 'both upstreams listed');
 }, 60_000);
 
 afterAll(async () => {
