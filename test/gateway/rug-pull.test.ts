@@ -6,10 +6,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, connectHttp } from '@mcpkit/client';
 import { ProtocolError } from '@mcpkit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, ROOT, createKey, eventually, mcpkit, startGatewayProcess } from './harness.js';
+import { connectClient } from './helpers.js';
 
 const FIXTURE = join(ROOT, 'test', 'gateway', 'fixtures', 'rug-pull-server.mjs');
 
@@ -35,12 +35,6 @@ logLevel: warn
 `;
 }
 
-async function connect(url: string, key: string): Promise<Client> {
-  const client = new Client({ name: 'rug-test', version: '1' });
-  await connectHttp(client, url, { headers: { 'X-API-Key': key }, legacyFallback: false });
-  return client;
-}
-
 function adminUrl(gateway: GatewayProcess, path: string): string {
   return gateway.url.replace(/\/mcp$/, path);
 }
@@ -63,7 +57,7 @@ describe('a rug pull through the gateway', () => {
   });
 
   it('pins on first use, quarantines the changed tool before any call reaches it, audits it, and restores it on approval', async () => {
-    const client = await connect(gateway.url, key);
+    const client = await connectClient(gateway.url, key);
     try {
       await eventually(async () => {
         const names = (await client.listTools()).map((t) => t.name);
@@ -140,7 +134,7 @@ describe('a server the lockfile does not know, with onNew: quarantine', () => {
   });
 
   it('offers nothing of it, refuses its tools saying why, and serves it once the whole server is approved', async () => {
-    const client = await connect(gateway.url, key);
+    const client = await connectClient(gateway.url, key);
     try {
       await eventually(async () => {
         const res = await fetch(adminUrl(gateway, '/admin/trust'), { headers: { 'x-api-key': key } });
