@@ -27,15 +27,15 @@ const TARGETS_HELP = `Targets (how to reach the server):
   --config FILE --server NAME    an entry of a Claude Desktop, Claude Code, VS Code or Cursor config file`;
 
 const EXAMPLES = `Examples:
-  mcpkit list -- npx -y mcpkit-everything
+  mcpkit list -- node servers/everything/bin/mcpkit-everything.js
   mcpkit call echo '{"text": "hi"}' --url http://127.0.0.1:3000/mcp
   mcpkit read demo://readme --config .mcp.json --server everything
   mcpkit discover --protocol 2025-11-25 -- node server.js
-  mcpkit install claude-desktop weather -- npx -y mcpkit-weather
+  mcpkit install claude-desktop weather -- node servers/weather/bin/mcpkit-weather.js
   mcpkit init my-server
   mcpkit gateway --config mcp.yaml
   mcpkit audit verify --config mcp.yaml
-  mcpkit scan --json --fail-on high -- npx -y mcpkit-everything
+  mcpkit scan --json --fail-on high -- node servers/everything/bin/mcpkit-everything.js
   mcpkit lock --config mcp.yaml && mcpkit lock --check --config mcp.yaml
   mcpkit trust approve files read_file --config mcp.yaml
   mcpkit sign keygen --out keys && mcpkit sign manifest --key keys/private.jwk --issuer my-server -- node server.js`;

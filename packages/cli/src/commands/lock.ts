@@ -108,7 +108,7 @@ ${TRUST_TARGETS_HELP}
 Examples:
   mcpkit lock --config .mcp.json
   mcpkit lock --check --config mcp.yaml
-  mcpkit lock --lockfile ci/mcp.lock.json --name weather -- npx -y mcpkit-weather
+  mcpkit lock --lockfile ci/mcp.lock.json --name weather -- node servers/weather/bin/mcpkit-weather.js
 
 ${LOCK_EXIT_CODES_HELP}
 `,

@@ -39,7 +39,7 @@ export const SCAN_EXIT_CODES_HELP = `Exit codes:
   130  interrupted (Ctrl-C)`;
 
 const EXAMPLES = `Examples:
-  mcpkit scan -- npx -y mcpkit-everything
+  mcpkit scan -- node servers/everything/bin/mcpkit-everything.js
   mcpkit scan --json --fail-on medium --config ~/Library/Application\\ Support/Claude/claude_desktop_config.json
   mcpkit scan --config mcp.yaml --sarif mcp-scan.sarif
   mcpkit scan --url https://mcp.example.com/mcp --bearer "$TOKEN"`;

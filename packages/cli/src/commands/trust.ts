@@ -169,7 +169,7 @@ ${TRUST_TARGETS_HELP}
 Examples:
   mcpkit trust approve files --config mcp.yaml
   mcpkit trust approve files read_file --config mcp.yaml
-  mcpkit trust approve weather -- npx -y mcpkit-weather`,
+  mcpkit trust approve weather -- node servers/weather/bin/mcpkit-weather.js`,
     )
     .action((server: string, item: string | undefined, options: TrustOptions) => approve(ctx, server, item, options));
   const where = (c: Command) =>
