@@ -16,6 +16,11 @@ export const ExitCode = {
   /** The server answered with a JSON-RPC error, or broke the protocol. */
   Protocol: 4,
   /**
+   * The server asked for input (elicitation, sampling) that mcpkit could not give: stdin is not a terminal, or
+   * the user declined a sampling request. The same in both eras, whatever the server made of the refusal.
+   */
+  NeedsInput: 5,
+  /**
    * mcpkit itself failed unexpectedly (a bug), in a command whose exit code 1 means something else: `scan` (a
    * finding), `lock --check` (drift), `sign verify` (refused). Other commands exit 1 for a bug.
    */
@@ -31,6 +36,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    usage error: bad arguments, invalid JSON (with the position), unusable config file, refused install/init
   3    cannot connect: the command cannot start or exits, HTTP/network failure, timeout
   4    protocol error: the server answered with a JSON-RPC error (e.g. unknown tool) or broke the protocol
+  5    the server asked for input (elicitation, sampling) and there was no terminal to ask on, or you declined sampling
   130  interrupted (Ctrl-C)`;
 
 /**

@@ -7,9 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Client, LegacySseClientTransport, StreamableHttpClientTransport, connectHttp } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
 import { type Transport, McpkitError, PROTOCOL_REVISIONS } from '@mcpkit/protocol';
+import type { ServerAsks } from './interact/server-asks.js';
+import { connectTraced, traceFor } from './observe/connect-traced.js';
+import { formatServerLog, stderrLines } from './observe/server-output.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode, type FailureContext, describeFailure } from './failure.js';
-import { type Io, warn } from './output/io.js';
+import { type Io, note, warn } from './output/io.js';
 import { startSpinner } from './output/spinner.js';
 import { NOISE_HINT, NOISE_LIMIT, StdoutNoise } from './stdout-noise.js';
 import { type Target, type TargetOptions, describeTarget, resolveTarget } from './target.js';
@@ -37,6 +40,18 @@ export interface ConnectionOptions extends TargetOptions {
   timeout: number;
   protocol: string;
   json?: boolean;
+  /** Print every JSON-RPC message on stderr (`$MCPKIT_TRACE=FILE` writes them as JSONL). */
+  trace?: boolean;
+  /** Show the server's log messages and a stdio server's stderr. */
+  verbose?: boolean;
+}
+
+/** What a command adds to its connection beyond the options. */
+export interface SessionExtras {
+  /** Answers the server's elicitation, sampling and roots requests; without it the client declares none. */
+  asks?: ServerAsks | undefined;
+  /** A line redrawn in place on stderr (a progress bar): erased before anything else is written there. */
+  status?: { clear(): void } | undefined;
 }
 
 function parseTimeout(value: string): number {
@@ -92,8 +107,8 @@ const DISCONNECTED = new Set(['MCPKIT_CONNECTION_CLOSED', 'MCPKIT_TRANSPORT_STAT
  * Connects to the target the options name, runs `body`, and closes the connection whatever happens.
  * @throws CliError with the exit code for the failure (see {@link describeFailure}).
  */
-export async function withSession<T>(ctx: CommandContext, options: ConnectionOptions, body: (session: Session) => Promise<T>): Promise<T> {
-  return withTargetSession(ctx, await resolveTarget(options, ctx.stdio), options, body);
+export async function withSession<T>(ctx: CommandContext, options: ConnectionOptions, body: (session: Session) => Promise<T>, extras: SessionExtras = {}): Promise<T> {
+  return withTargetSession(ctx, await resolveTarget(options, ctx.stdio), options, body, extras);
 }
 
 /**
@@ -103,15 +118,35 @@ export async function withSession<T>(ctx: CommandContext, options: ConnectionOpt
 export async function withTargetSession<T>(
   ctx: CommandContext,
   target: Target,
-  options: Pick<ConnectionOptions, 'timeout' | 'protocol'>,
+  options: Pick<ConnectionOptions, 'timeout' | 'protocol' | 'trace' | 'verbose'>,
   body: (session: Session) => Promise<T>,
+  extras: SessionExtras = {},
 ): Promise<T> {
   const label = describeTarget(target);
   const transport = createTransport(target);
+  const { asks, status } = extras;
+  // Everything but the status line itself erases it first, so that no line is written into the middle of it.
+  const outer = ctx.io;
+  const io: Io = status ? { ...outer, err: (text) => (status.clear(), outer.err(text)) } : outer;
+  ctx = { ...ctx, io };
+  const trace = traceFor(io, target, options.trace === true);
   const client = new Client(
     { name: 'mcpkit', version: VERSION },
-    { protocolVersion: options.protocol, requestTimeoutMs: options.timeout, probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, Math.ceil(options.timeout / 2)) },
+    {
+      protocolVersion: options.protocol,
+      requestTimeoutMs: options.timeout,
+      probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, Math.ceil(options.timeout / 2)),
+      ...(asks ? { handlers: asks.handlers, urlElicitation: true } : {}),
+    },
   );
+  if (options.verbose) {
+    client.on('log', (log) => io.err(formatServerLog(io, log)));
+    if (transport instanceof StdioClientTransport) {
+      const lines = stderrLines(io);
+      transport.onstderr = (chunk: string) => lines.write(chunk);
+      client.on('close', () => lines.flush());
+    }
+  }
   // The transport says why a stdio server went away (its exit code and stderr) through the client's error
   // event; the request that was waiting only learns that the connection closed.
   let exited: McpkitError | undefined;
@@ -153,14 +188,22 @@ export async function withTargetSession<T>(
   try {
     const connectOptions = { timeoutMs: options.timeout, signal: AbortSignal.any([ctx.signal, tooNoisy.signal]) };
     // A plain URL may be an old HTTP+SSE server: connectHttp falls back to that transport when needed.
-    const negotiated =
-      target.kind === 'http'
+    const negotiated = trace
+      ? await connectTraced(client, target, transport, trace, connectOptions)
+      : target.kind === 'http'
         ? (await connectHttp(client, target.url, { headers: target.headers, ...connectOptions })).negotiated
         : await client.connect(transport, connectOptions);
     // The client takes whichever session-era revision the server answers initialize with; a pinned one is a demand.
     if (options.protocol !== 'auto' && negotiated.protocolVersion !== options.protocol) {
       await client.close().catch(() => undefined);
       throw new CliError(ExitCode.Protocol, `${label} answered with protocol ${negotiated.protocolVersion}, not the pinned ${options.protocol}`, 'pin a revision the server speaks, or use --protocol auto');
+    }
+    if (options.verbose) {
+      note(io, `connected to ${label}: ${negotiated.serverInfo ? `${negotiated.serverInfo.name} ${negotiated.serverInfo.version}, ` : ''}protocol ${negotiated.protocolVersion} (${negotiated.era} era)`);
+      // Session era: one logging/setLevel, for a server that offers logging; stateless: the level rides in each request's _meta.
+      if (negotiated.era === 'stateless' || negotiated.capabilities.logging !== undefined) {
+        await client.setLogLevel('debug').catch((error: unknown) => warn(io, `could not ask the server for its debug logs: ${error instanceof Error ? error.message : String(error)}`));
+      }
     }
   } catch (error) {
     const noisy = error instanceof CliError ? undefined : noisyFailure(error);
@@ -178,6 +221,8 @@ export async function withTargetSession<T>(
       try {
         return await run(ctx.signal);
       } catch (error) {
+        // Refused input fails the command the same way in both eras (stateless: the request itself ends here).
+        if (asks?.refusal) throw asks.refusal;
         throw fail(error, { request: what });
       }
     },

@@ -4,6 +4,8 @@
  */
 import { Argument, type Command } from 'commander';
 import type { JsonObject, Prompt, Resource, ResourceTemplate, Tool } from '@mcpkit/protocol';
+import { ServerAsks, rootsFrom } from '../interact/server-asks.js';
+import { type ObserveOptions, addObserveOptions } from '../observe/options.js';
 import { type Io, note, printJson } from '../output/io.js';
 import { formatTable, oneLine } from '../output/table.js';
 import { type CommandContext, type ConnectionOptions, type Session, addConnectionOptions, withSession } from '../session.js';
@@ -54,8 +56,9 @@ export function toolArguments(schema: JsonObject | undefined): string {
   return Object.keys(properties).map((name) => (required.has(name) ? name : `${name}?`)).join(' ');
 }
 
-async function run(ctx: CommandContext, kind: Kind, options: ConnectionOptions): Promise<void> {
+async function run(ctx: CommandContext, kind: Kind, options: ConnectionOptions & ObserveOptions): Promise<void> {
   const spec = SPECS[kind];
+  const asks = new ServerAsks(ctx.io, rootsFrom(options.root ?? []));
   await withSession(ctx, options, async (session) => {
     const io: Io = ctx.io;
     // A server without the capability has nothing of this kind; asking would only earn a -32601.
@@ -70,16 +73,18 @@ async function run(ctx: CommandContext, kind: Kind, options: ConnectionOptions):
       io.out(formatTable(header, rows, { width: io.width, color: io.color }));
     }
     if (!offered) note(io, `(the server does not declare the ${spec.capability} capability)`);
-  });
+  }, { asks });
+  asks.throwIfRefused();
 }
 
 export function listCommand(program: Command, ctx: CommandContext): void {
   const command = program
     .command('list')
-    .description("list the server's tools, resources, resource templates or prompts")
+    .description("list the server's tools, resources, resource templates or prompts (descriptions wrap to a terminal's width)")
     .usage('[tools|resources|templates|prompts] [options] TARGET')
     .addArgument(new Argument('[kind]', 'what to list').choices(KINDS).default('tools'));
   addTargetOptions(command);
   addConnectionOptions(command);
-  command.action((kind: Kind, options: ConnectionOptions) => run(ctx, kind, options));
+  addObserveOptions(command);
+  command.action((kind: Kind, options: ConnectionOptions & ObserveOptions) => run(ctx, kind, options));
 }

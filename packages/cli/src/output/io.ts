@@ -2,6 +2,7 @@
  * Where the CLI writes: results on stdout, everything else (progress, warnings, errors) on stderr.
  * @module
  */
+import { isatty } from 'node:tty';
 import { type Palette, colorEnabled, palette } from './color.js';
 
 export interface Io {
@@ -15,6 +16,10 @@ export interface Io {
   /** The terminal's width when stdout is one; tables are cut to it. */
   readonly width: number | undefined;
   readonly stderrIsTty: boolean;
+  /** The terminal's width when stderr is one, for lines redrawn in place (progress). */
+  readonly errWidth?: number | undefined;
+  /** Whether stdin is a terminal: only then may mcpkit ask the user anything (elicitation, sampling). */
+  readonly stdinIsTty?: boolean;
   readonly env: Record<string, string | undefined>;
 }
 
@@ -28,6 +33,8 @@ export function processIo(): Io {
     errColor: palette(colorEnabled(stderr, env)),
     width: stdout.isTTY ? stdout.columns : undefined,
     stderrIsTty: stderr.isTTY === true,
+    errWidth: stderr.isTTY && stderr.columns > 0 ? stderr.columns : undefined,
+    stdinIsTty: isatty(0),
     env,
   };
 }
