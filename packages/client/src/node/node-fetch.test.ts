@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RAW_HEADER, mediaType } from '../transports/http-support.js';
 import { createNodeFetch } from './node-fetch.js';
 
 let server: Server;
@@ -95,5 +96,22 @@ describe('a successful answer read whole', () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"ok":true}');
     expect((await reader.read()).done).toBe(true);
     expect(copy.bodyUsed).toBe(true);
+  });
+});
+
+describe('the headers of an answer read whole', () => {
+  it('makes its Headers only when read, the same as a plain Response would have, and keeps them on a clone', async () => {
+    const fetch = createNodeFetch();
+    const a = await fetch(`${base}/echo`, { method: 'POST', headers: { 'X-Custom': 'raw' }, body: 'b' });
+    const raw = (a as unknown as Record<typeof RAW_HEADER, (name: string) => string | undefined>)[RAW_HEADER];
+    expect(typeof raw).toBe('function');
+    expect(raw.call(a, 'x-seen')).toBe('POST raw b');
+    expect(raw.call(a, 'absent')).toBeUndefined();
+    expect(a.statusText).toBe('OK');
+    expect(mediaType(a)).toBe('');
+    const copy = a.clone();
+    expect(a.headers.get('x-seen')).toBe('POST raw b');
+    expect(copy.headers.get('x-seen')).toBe('POST raw b');
+    expect(copy.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
   });
 });

@@ -6,7 +6,7 @@
 import { Agent as HttpAgent, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
-import { BUFFERED_TEXT } from '../transports/http-support.js';
+import { BUFFERED_TEXT, RAW_HEADER } from '../transports/http-support.js';
 
 export interface NodeFetchOptions {
   /** Agents to send through. Default: keep-alive agents owned by this fetch (LIFO, so idle sockets age out). */
@@ -87,12 +87,16 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
           if (settled) return;
           settled = true;
           const status = res.statusCode ?? 0;
-          const responseInit = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res) };
           try {
-            if (NULL_BODY.has(status)) resolve(new Response(null, responseInit));
             // A successful answer read whole: no web stream unless someone asks for one (making a
-            // ReadableStream cost ~35 µs a call on Node 20). Error answers keep a plain Response.
-            else if (Buffer.isBuffer(responseBody) && status >= 200 && status < 300) resolve(new BufferedResponse(responseBody, responseInit));
+            // ReadableStream cost ~35 µs a call on Node 20), and its Headers made only when read.
+            // Error answers keep a plain Response.
+            if (Buffer.isBuffer(responseBody) && status >= 200 && status < 300 && !NULL_BODY.has(status)) {
+              resolve(new BufferedResponse(responseBody, status, res));
+              return;
+            }
+            const responseInit = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res) };
+            if (NULL_BODY.has(status)) resolve(new Response(null, responseInit));
             else resolve(new Response(responseBody as unknown as BodyInit, responseInit));
           } catch (error) {
             res.destroy();
@@ -130,12 +134,28 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
  */
 class BufferedResponse extends Response {
   readonly #bytes: Buffer;
+  readonly #res: IncomingMessage | undefined;
+  #headers: Headers | undefined;
   #stream: Response['body'] = null;
   #used = false;
 
-  constructor(bytes: Buffer, init: ResponseInit) {
-    super(null, init);
+  constructor(bytes: Buffer, status: number, res: IncomingMessage | undefined, headers?: Headers) {
+    super(null, { status, statusText: res?.statusMessage ?? '' });
     this.#bytes = bytes;
+    this.#res = res;
+    this.#headers = headers;
+  }
+
+  override get headers(): Headers {
+    this.#headers ??= this.#res === undefined ? new Headers() : responseHeaders(this.#res);
+    return this.#headers;
+  }
+
+  /** One header's value (lower-case name), without making the Headers. */
+  [RAW_HEADER](name: string): string | undefined {
+    if (this.#headers !== undefined || this.#res === undefined) return this.#headers?.get(name) ?? undefined;
+    const value = this.#res.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
   }
 
   override get body(): Response['body'] {
@@ -176,7 +196,7 @@ class BufferedResponse extends Response {
 
   override clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+    return new BufferedResponse(this.#bytes, this.status, this.#res, this.headers);
   }
 
   /** The body as text (UTF-8, a leading BOM dropped, as `text()` does), consuming it. */

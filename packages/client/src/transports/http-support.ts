@@ -46,11 +46,14 @@ export async function fetchWithAuth(
 ): Promise<Response> {
   const doFetch = options.fetch ?? globalThis.fetch;
   for (let attempt = 0; ; attempt++) {
-    const headers = new Headers(options.requestInit?.headers);
+    // A plain record with lower-case names (later sources win, as Headers#set would): a web Headers object costs
+    // more per request than the rest of this function, and every fetch takes a record.
+    const headers: Record<string, string> = {};
+    if (options.requestInit?.headers !== undefined) new Headers(options.requestInit.headers).forEach((v, k) => (headers[k] = v));
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
-    for (const [k, v] of Object.entries(extra ?? {})) headers.set(k, v);
-    for (const [k, v] of Object.entries(init.headers)) headers.set(k, v);
-    if (options.authProvider) for (const [k, v] of Object.entries(await options.authProvider.headers({ url, method: init.method }))) headers.set(k, v);
+    if (extra !== undefined) setAll(headers, extra);
+    setAll(headers, init.headers);
+    if (options.authProvider) setAll(headers, await options.authProvider.headers({ url, method: init.method }));
     const request: RequestInit = { ...options.requestInit, method: init.method, headers, signal: init.signal };
     if (init.body !== undefined) request.body = init.body;
     const response = await doFetch(url, request);
@@ -65,10 +68,22 @@ export async function fetchWithAuth(
   }
 }
 
+function setAll(into: Record<string, string>, from: Record<string, string>): void {
+  for (const name of Object.keys(from)) into[name.toLowerCase()] = from[name] as string;
+}
+
 /** The media type of a response, lower-cased and without parameters. */
 export function mediaType(response: Response): string {
-  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const raw = (response as Partial<Record<typeof RAW_HEADER, (name: string) => string | undefined>>)[RAW_HEADER];
+  const value = typeof raw === 'function' ? raw.call(response, 'content-type') : response.headers.get('content-type');
+  return (value ?? '').split(';')[0]!.trim().toLowerCase();
 }
+
+/**
+ * A Response from the Node fetch of `@mcpkit/client/node` has a method under this key returning one header's
+ * value (name in lower case) without building its web Headers, which most answers never need.
+ */
+export const RAW_HEADER: unique symbol = Symbol.for('mcpkit.rawHeader');
 
 /**
  * A Response from a fetch that already holds its whole body (the Node fetch of `@mcpkit/client/node`) has a

@@ -90,8 +90,12 @@ function writeReply(reply: HttpReply, req: IncomingMessage, res: ServerResponse)
     res.once('finish', () => closeAfterDrain(req));
   }
   if (!reply.sse) {
+    // A declared length: one write without chunk framing, and the client needs no chunked decoding.
+    const body = reply.body;
+    // RFC 9110 §8.6: no Content-Length on a 204 (nor a 304, whose length would describe another body).
+    if (reply.status !== 204 && reply.status !== 304) headers['content-length'] = body === undefined ? '0' : String(Buffer.byteLength(body));
     res.writeHead(reply.status, headers);
-    res.end(reply.body);
+    res.end(body);
     return;
   }
   const sse = reply.sse;

@@ -194,3 +194,27 @@ describe('serveHttp refuses an oversized body readably', () => {
     }
   });
 });
+
+describe('JSON replies over node:http', () => {
+  it('declare their length instead of being chunked (one write, no chunk decoding in the client)', async () => {
+    const server = new McpServer({ name: 'x', version: '1' });
+    server.tool('hi', {}, async () => ({ content: [{ type: 'text', text: 'héllo' }] }));
+    const handle = await serveHttp(server, { gracefulShutdown: false });
+    try {
+      const answer = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = httpRequest(handle.url, { method: 'POST', headers: callHeaders('hi') }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end(callBody('hi'));
+      });
+      expect(answer.headers['transfer-encoding']).toBeUndefined();
+      expect(answer.headers['content-length']).toBe(String(answer.body.length));
+      expect(JSON.parse(answer.body.toString('utf8')).result.content[0].text).toBe('héllo');
+    } finally {
+      await handle.close();
+    }
+  });
+});
