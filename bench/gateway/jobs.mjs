@@ -18,6 +18,9 @@ export const GATEWAY_FULL = {
   rounds: 5,
   seq: { n: 5000, durationMs: 2000, warmupN: 1000, warmupMs: 500 },
   http: { concurrencies: [1, 16], durationMs: 2000, warmupMs: 500 },
+  // Every server process (direct or gateway) is run this long at c=16 in each era before the first measurement:
+  // the gateway is a long-running service, and its steady state, not V8's warm-up of a fresh process, is measured.
+  warm: { durationMs: 2000 },
   audit: { records: 100_000, chunk: 1000 },
   memory: { rounds: 2, upstreams: 10, sessions: 1000, concurrency: 16, settleMs: 2000, openLimitMs: 60_000 },
 };
@@ -27,6 +30,7 @@ export const GATEWAY_SMOKE = {
   rounds: 1,
   seq: { n: 50, durationMs: 300, warmupN: 10, warmupMs: 100 },
   http: { concurrencies: [1, 16], durationMs: 300, warmupMs: 100 },
+  warm: { durationMs: 100 },
   audit: { records: 2000, chunk: 500 },
   memory: { rounds: 1, upstreams: 2, sessions: 20, concurrency: 4, settleMs: 100, openLimitMs: 10_000 },
 };
@@ -102,6 +106,12 @@ async function comparisons(ws, p, round, onFailure) {
     // commit's fsync returns at once. The difference from gw.stdio is what the syncs (on the audit writer thread) cost.
     const ram = ws.ramDir();
     if (ram !== undefined) targets.push(await gateway('gw.tmpfs', ws.config({ echo: { command, args } }, { auditDir: ram })));
+    for (const target of targets) {
+      for (const era of ERAS) {
+        // Not recorded: brings every process to its steady state (JIT-compiled hot paths) before any comparison.
+        needSome(await runDriver('http', { ...target.driver(), era, concurrency: 16, workload: 'echo', durationMs: p.warm.durationMs, warmupMs: 0 }), `${target.prefix} ${era} warm-up`);
+      }
+    }
     let block = 0;
     for (const concurrency of p.http.concurrencies) {
       for (const era of ERAS) {

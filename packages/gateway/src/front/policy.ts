@@ -171,12 +171,16 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
               retryAfterMs: limit.retryAfterMs,
             });
           }
-          try {
-            release = await policy.concurrency.acquire(principalId, request.signal);
-          } catch (error) {
-            if (!(error instanceof ConcurrencyLimitError)) throw error;
-            reason = 'concurrency';
-            throw refused('concurrency_limited', `Too many calls in flight: ${error.message}`, { retryAfterMs: error.retryAfterMs });
+          // Reading request.signal makes an AbortSignal: only a call that has to queue needs one.
+          release = policy.concurrency.tryAcquire(principalId);
+          if (release === undefined) {
+            try {
+              release = await policy.concurrency.acquire(principalId, request.signal);
+            } catch (error) {
+              if (!(error instanceof ConcurrencyLimitError)) throw error;
+              reason = 'concurrency';
+              throw refused('concurrency_limited', `Too many calls in flight: ${error.message}`, { retryAfterMs: error.retryAfterMs });
+            }
           }
         }
       }

@@ -68,6 +68,23 @@ describe('ConcurrencyLimiter', () => {
     expect(limiter.size).toBe(0);
   });
 
+  it('tryAcquire takes a free slot at once, and never jumps the queue', async () => {
+    const limiter = new ConcurrencyLimiter({ limit: 1, queue: 2, queueTimeoutMs: 1000, timers: manualTimers() });
+    const first = limiter.tryAcquire('p');
+    expect(first).toBeTypeOf('function');
+    expect(limiter.tryAcquire('p')).toBeUndefined();
+    const queued = limiter.acquire('p');
+    first!();
+    // The slot went to the waiter: a newcomer's tryAcquire gets nothing while the waiter holds it.
+    expect(limiter.tryAcquire('p')).toBeUndefined();
+    (await queued)();
+    expect(limiter.size).toBe(0);
+    const again = limiter.tryAcquire('p');
+    expect(limiter.inFlight('p')).toBe(1);
+    again!();
+    expect(limiter.size).toBe(0);
+  });
+
   it('keeps keys independent', async () => {
     const limiter = new ConcurrencyLimiter({ limit: 1, queue: 0, queueTimeoutMs: 1000 });
     const a = await limiter.acquire('alice');

@@ -95,6 +95,18 @@ export class ConcurrencyLimiter {
   }
 
   /**
+   * Takes a slot under `key` at once, or returns undefined when all are taken (then {@link acquire} queues).
+   * The fast path of a call: no promise, and the caller's abort signal need not exist yet.
+   */
+  tryAcquire(key: string): Release | undefined {
+    let slot = this.#slots.get(key);
+    if (slot === undefined) this.#slots.set(key, (slot = { active: 0, waiters: new Set() }));
+    if (slot.active >= this.#limit || slot.waiters.size > 0) return undefined;
+    slot.active++;
+    return this.#releaser(key, slot);
+  }
+
+  /**
    * Waits for a slot under `key`.
    * @throws ConcurrencyLimitError `MCPKIT_CONCURRENCY_LIMITED` (as a rejection) when the queue is full, the wait
    * times out, or `signal` aborts (the waiter then leaves the queue).
