@@ -81,3 +81,42 @@ export function startHttpServer(file: string, args: string[]): Promise<HttpServe
     child.once('exit', (code) => reject(new Error(`${file} exited (${String(code)}) before printing its URL:\n${seen}`)));
   });
 }
+
+/**
+ * Runs `mcpkit ...args` on a pseudo-terminal (util-linux `script`), `cols` wide, typing each answer once its
+ * prompt has appeared. Resolves with everything the terminal showed (stdout and stderr together, `\r\n` line
+ * ends, as a terminal gets them) and the exit code.
+ */
+export function runInTerminal(
+  args: string[],
+  options: { answers?: Array<[prompt: string, typed: string]>; cols?: number; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ code: number | null; output: string }> {
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const line = [process.execPath, CLI, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qfec', `stty cols ${options.cols ?? 80} rows 24; exec ${line}`, '/dev/null'], {
+    cwd: ROOT,
+    env: options.env ?? cleanEnv({ NO_COLOR: '1' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const answers = [...(options.answers ?? [])];
+  let output = '';
+  let searchFrom = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    // Each answer waits for its own prompt, after the previous one.
+    const next = answers[0];
+    const at = next ? output.indexOf(next[0], searchFrom) : -1;
+    if (next && at >= 0) {
+      answers.shift();
+      searchFrom = at + next[0].length;
+      child.stdin!.write(next[1]);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
