@@ -26,9 +26,25 @@ const TARGETS_HELP = `Targets (how to reach the server):
   --url URL                      a Streamable HTTP server; add --header "K: V" (repeatable), --bearer TOKEN
   --config FILE --server NAME    an entry of a Claude Desktop, Claude Code, VS Code or Cursor config file`;
 
+const OBSERVE_HELP = `Watching and answering the server (list, call, read, get):
+  --trace                        every JSON-RPC message, both ways, on stderr: ms since start, round trip on
+                                 responses; MCPKIT_TRACE=FILE writes them as JSONL; credentials are redacted
+  --verbose                      the server's log messages and a stdio server's stderr, prefixed [server ...]
+  --root DIR                     answer roots/list with DIR as a file:// URI (repeatable)
+  progress                       call shows a bar on a terminal, lines otherwise; each update restarts --timeout
+  elicitation, sampling          asked on the terminal when stdin is one; otherwise declined, and exit 5`;
+
+/** For list, call, read and get, whose own option list already has --trace, --verbose and --root. */
+const SERVER_ASKS_HELP = `While the command runs:
+  progress                       call shows a bar on a terminal, lines otherwise; each update restarts --timeout
+  elicitation, sampling          asked on the terminal when stdin is one; otherwise declined, and exit 5
+  MCPKIT_TRACE=FILE              writes the --trace record as JSONL to FILE (one message a line)`;
+
 const EXAMPLES = `Examples:
   mcpkit list -- node servers/everything/bin/mcpkit-everything.js
   mcpkit call echo '{"text": "hi"}' --url http://127.0.0.1:3000/mcp
+  mcpkit call long_running --trace --verbose -- npx -y mcpkit-everything
+  MCPKIT_TRACE=trace.jsonl mcpkit call list_roots --root . -- npx -y mcpkit-everything
   mcpkit read demo://readme --config .mcp.json --server everything
   mcpkit discover --protocol 2025-11-25 -- node server.js
   mcpkit install claude-desktop weather -- node servers/weather/bin/mcpkit-weather.js
@@ -53,7 +69,7 @@ function buildProgram(ctx: CommandContext): Command {
       outputError: (text, write) => write(`${io.errColor.red('mcpkit:')} ${text.replace(/^error: /, '')}`),
     })
     .showHelpAfterError('(see `mcpkit --help`, or `mcpkit COMMAND --help`)')
-    .addHelpText('after', `\n${TARGETS_HELP}\n\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);
+    .addHelpText('after', `\n${TARGETS_HELP}\n\n${OBSERVE_HELP}\n\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);
   listCommand(program, ctx);
   callCommand(program, ctx);
   readCommand(program, ctx);
@@ -71,7 +87,8 @@ function buildProgram(ctx: CommandContext): Command {
   const ownHelp = ['scan', 'lock', 'trust', 'sign'];
   for (const command of program.commands) {
     if (ownHelp.includes(command.name())) continue;
-    if (!['install', 'init', 'help', 'gateway', 'audit'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${EXIT_CODES_HELP}\n`);
+    const observe = ['list', 'call', 'read', 'get'].includes(command.name()) ? `${SERVER_ASKS_HELP}\n\n` : '';
+    if (!['install', 'init', 'help', 'gateway', 'audit'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${observe}${EXIT_CODES_HELP}\n`);
     else command.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }
   return program;

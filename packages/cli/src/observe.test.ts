@@ -167,3 +167,19 @@ describe('list off a terminal', () => {
     expect(r.stdout).toMatch(/^long_running\s+seconds\? steps\?\s+Runs for `seconds`, reporting progress each step; cancellable$/m);
   });
 });
+
+describe('--help', () => {
+  it('documents --trace, --verbose, --root, MCPKIT_TRACE and exit 5', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('Watching and answering the server (list, call, read, get):\n  --trace ');
+    expect(top.stdout).toMatch(/^ {2}5 {4}the server asked for input \(elicitation, sampling\) and there was no terminal to ask on/m);
+    for (const command of ['list', 'call', 'read', 'get']) {
+      const help = (await runCli([command, '--help'])).stdout;
+      expect(help).toMatch(/^ {2}--trace {2,}print every JSON-RPC message/m);
+      expect(help).toMatch(/^ {2}--verbose {2,}show the server's log messages/m);
+      expect(help).toMatch(/^ {2}--root <dir> {2,}offer DIR to the server as a root/m);
+      expect(help).toContain('  MCPKIT_TRACE=FILE              writes the --trace record as JSONL to FILE');
+    }
+  });
+});
