@@ -47,7 +47,8 @@ export interface Paged<T, F> {
 async function readBounded(response: Response, max: number, what: string): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = '';
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -57,9 +58,9 @@ async function readBounded(response: Response, max: number, what: string): Promi
       await reader.cancel();
       throw new GitHubError('BAD_RESPONSE', `GitHub's answer for ${what} was larger than ${max} bytes; narrow the request.`);
     }
-    chunks.push(value);
+    text += decoder.decode(value, { stream: true });
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return text + decoder.decode();
 }
 
 function parseJson(text: string): unknown {
