@@ -19,6 +19,14 @@ beforeEach(() => {
   gh.requests.length = 0;
 });
 
+async function until(done: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 type Listed = { issues: Array<{ number: number }>; count: number; pages_fetched: number; next_page: number | null };
 const numbers = (s: Listed) => s.issues.map((i) => i.number);
 
@@ -163,6 +171,25 @@ describe('with a rejected token', () => {
   });
 });
 
+describe('GitHub Enterprise Server', () => {
+  it('puts every request, next pages included, under the --api-url path', async () => {
+    const conn = await connectStdio(['--api-url', `${gh.url}/api/v3/`], TOKEN);
+    try {
+      const listed = structured<Listed>(await conn.client.callTool('list_issues', { owner: 'octo', repo: 'many', per_page: 4, pages: 2 }));
+      expect(listed).toMatchObject({ count: 7, pages_fetched: 2, next_page: null });
+      await conn.client.callTool('get_issue', { owner: 'octo', repo: 'hello', number: 1 });
+      expect(gh.requests.map((r) => r.url)).toEqual([
+        '/api/v3/repos/octo/many/issues?state=open&sort=created&direction=desc&per_page=4&page=1',
+        '/api/v3/repositories/102/issues?state=open&sort=created&direction=desc&per_page=4&page=2',
+        '/api/v3/repos/octo/hello/issues/1',
+        '/api/v3/repos/octo/hello/issues/1/comments?per_page=100',
+      ]);
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
 describe('timeouts and network failures', () => {
   it('gives up on a slow API after --timeout', async () => {
     const conn = await connectStdio(['--api-url', gh.url, '--timeout', '0.3'], TOKEN);
@@ -173,6 +200,23 @@ describe('timeouts and network failures', () => {
       expect(result.isError).toBe(true);
       expect(textOf(result)).toBe('GitHub did not answer within 0.3 seconds (GET /repos/octo/slow/issues for the issues of octo/slow); try again later.');
     } finally {
+      await conn.close();
+    }
+  });
+
+  it('aborts the GitHub request when the client cancels the call', async () => {
+    const conn = await connectStdio(['--api-url', gh.url], TOKEN);
+    try {
+      const controller = new AbortController();
+      const pending = conn.client.callTool('list_issues', { owner: 'octo', repo: 'slow' }, { signal: controller.signal });
+      await until(() => gh.requests.length === 1);
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      // The stand-in answers after 2 s; the connection closes long before.
+      await until(() => gh.abandoned.length === 1, 1500);
+      expect(gh.abandoned).toEqual(['/repos/octo/slow/issues']);
+    } finally {
+      gh.abandoned.length = 0;
       await conn.close();
     }
   });

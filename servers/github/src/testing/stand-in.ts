@@ -1,7 +1,8 @@
 /**
  * A loopback GitHub REST stand-in (node:http on 127.0.0.1, port 0) speaking the real wire: JSON bodies shaped
  * as GitHub's, `Link` pagination through `/repositories/{id}/…` URLs, rate-limit headers, 401/404/410/422
- * errors with GitHub's bodies. Some repositories misbehave on purpose (see {@link REPOS}). Not part of the build.
+ * errors with GitHub's bodies. Some repositories misbehave on purpose (see {@link REPOS}). Under `/api/v3` it
+ * answers as a GitHub Enterprise Server would, links included. Not part of the build.
  * @module
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -45,6 +46,8 @@ export interface StandIn {
   /** `http://127.0.0.1:PORT`, the value for --api-url. */
   readonly url: string;
   readonly requests: SeenRequest[];
+  /** Paths of slow requests whose connection closed before the answer (the caller gave up). */
+  readonly abandoned: string[];
   /** Where the evil-links repository points its next page (default: nowhere reachable). */
   evilOrigin: string;
   /** Restores the fixture data. */
@@ -86,6 +89,7 @@ export async function startStandIn(): Promise<StandIn> {
   };
   reset();
   const requests: SeenRequest[] = [];
+  const abandoned: string[] = [];
   let remaining = 4999;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -103,17 +107,23 @@ export async function startStandIn(): Promise<StandIn> {
     });
   });
 
-  function paginate(res: ServerResponse, url: URL, path: string, items: unknown[], wrap?: (page: unknown[]) => Json, linkOrigin?: string): void {
+  function paginate(res: ServerResponse, url: URL, path: string, items: unknown[], wrap?: (page: unknown[]) => Json, linkRoot?: string): void {
     const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const slice = items.slice((page - 1) * perPage, page * perPage);
-    const link = linkHeader(linkOrigin ?? standIn.url, path, url.searchParams, page, last);
+    const link = linkHeader(linkRoot ?? root, path, url.searchParams, page, last);
     send(res, 200, wrap ? wrap(slice) : slice, link ? { link } : {});
   }
 
+  /** The API root of the request being answered: GitHub Enterprise Server serves the API under /api/v3. */
+  let root = '';
+
   function route(req: IncomingMessage, res: ServerResponse, body: unknown): void {
     const url = new URL(req.url ?? '/', standIn.url);
+    const enterprise = url.pathname.startsWith('/api/v3/');
+    if (enterprise) url.pathname = url.pathname.slice('/api/v3'.length);
+    root = `${standIn.url}${enterprise ? '/api/v3' : ''}`;
     const auth = req.headers.authorization;
     const authed = auth === `Bearer ${TOKEN}`;
     res.setHeader('x-ratelimit-limit', authed ? '5000' : '60');
@@ -139,11 +149,16 @@ export async function startStandIn(): Promise<StandIn> {
     }
     if (name === 'throttled') return send(res, 429, problem('You have exceeded a secondary rate limit.', 429), { 'retry-after': '42' });
     if (name === 'slow') {
-      setTimeout(() => send(res, 200, []), 2000).unref();
+      const timer = setTimeout(() => send(res, 200, []), 2000);
+      res.on('close', () => {
+        if (res.writableFinished) return;
+        clearTimeout(timer);
+        abandoned.push(url.pathname);
+      });
       return;
     }
     if (name === 'old-name') {
-      const location = `${standIn.url}/repositories/999${rest}`;
+      const location = `${root}/repositories/999${rest}`;
       return send(res, 301, { message: 'Moved Permanently', url: location, documentation_url: DOCS }, { location });
     }
     const issues = repos[name];
@@ -249,6 +264,7 @@ export async function startStandIn(): Promise<StandIn> {
   const standIn: StandIn = {
     url: '',
     requests,
+    abandoned,
     evilOrigin: 'http://127.0.0.1:9',
     reset,
     close: () => new Promise((resolve) => server.close(() => resolve())),

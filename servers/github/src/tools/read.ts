@@ -25,7 +25,8 @@ const listed = {
   next_page: z.number().int().nullable(),
 };
 
-function listing(header: string, paged: Paged<unknown, unknown>): { text: string; structured: { issues: ReturnType<typeof toSummary>[]; count: number; pages_fetched: number; next_page: number | null } } {
+/** The text and structured content of one listing; `header` says what was listed. */
+function listing(header: string, paged: Paged<unknown, unknown>) {
   const issues = paged.items.map(toSummary);
   const more = paged.nextPage === null ? 'no more pages' : `more from page ${paged.nextPage}`;
   const lines = issues.length ? issues.map(summaryLine) : ['(none)'];
