@@ -17,6 +17,7 @@ export const CONFIG_DEFAULTS = {
   auditSqlite: '.mcpkit/audit.db',
   auditArguments: 'hash',
   storeSqlite: '.mcpkit/gateway.db',
+  redisFailMode: 'closed',
   scopesClaim: 'scope',
   logLevel: 'info',
   metrics: true,
@@ -24,3 +25,6 @@ export const CONFIG_DEFAULTS = {
 
 /** A key shorter than this is refused: `mcpkit gateway keys create` makes 256-bit keys (43 characters). */
 export const MIN_KEY_LENGTH = 16;
+
+/** `sessions.secret` shorter than this (in UTF-8 bytes) is refused: session ids are sealed with a 256-bit key. */
+export const MIN_SESSION_SECRET_BYTES = 32;

@@ -31,4 +31,6 @@ export type {
   OAuthConfig,
   RouteConfig,
   TrustConfig,
+  StorageConfig,
+  SessionsConfig,
 } from './types.js';

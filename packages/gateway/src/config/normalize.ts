@@ -12,6 +12,7 @@ import type { FieldPath } from './field-path.js';
 import type { RawConfig, RawDatabase, RawDuration, RawHttpServer, RawKey, RawPolicy, RawStdioServer } from './raw-config.js';
 import type { ConfigKey, GatewayConfig, UpstreamAuthConfig, UpstreamEntry } from './types.js';
 import type { RawProblem } from './raw-problem.js';
+import { normalizeStorage } from './storage.js';
 
 interface Context {
   baseDir: string;
@@ -68,6 +69,11 @@ export function normalizeConfig(raw: RawConfig, source: string, baseDir: string)
     if (o.audience !== undefined) config.oauth.audience = o.audience;
     if (o.jwksUrl !== undefined) config.oauth.jwksUrl = checkedUrl(cx, ['oauth', 'jwksUrl'], o.jwksUrl, { https: true });
   }
+  const { storage, sessions } = normalizeStorage(raw, cx.problems);
+  if (storage) config.storage = storage;
+  // Every reader of keys and state looks at `store`; storage.postgres is where they live now.
+  if (storage?.postgres !== undefined) config.store = { postgres: storage.postgres };
+  if (sessions) config.sessions = sessions;
   if (raw.anonymous) config.anonymous = { scopes: raw.anonymous.scopes };
   if (raw.trust) {
     const t = raw.trust;

@@ -16,7 +16,7 @@ describe('renderConfigReference', () => {
   });
 
   it('has a section per top-level field and a row per nested field, with defaults and required marks', () => {
-    for (const field of ['listen', 'servers', 'keys', 'scopes', 'rateLimits', 'concurrency', 'audit', 'store', 'oauth', 'routes', 'anonymous', 'logLevel', 'metrics']) {
+    for (const field of ['listen', 'servers', 'keys', 'scopes', 'rateLimits', 'concurrency', 'audit', 'store', 'storage', 'sessions', 'oauth', 'routes', 'anonymous', 'logLevel', 'metrics']) {
       expect(markdown).toContain(`\n## \`${field}\`\n`);
     }
     expect(markdown).toContain('| `listen.port` | whole number | `8080` | The TCP port (0 picks a free one). |');

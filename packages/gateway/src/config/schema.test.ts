@@ -72,6 +72,7 @@ describe('mcp.schema.json', () => {
     expect(defaultAt(['audit', 'sqlite'])).toBe(CONFIG_DEFAULTS.auditSqlite);
     expect(defaultAt(['audit', 'arguments'])).toBe(CONFIG_DEFAULTS.auditArguments);
     expect(defaultAt(['store', 'sqlite'])).toBe(CONFIG_DEFAULTS.storeSqlite);
+    expect(defaultAt(['storage', 'redisFailMode'])).toBe(CONFIG_DEFAULTS.redisFailMode);
     expect(defaultAt(['oauth', 'scopesClaim'])).toBe(CONFIG_DEFAULTS.scopesClaim);
     expect(defaultAt(['logLevel'])).toBe(CONFIG_DEFAULTS.logLevel);
     expect(defaultAt(['metrics'])).toBe(CONFIG_DEFAULTS.metrics);

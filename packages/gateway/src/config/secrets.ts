@@ -21,10 +21,11 @@ export function literalSecretProblems(data: unknown): RawProblem[] {
       problems.push({ path, message: 'has a password written in the file; write it as a ${env:NAME} or ${file:PATH} reference (or the whole URL as one)' });
     }
   };
-  for (const section of ['audit', 'store'] as const) {
+  for (const section of ['audit', 'store', 'storage'] as const) {
     const db = data[section];
     if (isRecord(db)) urlAt([section, 'postgres'], db.postgres);
   }
+  if (isRecord(data.storage)) urlAt(['storage', 'redis'], data.storage.redis);
   const servers = isRecord(data.servers) ? data.servers : {};
   for (const [name, server] of Object.entries(servers)) {
     if (!isRecord(server)) continue;

@@ -123,6 +123,21 @@ export interface TrustConfig {
   signingKey?: string;
 }
 
+/** `storage:` in mcp.yaml: PostgreSQL for durable state and change notices, Redis for rate-limit buckets. */
+export interface StorageConfig {
+  /** Also in `store` as `{ postgres }`, which every reader of keys and state uses. */
+  postgres?: string;
+  redis?: string;
+  /** What a rate-limited request gets while Redis is unreachable: refused (`closed`) or let through uncounted (`open`). */
+  redisFailMode: 'open' | 'closed';
+}
+
+/** `sessions:` in mcp.yaml. */
+export interface SessionsConfig {
+  /** Key material (at least 32 bytes) every replica shares for sealing session ids. */
+  secret: string;
+}
+
 export interface GatewayConfig {
   /** Absolute path of the file this came from. */
   source: string;
@@ -146,8 +161,12 @@ export interface GatewayConfig {
   /** Calls in flight at once, per principal, and how many more may wait. */
   concurrency: { perPrincipal: number; queue: number; queueTimeoutMs: number };
   audit: AuditConfig;
-  /** Where keys and other durable state live. Default: SQLite beside the audit database. */
+  /** Where keys and other durable state live. Default: SQLite beside the audit database; `storage.postgres` when set. */
   store: { sqlite: string } | { postgres: string };
+  /** Shared state for replicas; absent when the file has no `storage:` section. */
+  storage?: StorageConfig;
+  /** Sessions any replica can open; absent when the file has no `sessions:` section. */
+  sessions?: SessionsConfig;
   oauth?: OAuthConfig;
   routes: RouteConfig[];
   /** Allow calls without credentials (local development only); they get the listed scopes. */
