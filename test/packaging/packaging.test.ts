@@ -93,7 +93,13 @@ beforeAll(() => {
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
   // Offline: only the lock's tarballs, from npm's cache. No install scripts: ours have none, and better-sqlite3's
   // native build (a minute of compiling) is not what this checks; nothing here opens a SQLite database.
-  execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, env: npmEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, env: npmEnv(), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    const hint = stderr.includes('ENOTCACHED') ? ' (a tarball of package-lock.json is not in npm\'s cache: run npm ci in the repository first)' : '';
+    throw new Error(`npm ci --offline failed${hint}:\n${stderr}`, { cause: error });
+  }
 }, 90_000);
 
 afterAll(() => {
