@@ -60,4 +60,6 @@ export type { HttpHandlerOptions, McpHttpHandler, McpHttpCore } from './http/han
 export { AuthError } from './http/auth.js';
 export type { AuthVerifier, AuthFailure, AuthRefusal, HttpAuthOptions, PresentedCredentials } from './http/auth.js';
 export { InMemoryEventStore } from './http/event-store.js';
+export { MemorySessionRevocations, SessionSealer } from './http/session-seal.js';
+export type { SealedSession, SessionRevocations, SessionSealKey, SessionSealOptions } from './http/session-seal.js';
 export type { EventStore } from './http/event-store.js';

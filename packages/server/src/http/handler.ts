@@ -30,6 +30,7 @@ import { HttpSessionTransport } from './session-transport.js';
 import { statelessPost } from './stateless-post.js';
 import { type HttpAuthOptions, METADATA_PREFIX, authenticate, metadataReply } from './auth.js';
 import type { Principal } from '../middleware.js';
+import { type SessionSealOptions, SessionSealer } from './session-seal.js';
 
 export interface HttpHandlerOptions {
   /** Hostnames accepted in `Host` (DNS-rebinding protection). Default: localhost, 127.0.0.1, [::1]. `false` accepts any. */
@@ -56,6 +57,11 @@ export interface HttpHandlerOptions {
    * the RFC 9728 metadata under `/.well-known/oauth-protected-resource`.
    */
   auth?: HttpAuthOptions;
+  /**
+   * Sealed session ids: every replica holding the same key can serve a session another replica opened (no
+   * sticky sessions). A DELETE revokes the id through the sealer's revocations.
+   */
+  sealedSessions?: SessionSealer | SessionSealOptions;
 }
 
 /** The runtime-neutral core: adapters (web, node:http) feed it requests and write its replies. */
@@ -135,6 +141,16 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   const keepAliveMs = options.keepAliveMs ?? 25_000;
   const auth = options.auth;
   const sessions = new Map<string, Live>();
+  const sealer = options.sealedSessions === undefined ? undefined : options.sealedSessions instanceof SessionSealer ? options.sealedSessions : new SessionSealer(options.sealedSessions);
+  /** Sealed sessions being taken over, so concurrent requests for one id make one session. */
+  const restoring = new Map<string, Promise<Live | undefined>>();
+  // A DELETE on another replica: drop the live copy here too.
+  const unsubscribe = sealer?.revocations.subscribe?.((id) => {
+    const live = sessions.get(id);
+    if (live === undefined) return;
+    sessions.delete(id);
+    void live.session.close();
+  });
   let sweeper: ReturnType<typeof setInterval> | undefined;
 
   const sweep = () => {
@@ -152,9 +168,17 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     }
   };
 
-  const openSession = async (principal: Principal | undefined): Promise<Live> => {
-    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs);
+  const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject): Promise<Live> => {
+    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId);
     const session = await server.connect(transport);
+    if (restore !== undefined) {
+      try {
+        session.restore(restore);
+      } catch (error) {
+        await session.close();
+        throw error;
+      }
+    }
     const live = { transport, session, principalId: principal?.id };
     sessions.set(transport.sessionId, live);
     session.peer.onClose(() => sessions.delete(transport.sessionId));
@@ -165,10 +189,34 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     return live;
   };
 
-  const sessionFor = (request: HttpRequestLike, principal: Principal | undefined): Live | HttpReply => {
+  /** Takes over a sealed session opened elsewhere (or swept here while idle); undefined when it cannot be. */
+  const restoreSealed = async (id: string, principal: Principal | undefined): Promise<Live | undefined> => {
+    if (sealer === undefined || !SessionSealer.looksSealed(id)) return undefined;
+    const state = await sealer.open(id);
+    if (state === undefined || state.principalId !== principal?.id || (await sealer.revocations.isRevoked(id))) return undefined;
+    const raced = sessions.get(id);
+    if (raced !== undefined) return raced;
+    if (sessions.size >= maxSessions) return undefined;
+    try {
+      return await openSession(principal, id, state.initialize);
+    } catch (error) {
+      core.report(error, 'restoring a sealed session');
+      return undefined;
+    }
+  };
+
+  const sessionFor = async (request: HttpRequestLike, principal: Principal | undefined): Promise<Live | HttpReply> => {
     const id = request.header('mcp-session-id');
     if (id === null) return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
-    const live = sessions.get(id);
+    let live = sessions.get(id);
+    if (live === undefined && sealer !== undefined) {
+      let pending = restoring.get(id);
+      if (pending === undefined) {
+        pending = restoreSealed(id, principal).finally(() => restoring.delete(id));
+        restoring.set(id, pending);
+      }
+      live = await pending;
+    }
     // Another principal presenting this id learns nothing: the same 404 as for an id that never existed.
     if (!live || live.principalId !== principal?.id) return refuse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or never existed; initialize again');
     const version = request.header('mcp-protocol-version');
@@ -230,10 +278,12 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
         return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: initialize must not carry an Mcp-Session-Id');
       }
       if (sessions.size >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
-      const live = await openSession(principal);
+      const params = (message as { params?: JsonObject }).params ?? {};
+      const sealedId = sealer === undefined ? undefined : await sealer.seal({ initialize: params, principalId: principal?.id, issuedAt: Date.now() });
+      const live = await openSession(principal, sealedId);
       return live.transport.handlePost([message], [(message as { id: RequestId }).id], accept, info);
     }
-    const live = sessionFor(request, principal);
+    const live = await sessionFor(request, principal);
     if (!isLive(live)) return live;
     const ids = 'method' in message && 'id' in message ? [message.id] : [];
     return live.transport.handlePost([message], ids, accept, info);
@@ -260,15 +310,18 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
           if (!acceptOf(request.header('accept')).sse) {
             return refuse(406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
           }
-          const live = sessionFor(request, principal);
+          const live = await sessionFor(request, principal);
           if (!isLive(live)) return live;
           return await live.transport.handleGet(request.header('last-event-id'));
         }
         case 'DELETE': {
           if (!sessionsEnabled) return emptyReply(405, { allow: 'POST' });
-          const live = sessionFor(request, principal);
+          const live = await sessionFor(request, principal);
           if (!isLive(live)) return live;
-          sessions.delete(live.transport.sessionId);
+          const id = live.transport.sessionId;
+          sessions.delete(id);
+          // Revoked before the answer: no replica may take the session over once the client was told it ended.
+          if (sealer !== undefined && SessionSealer.looksSealed(id)) await sealer.revocations.revoke(id, Date.now() + sealer.maxAgeMs);
           await live.session.close();
           return emptyReply(200);
         }
@@ -287,6 +340,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
       for (const drainer of [...core.drainers]) drainer();
     },
     async close() {
+      unsubscribe?.();
       for (const closer of [...core.closers]) closer();
       const all = [...sessions.values()];
       sessions.clear();

@@ -128,9 +128,9 @@ export class HttpSessionTransport implements Transport {
   /** The `retry:` hint sent with priming events. */
   readonly retryMs: number;
 
-  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000) {
+  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000, sessionId: string = crypto.randomUUID()) {
     this.retryMs = retryMs;
-    this.sessionId = crypto.randomUUID();
+    this.sessionId = sessionId;
     this.#standaloneId = `s${randomId()}`;
     this.eventStore = eventStore;
     this.#keepAliveMs = keepAliveMs;

@@ -248,6 +248,16 @@ export class ServerSession {
     return handler(core, params ?? {}, new SessionExchange(this, ctx, params?._meta as JsonObject | undefined));
   }
 
+  /**
+   * Puts a fresh session in the state `initialize` (with these params) and `notifications/initialized` would
+   * have left it in: how a replica takes over a sealed session another one opened.
+   * @throws ProtocolError when the params are not an initialize this server accepts.
+   */
+  restore(initialize: JsonObject): void {
+    this.#initialize(initialize);
+    this.#initialized = true;
+  }
+
   #initialize(params: JsonObject): JsonObject {
     if (this.initialized) throw new ProtocolError(ErrorCode.InvalidRequest, 'Invalid request: the session is already initialized');
     const requested = params.protocolVersion;
