@@ -4,6 +4,7 @@
  * @module
  */
 import type { Completer } from '@mcpkit/server';
+import { GitHubError } from './api/errors.js';
 import { ownerInput, repoInput, repoPath, type ToolEnv } from './tools/kit.js';
 
 /** Prefix matches, case-insensitive, in GitHub's order. */
@@ -17,7 +18,9 @@ async function lookup(env: ToolEnv, path: string, query: Record<string, string |
     const { data } = await env.api.send<unknown>({ path, query, what, signal });
     return Array.isArray(data) ? data : [];
   } catch (error) {
-    console.error(`mcpkit-github: no completions for ${what}: ${env.api.redact(error instanceof Error ? error.message : String(error))}`);
+    // A GitHubError's message already says what was being done; anything else gets `what` for context.
+    const message = GitHubError.is(error) ? error.message : `${what}: ${String(error)}`;
+    console.error(`mcpkit-github: no completions: ${env.api.redact(message)}`);
     return [];
   }
 }
@@ -37,7 +40,7 @@ export function completers(env: ToolEnv): { repo: Completer; number: Completer; 
       const owner = ownerInput.safeParse(args.owner);
       if (!owner.success) return [];
       const path = `/users/${encodeURIComponent(owner.data)}/repos`;
-      const repos = await lookup(env, path, { per_page: 100, sort: 'pushed' }, `the repositories of ${owner.data}`, ctx.signal);
+      const repos = await lookup(env, path, { per_page: 100, sort: 'pushed' }, `listing the repositories of ${owner.data}`, ctx.signal);
       return starting(repos.map((r) => String((r as { name?: unknown }).name ?? '')).filter(Boolean), value);
     },
     // Recently updated open issues first, so the likely ones lead.
@@ -45,13 +48,13 @@ export function completers(env: ToolEnv): { repo: Completer; number: Completer; 
       const at = repoOf(args);
       if (!at) return [];
       const query = { state: 'open', sort: 'updated', per_page: 100 };
-      const issues = await lookup(env, `${repoPath(at.owner, at.repo)}/issues`, query, `the open issues of ${at.owner}/${at.repo}`, ctx.signal);
+      const issues = await lookup(env, `${repoPath(at.owner, at.repo)}/issues`, query, `listing the open issues of ${at.owner}/${at.repo}`, ctx.signal);
       return starting(issues.map((i) => String((i as { number?: unknown }).number ?? '')).filter(Boolean), value);
     },
     label: async (value, { arguments: args }, ctx) => {
       const at = repoOf(args);
       if (!at) return [];
-      const labels = await lookup(env, `${repoPath(at.owner, at.repo)}/labels`, { per_page: 100 }, `the labels of ${at.owner}/${at.repo}`, ctx.signal);
+      const labels = await lookup(env, `${repoPath(at.owner, at.repo)}/labels`, { per_page: 100 }, `listing the labels of ${at.owner}/${at.repo}`, ctx.signal);
       return starting(labels.map((l) => String((l as { name?: unknown }).name ?? '')).filter(Boolean), value);
     },
   };

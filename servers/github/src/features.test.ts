@@ -64,7 +64,7 @@ describe('the triage prompt', () => {
   it('fails with a clear error for a repository that does not exist, or a bad name', async () => {
     await expect(conn.client.getPrompt('triage', { owner: 'octo', repo: 'nope' })).rejects.toMatchObject({
       code: -32602,
-      message: expect.stringContaining('Not found: the open issues of octo/nope (HTTP 404).'),
+      message: expect.stringContaining('Not found (HTTP 404) while listing the open issues of octo/nope.'),
     });
     await expect(conn.client.getPrompt('triage', { owner: 'a/b', repo: 'x' })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('owner') });
     await expect(conn.client.getPrompt('triage', { owner: 'octo', repo: 'limited' })).rejects.toMatchObject({
@@ -109,9 +109,9 @@ describe('the issue resource', () => {
 
   it('answers resource-not-found for a missing or deleted issue and a malformed URI', async () => {
     await expect(conn.client.readResource('github://octo/hello/issues/99')).rejects.toMatchObject({
-      message: expect.stringContaining('Resource not found: github://octo/hello/issues/99 (Not found: issue #99 in octo/hello (HTTP 404).'),
+      message: expect.stringContaining('Resource not found: github://octo/hello/issues/99 (Not found (HTTP 404) while getting issue #99 in octo/hello.'),
     });
-    await expect(conn.client.readResource('github://octo/hello/issues/6')).rejects.toMatchObject({ message: expect.stringContaining('Gone: issue #6') });
+    await expect(conn.client.readResource('github://octo/hello/issues/6')).rejects.toMatchObject({ message: expect.stringContaining('Gone (HTTP 410) while getting issue #6 in octo/hello') });
     await expect(conn.client.readResource('github://octo/hello/issues/0')).rejects.toMatchObject({
       message: expect.stringContaining('expected github://OWNER/REPO/issues/NUMBER'),
     });
@@ -127,7 +127,7 @@ describe('the issue resource', () => {
     // A failed lookup completes to nothing, with a line for the operator.
     const missing = await conn.client.complete(ref, { name: 'number', value: '' }, { arguments: { owner: 'octo', repo: 'nope' } });
     expect(missing.values).toEqual([]);
-    expect(conn.stderr()).toContain('mcpkit-github: no completions for the open issues of octo/nope: Not found');
+    expect(conn.stderr()).toContain('mcpkit-github: no completions: Not found (HTTP 404) while listing the open issues of octo/nope.');
   });
 });
 

@@ -168,12 +168,12 @@ describe('reading', () => {
     const missing = await call('get_issue', { owner: 'octo', repo: 'hello', number: 99 });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toBe(
-      'Not found: issue #99 in octo/hello (HTTP 404). Check the owner, repository and number; a private repository also answers 404 when the token cannot see it.',
+      'Not found (HTTP 404) while getting issue #99 in octo/hello. Check the owner, repository and issue number; a private repository also answers 404 when the token cannot see it.',
     );
     const repo = await call('list_issues', { owner: 'octo', repo: 'nope' });
-    expect(textOf(repo)).toMatch(/^Not found: the issues of octo\/nope \(HTTP 404\)\./);
+    expect(textOf(repo)).toMatch(/^Not found \(HTTP 404\) while listing the issues of octo\/nope\. /);
     const deleted = await call('get_issue', { owner: 'octo', repo: 'hello', number: 6 });
-    expect(textOf(deleted)).toBe('Gone: issue #6 in octo/hello (HTTP 410): it was deleted, or issues are disabled in this repository. GitHub said: "This issue was deleted".');
+    expect(textOf(deleted)).toBe('Gone (HTTP 410) while getting issue #6 in octo/hello: the issue was deleted, or issues are disabled in this repository. GitHub said: "This issue was deleted".');
   });
 });
 
@@ -190,7 +190,7 @@ describe('writing', () => {
   it('names the field GitHub refused (422 with its errors array)', async () => {
     const result = await call('create_issue', { owner: 'octo', repo: 'hello', title: 'x', assignees: ['ghost'] });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toBe('GitHub could not accept the request for a new issue in octo/hello (HTTP 422 Validation Failed): assignees: "ghost" is invalid.');
+    expect(textOf(result)).toBe('GitHub refused the request (HTTP 422 Validation Failed) while creating an issue in octo/hello: assignees: "ghost" is invalid.');
   });
 
   it('updates only the fields given, replacing labels and assignees', async () => {
@@ -230,7 +230,7 @@ describe('writing', () => {
     });
     expect(gh.requests[0]).toMatchObject({ method: 'POST', url: '/repos/octo/hello/issues/1/comments', body: { body: 'Fixed in #7.' } });
     const gone = await call('add_issue_comment', { owner: 'octo', repo: 'hello', number: 6, body: 'hi' });
-    expect(textOf(gone)).toMatch(/^Gone: a comment on issue #6 in octo\/hello \(HTTP 410\)/);
+    expect(textOf(gone)).toMatch(/^Gone \(HTTP 410\) while commenting on issue #6 in octo\/hello: /);
   });
 
   it('never shows the token: not in results, not on stderr', async () => {

@@ -65,7 +65,7 @@ export function registerTriagePrompt(server: McpServer, env: ToolEnv): void {
     let more: number | null;
     try {
       const paged = await env.api.paginate(
-        { path: `${repoPath(o, r)}/issues`, query: { state: 'open', labels: label, sort: 'updated', direction: 'desc', per_page: 100 }, what: `the open issues of ${o}/${r}`, signal: ctx.signal },
+        { path: `${repoPath(o, r)}/issues`, query: { state: 'open', labels: label, sort: 'updated', direction: 'desc', per_page: 100 }, what: `listing the open issues of ${o}/${r}`, signal: ctx.signal },
         TRIAGE_PAGES,
         (body: unknown[]) => body,
       );

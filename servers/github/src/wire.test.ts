@@ -88,7 +88,7 @@ describe('with a token', () => {
     const result = await call('list_issues', { owner: 'octo', repo: 'evil-links', per_page: 1, pages: 3 });
     expect(structured<Listed>(result)).toMatchObject({ count: 1, pages_fetched: 1, next_page: null });
     expect(elsewhereHits).toBe(0);
-    expect(conn.stderr()).toContain('mcpkit-github: not following a next-page link off the API root for the issues of octo/evil-links');
+    expect(conn.stderr()).toContain('mcpkit-github: not following a next-page link off the API root while listing the issues of octo/evil-links');
   });
 
   it('says when to retry after the primary rate limit (403, x-ratelimit-remaining: 0)', async () => {
@@ -98,7 +98,7 @@ describe('with a token', () => {
     expect(when).toBe('2100-01-01T00:00:00Z');
     expect(textOf(result)).toMatch(
       new RegExp(
-        `^Rate limited by GitHub \\(HTTP 403\\) for the issues of octo/limited: the core rate limit of 5000 requests is used up; retry after ${when} \\(in \\d+ seconds\\)\\.$`,
+        `^Rate limited by GitHub \\(HTTP 403\\) while listing the issues of octo/limited: the core rate limit of 5000 requests is used up; retry after ${when} \\(in \\d+ seconds\\)\\.$`,
       ),
     );
     expect(gh.requests).toHaveLength(1);
@@ -107,13 +107,13 @@ describe('with a token', () => {
   it('says when to retry after a secondary rate limit (429, retry-after)', async () => {
     const result = await call('get_issue', { owner: 'octo', repo: 'throttled', number: 1 });
     expect(textOf(result)).toMatch(
-      /^Rate limited by GitHub \(HTTP 429\) for issue #1 in octo\/throttled: a secondary rate limit was hit \(too many requests too fast\); retry after 42 seconds \(at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\.$/,
+      /^Rate limited by GitHub \(HTTP 429\) while getting issue #1 in octo\/throttled: a secondary rate limit was hit \(too many requests too fast\); retry after 42 seconds \(at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\.$/,
     );
   });
 
   it('does not follow a redirect: a renamed repository is an error naming the cause', async () => {
     const result = await call('get_issue', { owner: 'octo', repo: 'old-name', number: 1 });
-    expect(textOf(result)).toBe('GitHub answered HTTP 301 for issue #1 in octo/old-name: the repository was probably renamed or transferred; use its new name.');
+    expect(textOf(result)).toBe('GitHub answered HTTP 301 (a redirect, not followed) while getting issue #1 in octo/old-name: the repository was probably renamed or transferred; use its new name.');
     expect(gh.requests.map((r) => r.url)).toEqual(['/repos/octo/old-name/issues/1']);
   });
 });
@@ -162,7 +162,7 @@ describe('with a rejected token', () => {
     try {
       const result = await conn.client.callTool('list_issues', { owner: 'octo', repo: 'hello' });
       expect(textOf(result)).toBe(
-        'GitHub rejected the token in GITHUB_TOKEN (HTTP 401) for the issues of octo/hello: it is invalid, expired or revoked. GitHub said: "Bad credentials".',
+        'GitHub rejected the token in GITHUB_TOKEN (HTTP 401) while listing the issues of octo/hello: it is invalid, expired or revoked. GitHub said: "Bad credentials".',
       );
       expect(conn.stderr()).not.toContain(bad);
     } finally {
@@ -198,7 +198,7 @@ describe('timeouts and network failures', () => {
       const result = await conn.client.callTool('list_issues', { owner: 'octo', repo: 'slow' });
       expect(Date.now() - started).toBeLessThan(1800);
       expect(result.isError).toBe(true);
-      expect(textOf(result)).toBe('GitHub did not answer within 0.3 seconds (GET /repos/octo/slow/issues for the issues of octo/slow); try again later.');
+      expect(textOf(result)).toBe('GitHub did not answer within 0.3 seconds while listing the issues of octo/slow (GET /repos/octo/slow/issues); try again later.');
     } finally {
       await conn.close();
     }
@@ -229,7 +229,7 @@ describe('timeouts and network failures', () => {
     const conn = await connectStdio(['--api-url', `http://127.0.0.1:${port}`], TOKEN);
     try {
       const result = await conn.client.callTool('get_issue', { owner: 'octo', repo: 'hello', number: 1 });
-      expect(textOf(result)).toBe(`Could not reach the GitHub API at http://127.0.0.1:${port} (GET /repos/octo/hello/issues/1 for issue #1 in octo/hello): ECONNREFUSED.`);
+      expect(textOf(result)).toBe(`Could not reach the GitHub API at http://127.0.0.1:${port} while getting issue #1 in octo/hello (GET /repos/octo/hello/issues/1): ECONNREFUSED.`);
     } finally {
       await conn.close();
     }

@@ -23,7 +23,7 @@ export interface GitHubApiOptions {
   fetch?: typeof fetch;
 }
 
-/** One REST call. `what` names its subject in error messages (`issue #5 in octo/hello`). */
+/** One REST call. `what` says what it does, for messages: `getting issue #5 in octo/hello`. */
 export interface ApiCall {
   method?: 'GET' | 'POST' | 'PATCH';
   path: string;
@@ -56,7 +56,7 @@ async function readBounded(response: Response, max: number, what: string): Promi
     size += value.byteLength;
     if (size > max) {
       await reader.cancel();
-      throw new GitHubError('BAD_RESPONSE', `GitHub's answer for ${what} was larger than ${max} bytes; narrow the request.`);
+      throw new GitHubError('BAD_RESPONSE', `GitHub's answer was larger than ${max} bytes while ${what}; narrow the request.`);
     }
     text += decoder.decode(value, { stream: true });
   }
@@ -142,15 +142,15 @@ export class GitHubApi {
     } catch (error) {
       if (GitHubError.is(error) || call.signal.aborted) throw error;
       if (timeout.aborted) {
-        throw new GitHubError('TIMEOUT', `GitHub did not answer within ${this.#timeoutMs / 1000} seconds (${method} ${url.pathname} for ${call.what}); try again later.`, { cause: error });
+        throw new GitHubError('TIMEOUT', `GitHub did not answer within ${this.#timeoutMs / 1000} seconds while ${call.what} (${method} ${url.pathname}); try again later.`, { cause: error });
       }
       const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
       const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : String(error);
-      throw new GitHubError('NETWORK_ERROR', `Could not reach the GitHub API at ${this.origin} (${method} ${url.pathname} for ${call.what}): ${this.redact(why)}.`, { cause: error });
+      throw new GitHubError('NETWORK_ERROR', `Could not reach the GitHub API at ${this.origin} while ${call.what} (${method} ${url.pathname}): ${this.redact(why)}.`, { cause: error });
     }
     const body = parseJson(text);
     if (status < 200 || status > 299) throw errorFromResponse(status, responseHeaders, body, { what: call.what, hasToken: this.hasToken });
-    if (body === undefined) throw new GitHubError('BAD_RESPONSE', `GitHub's answer for ${call.what} (HTTP ${status}) was not JSON.`, { status });
+    if (body === undefined) throw new GitHubError('BAD_RESPONSE', `GitHub's answer (HTTP ${status}) was not JSON while ${call.what}.`, { status });
     return { data: body as T, next: nextLink(responseHeaders.get('link'), url) };
   }
 
@@ -171,11 +171,11 @@ export class GitHubApi {
       fetched++;
       first ??= page.data;
       const got = pick(page.data);
-      if (!Array.isArray(got)) throw new GitHubError('BAD_RESPONSE', `GitHub's answer for ${call.what} did not hold a list.`);
+      if (!Array.isArray(got)) throw new GitHubError('BAD_RESPONSE', `GitHub's answer did not hold a list while ${call.what}.`);
       items.push(...got);
       next = page.next;
       if (next !== undefined && !isFollowable(next, this.#root)) {
-        console.error(`mcpkit-github: not following a next-page link off the API root for ${call.what}`);
+        console.error(`mcpkit-github: not following a next-page link off the API root while ${call.what}`);
         next = undefined;
       }
       url = next;

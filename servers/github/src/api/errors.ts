@@ -109,7 +109,7 @@ function isRateLimited(status: number, headers: Headers): boolean {
   return status === 403 && (headers.get('x-ratelimit-remaining') === '0' || headers.get('retry-after') !== null);
 }
 
-/** What the failing request was about, for messages: `issue #5 in octo/hello`, `GET /search/issues`. */
+/** What the failing request was doing, for messages: `getting issue #5 in octo/hello`. */
 export interface RequestSubject {
   readonly what: string;
   readonly hasToken: boolean;
@@ -118,7 +118,7 @@ export interface RequestSubject {
 /**
  * Turns a non-2xx answer into a GitHubError naming what was wrong.
  * @example
- * throw errorFromResponse(404, response.headers, body, { what: 'issue #5 in octo/hello', hasToken: true });
+ * throw errorFromResponse(404, response.headers, body, { what: 'getting issue #5 in octo/hello', hasToken: true });
  */
 export function errorFromResponse(status: number, headers: Headers, body: unknown, subject: RequestSubject, now = Date.now()): GitHubError {
   const said = messageOf(body);
@@ -132,28 +132,28 @@ export function errorFromResponse(status: number, headers: Headers, body: unknow
         ? `the ${resource ? `${resource} ` : ''}rate limit${limit ? ` of ${limit} requests` : ''} is used up`
         : 'a secondary rate limit was hit (too many requests too fast)';
     const anon = subject.hasToken ? '' : ' Anonymous requests have a low limit; setting GITHUB_TOKEN raises it.';
-    return new GitHubError('RATE_LIMITED', `Rate limited by GitHub (HTTP ${status}) for ${what}: ${which}; ${retryHint(headers, now)}.${anon}`, { status });
+    return new GitHubError('RATE_LIMITED', `Rate limited by GitHub (HTTP ${status}) while ${what}: ${which}; ${retryHint(headers, now)}.${anon}`, { status });
   }
   switch (status) {
     case 401:
       return subject.hasToken
-        ? new GitHubError('BAD_CREDENTIALS', `GitHub rejected the token in GITHUB_TOKEN (HTTP 401) for ${what}: it is invalid, expired or revoked.${saying}`, { status })
-        : new GitHubError('NO_TOKEN', `GitHub requires authentication for ${what} (HTTP 401): set GITHUB_TOKEN.${saying}`, { status });
+        ? new GitHubError('BAD_CREDENTIALS', `GitHub rejected the token in GITHUB_TOKEN (HTTP 401) while ${what}: it is invalid, expired or revoked.${saying}`, { status })
+        : new GitHubError('NO_TOKEN', `GitHub requires authentication (HTTP 401) while ${what}: set GITHUB_TOKEN.${saying}`, { status });
     case 403:
-      return new GitHubError('FORBIDDEN', `GitHub refused access to ${what} (HTTP 403): the token lacks the permission, or the repository blocks it.${saying}`, { status });
+      return new GitHubError('FORBIDDEN', `GitHub refused access (HTTP 403) while ${what}: the token lacks the permission, or the repository blocks it.${saying}`, { status });
     case 404:
       return new GitHubError(
         'NOT_FOUND',
-        `Not found: ${what} (HTTP 404). Check the owner, repository and number; a private repository also answers 404 when the token cannot see it.`,
+        `Not found (HTTP 404) while ${what}. Check the owner, repository and issue number; a private repository also answers 404 when the token cannot see it.`,
         { status },
       );
     case 410:
-      return new GitHubError('GONE', `Gone: ${what} (HTTP 410): it was deleted, or issues are disabled in this repository.${saying}`, { status });
+      return new GitHubError('GONE', `Gone (HTTP 410) while ${what}: the issue was deleted, or issues are disabled in this repository.${saying}`, { status });
     case 422: {
       const details = describeValidation((body as { errors?: unknown } | null)?.errors);
       return new GitHubError(
         'VALIDATION_FAILED',
-        `GitHub could not accept the request for ${what} (HTTP 422 ${said ?? 'Validation Failed'})${details ? `: ${details}` : ''}.`,
+        `GitHub refused the request (HTTP 422 ${said ?? 'Validation Failed'}) while ${what}${details ? `: ${details}` : ''}.`,
         { status },
       );
     }
@@ -161,10 +161,10 @@ export function errorFromResponse(status: number, headers: Headers, body: unknow
     case 302:
     case 307:
     case 308:
-      return new GitHubError('MOVED', `GitHub answered HTTP ${status} for ${what}: the repository was probably renamed or transferred; use its new name.`, { status });
+      return new GitHubError('MOVED', `GitHub answered HTTP ${status} (a redirect, not followed) while ${what}: the repository was probably renamed or transferred; use its new name.`, { status });
     default:
       return status >= 500
-        ? new GitHubError('UPSTREAM_ERROR', `GitHub had a server error (HTTP ${status}) for ${what}; try again later.${saying}`, { status })
-        : new GitHubError('UPSTREAM_ERROR', `GitHub answered HTTP ${status} for ${what}.${saying}`, { status });
+        ? new GitHubError('UPSTREAM_ERROR', `GitHub had a server error (HTTP ${status}) while ${what}; try again later.${saying}`, { status })
+        : new GitHubError('UPSTREAM_ERROR', `GitHub answered HTTP ${status} while ${what}.${saying}`, { status });
   }
 }

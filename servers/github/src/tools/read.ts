@@ -71,7 +71,7 @@ export function registerReadTools(server: McpServer, env: ToolEnv): void {
       {
         path: `${repoPath(a.owner, a.repo)}/issues`,
         query: { state: a.state, labels: a.labels?.join(','), assignee: a.assignee, creator: a.creator, sort: a.sort, direction: a.direction, since: a.since, per_page: a.per_page, page: a.page },
-        what: `the issues of ${a.owner}/${a.repo}`,
+        what: `listing the issues of ${a.owner}/${a.repo}`,
         signal: ctx.signal,
       },
       a.pages,
@@ -103,7 +103,7 @@ export function registerReadTools(server: McpServer, env: ToolEnv): void {
     }
     const q = searchQuery(a.query, a.owner, a.repo);
     const paged = await env.api.paginate(
-      { path: '/search/issues', query: { q, sort: a.sort, order: a.sort ? a.order : undefined, per_page: a.per_page, page: a.page }, what: `the search ${JSON.stringify(q)}`, signal: ctx.signal },
+      { path: '/search/issues', query: { q, sort: a.sort, order: a.sort ? a.order : undefined, per_page: a.per_page, page: a.page }, what: `searching ${JSON.stringify(q)}`, signal: ctx.signal },
       a.pages,
       (body: { items?: unknown[] }) => body.items as unknown[],
     );
@@ -137,13 +137,14 @@ export function registerReadTools(server: McpServer, env: ToolEnv): void {
  */
 export async function fetchIssue(env: ToolEnv, owner: string, repo: string, number: number, withComments: boolean, signal: AbortSignal) {
   const what = `issue #${number} in ${owner}/${repo}`;
+  const getting = `getting ${what}`;
   const path = `${repoPath(owner, repo)}/issues/${number}`;
-  const { data } = await env.api.send<unknown>({ path, what, signal });
+  const { data } = await env.api.send<unknown>({ path, what: getting, signal });
   const issue = toIssue(data);
   let comments: Comment[] = [];
   let truncated = false;
   if (withComments && issue.comments > 0) {
-    const paged = await env.api.paginate({ path: `${path}/comments`, query: { per_page: 100 }, what: `the comments of ${what}`, signal }, COMMENT_PAGES, (body: unknown[]) => body);
+    const paged = await env.api.paginate({ path: `${path}/comments`, query: { per_page: 100 }, what: `getting the comments of ${what}`, signal }, COMMENT_PAGES, (body: unknown[]) => body);
     comments = paged.items.map(toComment);
     truncated = paged.nextPage !== null;
   }

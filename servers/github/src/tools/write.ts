@@ -33,7 +33,7 @@ export function registerWriteTools(server: McpServer, env: ToolEnv): void {
       method: 'POST',
       path: `${repoPath(a.owner, a.repo)}/issues`,
       body: { title: a.title, body: a.body, labels: a.labels, assignees: a.assignees, milestone: a.milestone },
-      what: `a new issue in ${a.owner}/${a.repo}`,
+      what: `creating an issue in ${a.owner}/${a.repo}`,
       signal: ctx.signal,
     });
     const issue = toIssue(data);
@@ -68,7 +68,7 @@ export function registerWriteTools(server: McpServer, env: ToolEnv): void {
       method: 'PATCH',
       path: `${repoPath(owner, repo)}/issues/${number}`,
       body,
-      what: `issue #${number} in ${owner}/${repo}`,
+      what: `updating issue #${number} in ${owner}/${repo}`,
       signal: ctx.signal,
     });
     const issue = toIssue(data);
@@ -93,7 +93,7 @@ export function registerWriteTools(server: McpServer, env: ToolEnv): void {
       method: 'PATCH',
       path: `${repoPath(a.owner, a.repo)}/issues/${a.number}`,
       body: { state: 'closed', state_reason: a.state_reason },
-      what: `issue #${a.number} in ${a.owner}/${a.repo}`,
+      what: `closing issue #${a.number} in ${a.owner}/${a.repo}`,
       signal: ctx.signal,
     });
     const issue = toIssue(data);
@@ -116,7 +116,7 @@ export function registerWriteTools(server: McpServer, env: ToolEnv): void {
       method: 'POST',
       path: `${repoPath(a.owner, a.repo)}/issues/${a.number}/comments`,
       body: { body: a.body },
-      what: `a comment on issue #${a.number} in ${a.owner}/${a.repo}`,
+      what: `commenting on issue #${a.number} in ${a.owner}/${a.repo}`,
       signal: ctx.signal,
     });
     const comment = toComment(data);
