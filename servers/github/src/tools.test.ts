@@ -95,6 +95,10 @@ describe('reading', () => {
     expect(numbers(await call('list_issues', { owner: 'octo', repo: 'hello', assignee: 'octocat' }))).toEqual([1]);
     expect(numbers(await call('list_issues', { owner: 'octo', repo: 'hello', assignee: 'none', creator: 'hubot' }))).toEqual([2]);
     expect(numbers(await call('list_issues', { owner: 'octo', repo: 'hello', sort: 'updated', direction: 'asc' }))).toEqual([5, 4, 2, 1]);
+    expect(numbers(await call('list_issues', { owner: 'octo', repo: 'hello', since: '2026-11-17T00:00:00+00:00' }))).toEqual([2, 1]);
+    expect(gh.requests[4]!.url).toBe('/repos/octo/hello/issues?state=open&sort=created&direction=desc&since=2026-11-17T00%3A00%3A00%2B00%3A00&per_page=30&page=1');
+    const notADate = await call('list_issues', { owner: 'octo', repo: 'hello', since: 'last week' });
+    expect(textOf(notADate)).toMatch(/^Invalid arguments for tool list_issues: arguments\.since: /);
     expect(gh.requests[0]!.url).toBe('/repos/octo/hello/issues?state=all&labels=bug&sort=created&direction=desc&per_page=30&page=1');
     expect(gh.requests[2]!.url).toBe('/repos/octo/hello/issues?state=open&assignee=none&creator=hubot&sort=created&direction=desc&per_page=30&page=1');
   });

@@ -280,6 +280,7 @@ function listIssues(all: StoredIssue[], q: URLSearchParams): StoredIssue[] {
   const labels = (q.get('labels') ?? '').split(',').filter(Boolean);
   const assignee = q.get('assignee');
   const creator = q.get('creator');
+  const since = q.get('since');
   const sort = q.get('sort') ?? 'created';
   const asc = q.get('direction') === 'asc';
   const list = all.filter(
@@ -288,7 +289,8 @@ function listIssues(all: StoredIssue[], q: URLSearchParams): StoredIssue[] {
       (state === 'all' || i.state === state) &&
       labels.every((l) => i.labels.includes(l)) &&
       (assignee === null || (assignee === 'none' ? i.assignees.length === 0 : assignee === '*' ? i.assignees.length > 0 : i.assignees.includes(assignee))) &&
-      (creator === null || i.author === creator),
+      (creator === null || i.author === creator) &&
+      (since === null || Date.parse(i.updated_at) >= Date.parse(since)),
   );
   const key = (i: StoredIssue) => (sort === 'updated' ? i.updated_at : sort === 'comments' ? String(i.comments.length).padStart(6, '0') : i.created_at);
   return list.sort((a, b) => (asc ? 1 : -1) * key(a).localeCompare(key(b)));
