@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Client, LegacySseClientTransport, StreamableHttpClientTransport, connectHttp } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
 import { type Transport, McpkitError, PROTOCOL_REVISIONS } from '@mcpkit/protocol';
+import { ENGINE_TIMEOUT_OFF_MS, RequestClock } from './interact/request-clock.js';
 import type { ServerAsks } from './interact/server-asks.js';
 import { connectTraced, traceFor } from './observe/connect-traced.js';
 import { formatServerLog, stderrLines } from './observe/server-output.js';
@@ -98,7 +99,19 @@ export interface Session {
   /**
    * Runs one of the command's requests; a failure becomes a CliError naming `what` (e.g. "tools/call echo").
    */
-  request<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  request<T>(what: string, run: (signal: AbortSignal, scope: RequestScope) => Promise<T>): Promise<T>;
+}
+
+/**
+ * What the request that may ask the user something passes to the client: when a question can come (stdin is a
+ * terminal), --timeout is kept by a {@link RequestClock} that stops while the user answers, and the engine's
+ * own timeout is set out of the way.
+ */
+export interface RequestScope {
+  /** The client's call options: the signal and, with a terminal, the engine's timeout set aside. */
+  options: { signal: AbortSignal; timeoutMs?: number };
+  /** Call on each progress notification: it restarts the clock. */
+  progressed(): void;
 }
 
 const DISCONNECTED = new Set(['MCPKIT_CONNECTION_CLOSED', 'MCPKIT_TRANSPORT_STATE', 'MCPKIT_SEND_FAILED']);
@@ -218,12 +231,18 @@ export async function withTargetSession<T>(
     client,
     target,
     request: async (what, run) => {
+      const clock = asks && io.stdinIsTty ? asks.track(new RequestClock(options.timeout, what)) : undefined;
+      const signal = clock ? AbortSignal.any([ctx.signal, clock.signal]) : ctx.signal;
       try {
-        return await run(ctx.signal);
+        // No timeoutMs key without a clock: the client's own default (--timeout) must stay in force.
+        const callOptions = clock ? { signal, timeoutMs: ENGINE_TIMEOUT_OFF_MS } : { signal };
+        return await run(signal, { options: callOptions, progressed: () => clock?.restart() });
       } catch (error) {
         // Refused input fails the command the same way in both eras (stateless: the request itself ends here).
         if (asks?.refusal) throw asks.refusal;
-        throw fail(error, { request: what });
+        throw fail(clock?.expired && !ctx.signal.aborted ? clock.error : error, { request: what });
+      } finally {
+        if (clock) asks?.untrack(clock);
       }
     },
   };

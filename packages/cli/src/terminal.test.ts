@@ -27,6 +27,25 @@ describe.each(['2026-07-28', '2025-11-25'])('on a terminal, protocol %s', (proto
     expect(shown).toMatch(/Hello Ada\r\n$/);
   });
 
+  it('the --timeout clock stops while the user answers, and the call goes on afterwards', async () => {
+    // 2.5 s to type a name, with a 1.5 s timeout: in the session era the tool call is in flight all along.
+    const r = await runInTerminal(['call', 'elicit_info', '--timeout', '1500', '--protocol', protocol, '--', ...EVERYTHING], {
+      answers: [
+        ['name (string, required): ', 'Ada\r', 2500],
+        ['age (integer ≥ 0, optional): ', '\r'],
+        ['[c]ancel: ', '\r'],
+      ],
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/Hello Ada\r\n$/);
+  });
+
+  it('a server that goes silent still times out on a terminal', async () => {
+    const r = await runInTerminal(['call', 'long_running', '{"seconds": 5, "steps": 1}', '--timeout', '1000', '--protocol', protocol, '--', ...EVERYTHING]);
+    expect(r.code, r.output).toBe(3);
+    expect(r.output).toContain('Request tools/call long_running timed out after 1000 ms without an answer (--timeout 1000)');
+  });
+
   it('Ctrl-D at a field declines: the tool hears it, and a decline the user chose is no failure', async () => {
     const r = await runInTerminal(['call', 'elicit_info', '--protocol', protocol, '--', ...EVERYTHING], { answers: [['name (string, required): ', '\x04']] });
     expect(r.code, r.output).toBe(0);
@@ -57,7 +76,8 @@ describe.each(['2026-07-28', '2025-11-25'])('on a terminal, protocol %s', (proto
   it('draws progress as one bar redrawn in place, and erases it before the result', async () => {
     const r = await runInTerminal(['call', 'long_running', '{"seconds": 0.8, "steps": 4}', '--protocol', protocol, '--', ...EVERYTHING]);
     expect(r.code, r.output).toBe(0);
-    expect(r.output).toBe(
+    // The connect spinner shows (and is erased) when the machine is slow to start the server.
+    expect(r.output.replace(/^(\r\S connecting to [^\r]*\x1b\[K)+\r\x1b\[K/, '')).toBe(
       '\r[--------------------] 0/4 (0%) step 1 of 4\x1b[K' +
         '\r[#####---------------] 1/4 (25%) step 2 of 4\x1b[K' +
         '\r[##########----------] 2/4 (50%) step 3 of 4\x1b[K' +

@@ -4,6 +4,7 @@
  * notification restarts the --timeout clock.
  * @module
  */
+import type { Progress } from '@mcpkit/protocol';
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
 import { ServerAsks, rootsFrom } from '../interact/server-asks.js';
@@ -30,11 +31,15 @@ async function run(ctx: CommandContext, tool: string, argsText: string | undefin
       async (session) => {
         let known: string[] = [];
         try {
-          return await session.request(`tools/call ${tool}`, async (signal) => {
+          return await session.request(`tools/call ${tool}`, async (signal, scope) => {
             // Listing first lets the client check structuredContent against the tool's outputSchema.
             known = (await session.client.listTools({ signal })).map((t) => t.name);
-            // The engine restarts the request's timeout on each progress notification (resetTimeoutOnProgress).
-            return session.client.callTool(tool, args, { signal, onProgress: (p) => progress.update(p) });
+            // Each progress notification restarts the timeout: the engine's (resetTimeoutOnProgress) and mcpkit's.
+            const onProgress = (p: Progress): void => {
+              scope.progressed();
+              progress.update(p);
+            };
+            return session.client.callTool(tool, args, { ...scope.options, onProgress });
           });
         } catch (error) {
           throw withSuggestion(error, tool, known);

@@ -20,7 +20,7 @@ async function run(ctx: CommandContext, prompt: string, argsText: string | undef
     options,
     async (session) => {
       try {
-        return await session.request(`prompts/get ${prompt}`, (signal) => session.client.getPrompt(prompt, args, { signal }));
+        return await session.request(`prompts/get ${prompt}`, (_signal, scope) => session.client.getPrompt(prompt, args, scope.options));
       } catch (error) {
         // Only after a failure: the prompt list is one more request, worth it only for a name to suggest.
         const offered = session.client.server?.capabilities.prompts !== undefined;

@@ -12,7 +12,7 @@ import { addTargetOptions } from '../target.js';
 
 async function run(ctx: CommandContext, uri: string, options: ConnectionOptions & ObserveOptions): Promise<void> {
   const asks = new ServerAsks(ctx.io, rootsFrom(options.root ?? []));
-  const result = await withSession(ctx, options, (session) => session.request(`resources/read ${uri}`, (signal) => session.client.readResource(uri, { signal })), { asks });
+  const result = await withSession(ctx, options, (session) => session.request(`resources/read ${uri}`, (_signal, scope) => session.client.readResource(uri, scope.options)), { asks });
   if (options.json) printJson(ctx.io, result);
   else ctx.io.out(renderReadResult(result, ctx.io.color));
   asks.throwIfRefused();

@@ -12,7 +12,8 @@ import { type CreateMessageParams, type CreateMessageResult, type ElicitParams, 
 import { CliError, ExitCode, usageError } from '../failure.js';
 import type { Io } from '../output/io.js';
 import { askForm } from './elicit-form.js';
-import { withTerminal } from './terminal.js';
+import type { RequestClock } from './request-clock.js';
+import { type TerminalSession, withTerminal } from './terminal.js';
 
 /** JSON-RPC code for a sampling request the user turned down (spec 2025-11-25 client/sampling#error-handling). */
 const USER_REJECTED = -1;
@@ -53,6 +54,31 @@ export class ServerAsks {
     this.#roots = roots;
   }
 
+  /** The clocks of the requests in flight, stopped while the user is asked something. */
+  readonly #clocks = new Set<RequestClock>();
+
+  track(clock: RequestClock): RequestClock {
+    this.#clocks.add(clock);
+    return clock;
+  }
+
+  untrack(clock: RequestClock): void {
+    clock.stop();
+    this.#clocks.delete(clock);
+  }
+
+  /** Runs `body` (which asks on the terminal) with the progress bar erased and every request clock stopped. */
+  async #asking<T>(body: (terminal: TerminalSession) => Promise<T>): Promise<T> {
+    this.beforePrompt();
+    const clocks = [...this.#clocks];
+    for (const c of clocks) c.pause();
+    try {
+      return await withTerminal(body);
+    } finally {
+      for (const c of clocks) c.resume();
+    }
+  }
+
   /** The refusal, if there was one: what the command fails with once its output is printed. */
   get refusal(): CliError | undefined {
     return this.#refusal;
@@ -85,9 +111,8 @@ export class ServerAsks {
       this.#noTerminal(what);
       return { action: 'decline' };
     }
-    this.beforePrompt();
     const color = this.#io.errColor;
-    return withTerminal(async (terminal) => {
+    return this.#asking(async (terminal) => {
       if (params.mode !== 'url') return askForm(terminal, params.message, params.requestedSchema as never, color);
       this.#io.err(`${color.bold('The server asks you to open a URL:')} ${params.message}\n  ${params.url}\n${color.dim('(mcpkit does not open it; check where it points before you do)')}\n`);
       for (;;) {
@@ -105,9 +130,8 @@ export class ServerAsks {
     const what = 'an LLM completion (sampling/createMessage)';
     // A sampling request has no "decline" result: the server is told with an error, and the command fails.
     if (!this.#io.stdinIsTty) throw this.#rejected(this.#noTerminal(what));
-    this.beforePrompt();
     const color = this.#io.errColor;
-    const reply = await withTerminal(async (terminal) => {
+    const reply = await this.#asking(async (terminal) => {
       let text = `${color.bold('The server asks for an LLM completion')} ${color.dim(`(sampling/createMessage, up to ${params.maxTokens} tokens)`)}; you are the LLM:\n`;
       if (params.systemPrompt) text += `  ${color.bold('system:')} ${params.systemPrompt}\n`;
       for (const m of params.messages) text += `  ${color.bold(`${m.role}:`)} ${contentText(m.content).replace(/\n/g, '\n    ')}\n`;

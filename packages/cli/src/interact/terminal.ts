@@ -12,10 +12,18 @@ export type Answer = { line: string } | { end: 'eof' | 'interrupt' };
 export class TerminalSession {
   readonly #rl: Interface;
   #ended: 'eof' | 'interrupt' | undefined;
+  /** Lines typed ahead of their question (or pasted at once) wait here, so none is lost. */
+  readonly #lines: string[] = [];
   #pending: ((answer: Answer) => void) | undefined;
 
   constructor() {
     this.#rl = createInterface({ input: process.stdin, output: process.stderr });
+    this.#rl.on('line', (line) => {
+      const pending = this.#pending;
+      this.#pending = undefined;
+      if (pending) pending({ line });
+      else this.#lines.push(line);
+    });
     this.#rl.on('close', () => this.#end('eof'));
     // Without a listener readline would only pause on Ctrl-C; here it ends this ask (the command goes on).
     this.#rl.on('SIGINT', () => {
@@ -33,13 +41,16 @@ export class TerminalSession {
 
   /** Asks one question; after Ctrl-D or Ctrl-C every question answers with that end. */
   ask(query: string): Promise<Answer> {
+    this.#rl.setPrompt(query);
+    const typed = this.#lines.shift();
+    if (typed !== undefined) {
+      process.stderr.write(`${query}${typed}\n`);
+      return Promise.resolve({ line: typed });
+    }
     if (this.#ended) return Promise.resolve({ end: this.#ended });
     return new Promise((resolve) => {
       this.#pending = resolve;
-      this.#rl.question(query, (line) => {
-        this.#pending = undefined;
-        resolve({ line });
-      });
+      this.#rl.prompt();
     });
   }
 

@@ -84,12 +84,12 @@ export function startHttpServer(file: string, args: string[]): Promise<HttpServe
 
 /**
  * Runs `mcpkit ...args` on a pseudo-terminal (util-linux `script`), `cols` wide, typing each answer once its
- * prompt has appeared. Resolves with everything the terminal showed (stdout and stderr together, `\r\n` line
+ * prompt has appeared (and `delayMs` more). Resolves with everything the terminal showed (stdout and stderr together, `\r\n` line
  * ends, as a terminal gets them) and the exit code.
  */
 export function runInTerminal(
   args: string[],
-  options: { answers?: Array<[prompt: string, typed: string]>; cols?: number; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { answers?: Array<[prompt: string, typed: string, delayMs?: number]>; cols?: number; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; output: string }> {
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const line = [process.execPath, CLI, ...args].map(quote).join(' ');
@@ -109,7 +109,7 @@ export function runInTerminal(
     if (next && at >= 0) {
       answers.shift();
       searchFrom = at + next[0].length;
-      child.stdin!.write(next[1]);
+      setTimeout(() => child.stdin!.write(next[1]), next[2] ?? 0);
     }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
