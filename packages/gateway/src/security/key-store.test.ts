@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '@mcpkit/protocol';
-import { API_KEY_PREFIX, hashApiKey } from './api-keys.js';
-import { MemoryKeyStore, type KeyStore } from './key-store.js';
+import { API_KEY_PREFIX } from './api-keys.js';
+import { MemoryKeyStore } from './key-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
+import { keyStoreContract } from './test-support/key-store-contract.js';
+import { PostgresKeyStore } from '../store/postgres-key-store.js';
+import { POSTGRES_URL, dropSchemas, skipPostgres, uniqueName } from '../store/test-support/services.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -18,56 +20,21 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const stores: Array<[string, (now: () => number) => KeyStore]> = [
-  ['MemoryKeyStore', (now) => new MemoryKeyStore({ now })],
-  ['SqliteKeyStore', (now) => SqliteKeyStore.open(join(tempDir(), 'db', 'gateway.db'), { now })],
-];
+const postgresSchemas: string[] = [];
+const postgresSkipped = await skipPostgres();
+afterAll(() => dropSchemas(postgresSchemas));
 
-describe.each(stores)('%s', (_, make) => {
-  it('creates a key once and keeps only its hash', async () => {
-    const store = make(() => 1000);
-    const created = await store.create({ scopes: ['read', 'read', 'weather'], description: 'CI', expiresAt: 5000 });
-    expect(created.key.startsWith(API_KEY_PREFIX)).toBe(true);
-    expect(created.record).toEqual({ id: created.id, sha256: hashApiKey(created.key), scopes: ['read', 'weather'], createdAt: 1000, expiresAt: 5000, description: 'CI' });
-    expect(await store.findByHash(hashApiKey(created.key))).toEqual(created.record);
-    expect(JSON.stringify(await store.list())).not.toContain(created.key);
-    await store.close();
-  });
-
-  it('lists keys in creation order and honours a chosen id', async () => {
-    const store = make(() => 1);
-    await store.create({ id: 'first', scopes: [] });
-    await store.create({ id: 'second', scopes: ['a'] });
-    const generated = await store.create({ scopes: ['b'] });
-    expect((await store.list()).map((r) => r.id)).toEqual(['first', 'second', generated.id]);
-    await store.close();
-  });
-
-  it('refuses a duplicate or invalid id, bad scopes and a past expiry, naming the problem', async () => {
-    const store = make(() => 10_000);
-    await store.create({ id: 'ci', scopes: [] });
-    await expect(store.create({ id: 'ci', scopes: [] })).rejects.toThrow(/A key with id "ci" already exists/);
-    await expect(store.create({ id: 'bad id', scopes: [] })).rejects.toThrow(InvalidArgumentError);
-    await expect(store.create({ scopes: ['has space'] })).rejects.toThrow(/scopes must be/);
-    await expect(store.create({ scopes: [], expiresAt: 9_999 })).rejects.toThrow(/expiresAt must be a time in the future/);
-    expect(await store.list()).toHaveLength(1);
-    await store.close();
-  });
-
-  it('revokes by id, keeping the first revocation time, and finds revoked keys', async () => {
-    let now = 100;
-    const store = make(() => now);
-    const { id, key } = await store.create({ scopes: [] });
-    now = 200;
-    expect(await store.revoke(id)).toBe(true);
-    now = 300;
-    expect(await store.revoke(id)).toBe(true);
-    expect(await store.revoke('nope')).toBe(false);
-    expect((await store.findByHash(hashApiKey(key)))?.revokedAt).toBe(200);
-    expect(await store.findByHash(hashApiKey('mcpk_other'))).toBeUndefined();
-    await store.close();
-  });
-});
+keyStoreContract('MemoryKeyStore', (now) => new MemoryKeyStore({ now }));
+keyStoreContract('SqliteKeyStore', (now) => SqliteKeyStore.open(join(tempDir(), 'db', 'gateway.db'), { now }));
+keyStoreContract(
+  'PostgresKeyStore',
+  (now) => {
+    const schema = uniqueName('keys');
+    postgresSchemas.push(schema);
+    return PostgresKeyStore.open(POSTGRES_URL, { schema, now, notifyChannel: schema });
+  },
+  { skip: postgresSkipped },
+);
 
 describe('SqliteKeyStore on a real file', () => {
   it('creates its folder, a 0600 file in WAL mode, and never writes the key', async () => {
