@@ -43,8 +43,8 @@ const SERVER_ASKS_HELP = `While the command runs:
 const EXAMPLES = `Examples:
   mcpkit list -- node servers/everything/bin/mcpkit-everything.js
   mcpkit call echo '{"text": "hi"}' --url http://127.0.0.1:3000/mcp
-  mcpkit call long_running --trace --verbose -- npx -y mcpkit-everything
-  MCPKIT_TRACE=trace.jsonl mcpkit call list_roots --root . -- npx -y mcpkit-everything
+  mcpkit call long_running --trace --verbose -- node servers/everything/bin/mcpkit-everything.js
+  MCPKIT_TRACE=trace.jsonl mcpkit call list_roots --root . -- node servers/everything/bin/mcpkit-everything.js
   mcpkit read demo://readme --config .mcp.json --server everything
   mcpkit discover --protocol 2025-11-25 -- node server.js
   mcpkit install claude-desktop weather -- node servers/weather/bin/mcpkit-weather.js
