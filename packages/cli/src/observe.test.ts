@@ -160,6 +160,16 @@ describe('--root', () => {
   });
 });
 
+describe('MCPKIT_TRACE', () => {
+  it('a file that cannot be written is a usage error (exit 2), not a crash', async () => {
+    const r = await runCli(['call', 'echo', '{"text": "hi"}', '--', ...EVERYTHING], { env: cleanEnv({ MCPKIT_TRACE: '/no/such/dir/trace.jsonl' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'mcpkit: MCPKIT_TRACE=/no/such/dir/trace.jsonl: cannot write the trace file (ENOENT)\n  hint: point MCPKIT_TRACE at a file in a directory you can write to\n',
+    );
+  });
+});
+
 describe('list off a terminal', () => {
   it('keeps each description on one line, however long', async () => {
     const r = await runCli(['list', '--', ...EVERYTHING]);

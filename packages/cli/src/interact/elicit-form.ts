@@ -126,10 +126,12 @@ export async function askForm(terminal: TerminalSession, message: string, schema
       break;
     }
   }
-  const send = await terminal.ask(`Send ${JSON.stringify(content)}? [Y]es, [n]o = decline, [c]ancel: `);
-  if ('end' in send) return { action: send.end === 'eof' ? 'decline' : 'cancel' };
-  const choice = send.line.trim().toLowerCase();
-  if (choice === 'n' || choice === 'no') return { action: 'decline' };
-  if (choice === 'c' || choice === 'cancel') return { action: 'cancel' };
-  return { action: 'accept', content };
+  for (;;) {
+    const send = await terminal.ask(`Send ${JSON.stringify(content)}? [Y]es, [n]o = decline, [c]ancel: `);
+    if ('end' in send) return { action: send.end === 'eof' ? 'decline' : 'cancel' };
+    const choice = send.line.trim().toLowerCase();
+    if (choice === '' || choice === 'y' || choice === 'yes') return { action: 'accept', content };
+    if (choice === 'n' || choice === 'no') return { action: 'decline' };
+    if (choice === 'c' || choice === 'cancel') return { action: 'cancel' };
+  }
 }

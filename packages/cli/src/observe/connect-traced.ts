@@ -6,6 +6,7 @@
 import { type Client, type ConnectOptions, LegacySseClientTransport, StreamableHttpClientTransport } from '@mcpkit/client';
 import { HttpError, type Transport } from '@mcpkit/protocol';
 import type { Negotiated } from '@mcpkit/client';
+import { usageError } from '../failure.js';
 import type { Io } from '../output/io.js';
 import type { Target } from '../target.js';
 import { TraceLog } from './trace-log.js';
@@ -34,7 +35,11 @@ export function secretsOf(target: Target): string[] {
 export function traceFor(io: Io, target: Target, stderr: boolean): TraceLog | undefined {
   const file = io.env.MCPKIT_TRACE || undefined;
   if (!stderr && file === undefined) return undefined;
-  return new TraceLog(io, { stderr, file, secrets: secretsOf(target) });
+  try {
+    return new TraceLog(io, { stderr, file, secrets: secretsOf(target) });
+  } catch (error) {
+    throw usageError(`MCPKIT_TRACE=${file}: cannot write the trace file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'point MCPKIT_TRACE at a file in a directory you can write to');
+  }
 }
 
 /** Statuses with which a server that only speaks HTTP+SSE answers a POST (as in `connectHttp`). */
