@@ -22,8 +22,11 @@ describe('mcpkit init', () => {
     const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string> & string>;
     expect(pkg.name).toBe('weather-bot');
     expect(pkg.type).toBe('module');
-    expect(pkg.dependencies!['@mcpkit/server']).toMatch(/^\^\d+\.\d+\.\d+/);
-    expect(pkg.devDependencies!['@mcpkit/client']).toMatch(/^\^\d+\.\d+\.\d+/);
+    // Issue 13: the packages the scaffold imports, and the CLI its README runs, at the versions this CLI came with.
+    const version = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(pkg.dependencies!['@mcpkit/server']).toBe(`^${version('server')}`);
+    expect(pkg.devDependencies!['@mcpkit/client']).toBe(`^${version('client')}`);
+    expect(pkg.devDependencies!.mcpkit).toBe(`^${version('cli')}`);
     expect(pkg.scripts!.test).toContain('node --test');
     const tsconfig = JSON.parse(readFileSync(join(project, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions).toMatchObject({ strict: true, module: 'NodeNext', outDir: 'dist' });
@@ -70,8 +73,9 @@ describe('mcpkit init', () => {
       const project = join(dir, 'full-scaffold');
       const init = await runCli(['init', project, '--mcpkit-path', ROOT]);
       expect(init.code, init.stderr).toBe(0);
-      const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
       expect(pkg.dependencies['@mcpkit/server']).toBe(`file:${join(ROOT, 'packages', 'server')}`);
+      expect(pkg.devDependencies.mcpkit).toBe(`file:${join(ROOT, 'packages', 'cli')}`);
       // The mcpkit packages are local links; typescript, zod and @types/node come from npm's cache when they can.
       const env = cleanEnv();
       const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, env, timeoutMs: 240_000 });
@@ -82,8 +86,8 @@ describe('mcpkit init', () => {
       const test = await run('npm', ['test'], { cwd: project, env, timeoutMs: 120_000 });
       expect(test.code, test.stdout + test.stderr).toBe(0);
       expect(test.stdout).toMatch(/# pass 1\b/);
-      // And the CLI can talk to what it scaffolded.
-      const call = await runCli(['call', 'greet', '{"name": "Ada"}', '--', 'node', join(project, 'dist', 'index.js')]);
+      // And the project's own mcpkit (its devDependency, as its README runs it) talks to what was scaffolded.
+      const call = await run('npx', ['mcpkit', 'call', 'greet', '{"name": "Ada"}', '--', 'node', 'dist/index.js'], { cwd: project, env: { ...env, npm_config_offline: 'true' }, timeoutMs: 60_000 });
       expect(call).toMatchObject({ code: 0, stdout: 'Hello, Ada!\n' });
     },
     480_000,

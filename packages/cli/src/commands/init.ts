@@ -9,7 +9,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { GITIGNORE, type ScaffoldDependencies, type ScaffoldInput, indexTestTs, indexTs, packageJson, readme, tsconfigJson } from '../init/templates.js';
-import type { CommandContext } from '../session.js';
+import { type CommandContext, VERSION } from '../session.js';
 
 interface InitOptions {
   name?: string;
@@ -32,13 +32,14 @@ function registryRange(pkg: '@mcpkit/server' | '@mcpkit/client'): string {
 }
 
 function dependencies(mcpkitPath: string | undefined): ScaffoldDependencies {
-  if (mcpkitPath === undefined) return { server: registryRange('@mcpkit/server'), client: registryRange('@mcpkit/client') };
+  if (mcpkitPath === undefined) return { server: registryRange('@mcpkit/server'), client: registryRange('@mcpkit/client'), cli: `^${VERSION}` };
   const root = resolve(mcpkitPath);
-  for (const pkg of ['protocol', 'server', 'client']) {
-    if (!existsSync(join(root, 'packages', pkg, 'package.json'))) throw usageError(`--mcpkit-path ${mcpkitPath}: no packages/${pkg}/package.json there`, 'point it at a checkout of the mcpkit repository');
+  for (const pkg of ['protocol', 'server', 'client', 'cli']) {
+    if (!existsSync(join(root, 'packages', pkg, 'package.json'))) throw usageError(`--mcpkit-path ${mcpkitPath}: no packages/${pkg}/package.json there`, 'point it at a clone of the mcpkit repository');
   }
+  // npm links file: folders; the linked packages load their own dependencies from the clone's node_modules.
   const local = (pkg: string) => `file:${join(root, 'packages', pkg)}`;
-  return { server: local('server'), client: local('client'), protocol: local('protocol') };
+  return { server: local('server'), client: local('client'), protocol: local('protocol'), cli: local('cli') };
 }
 
 async function checkEmpty(dir: string): Promise<void> {
@@ -85,7 +86,8 @@ export function initCommand(program: Command, ctx: CommandContext): void {
     .usage('[options] DIR')
     .argument('<dir>', 'the folder to create')
     .option('--name <name>', 'the package name (default: the folder name)')
-    // For tests of the scaffold itself: depend on a local mcpkit checkout through file: links, so it installs offline.
-    .addOption(new Option('--mcpkit-path <dir>', 'depend on the mcpkit packages of a local checkout').hideHelp())
+    // Until the packages are on the registry this is how to use them (the root README, "Using mcpkit from a clone");
+    // the scaffold's own test uses it too, to install offline.
+    .addOption(new Option('--mcpkit-path <dir>', 'depend on the mcpkit packages of a local clone (file: links) instead of the npm registry'))
     .action((dir: string, options: InitOptions) => run(ctx, dir, options));
 }

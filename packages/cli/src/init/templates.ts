@@ -4,10 +4,15 @@
  * @module
  */
 
-/** Where the scaffold's mcpkit packages come from: the registry (`^version`) or local folders (`file:`). */
+/**
+ * Where the scaffold's mcpkit packages come from: the registry (`^version` of the packages this CLI came with)
+ * or the folders of a local clone (`file:`), which is how to use them before they are on the registry.
+ */
 export interface ScaffoldDependencies {
   server: string;
   client: string;
+  /** The `mcpkit` command line, for the README's `npx mcpkit …` lines. */
+  cli: string;
   /** Only for local folders: the server package's own `@mcpkit/protocol` dependency must resolve locally too. */
   protocol?: string | undefined;
 }
@@ -36,7 +41,7 @@ export function packageJson({ name, deps }: ScaffoldInput): string {
       test: 'tsc && node --test dist/index.test.js',
     },
     dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b))),
-    devDependencies: { '@mcpkit/client': deps.client, '@types/node': '^20.19.0', typescript: '^5.9.3' },
+    devDependencies: { '@mcpkit/client': deps.client, '@types/node': '^20.19.0', mcpkit: deps.cli, typescript: '^5.9.3' },
   });
 }
 
@@ -126,7 +131,7 @@ npm run build      # compiles src/ to dist/
 npm test           # starts the server and calls its tool
 \`\`\`
 
-Try it from the command line:
+Try it with the mcpkit command line (a devDependency, so \`npx mcpkit\` runs the one installed here):
 
 \`\`\`sh
 npx mcpkit list -- node dist/index.js
