@@ -8,7 +8,7 @@
  * Needs a build (`npm run build`): it packs what is in each dist/.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +181,24 @@ describe.each(workspaces)('%s as packed', (dir) => {
     // `@types/x` is a dependency when shipped declarations import `x`: a consumer's compiler needs it.
     const unused = Object.keys(p.manifest.dependencies ?? {}).filter((d) => !used.has(d.replace(/^@types\/(?:([^_]+)__)?/, (_, scope?: string) => (scope ? `@${scope}/` : ''))));
     expect(unused, 'dependencies nothing imports').toEqual([]);
+  });
+});
+
+describe('docs and --help', () => {
+  // None of our names is on the registry yet: `npx -y mcpkit-weather` would run whatever someone publishes
+  // under it, without asking. Docs run the servers from a clone or by path instead.
+  it('never tell anyone to `npx -y` an mcpkit package', () => {
+    const texts = [
+      'README.md',
+      ...readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' }).map((f) => join('docs', f)),
+      ...workspaces.map((dir) => join(dir, 'README.md')),
+      ...readdirSync(join(root, 'packages', 'cli', 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join('packages', 'cli', 'src', f)),
+    ].filter((f) => f.endsWith('.md') || f.endsWith('.ts'));
+    const hits = texts.flatMap((file) => {
+      const text = existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '';
+      return [...text.matchAll(/npx\s+(?:-y|--yes)\s+((?:@mcpkit\/|mcpkit)[\w@./-]*)/g)].map((m) => `${file}: npx -y ${m[1]!}`);
+    });
+    expect(hits).toEqual([]);
   });
 });
 
