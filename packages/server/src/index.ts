@@ -9,6 +9,7 @@ export type { McpServerOptions } from './core.js';
 export { RequestContext } from './context.js';
 export type { Middleware, McpRequest, Principal } from './middleware.js';
 export { ServerSession } from './session/session.js';
+export type { ConnectOptions } from './session/session.js';
 export type { Registered } from './registry/registry.js';
 export type { ToolConfig, ToolHandler, ToolArgs } from './features/tools.js';
 export type {
@@ -60,6 +61,6 @@ export type { HttpHandlerOptions, McpHttpHandler, McpHttpCore } from './http/han
 export { AuthError } from './http/auth.js';
 export type { AuthVerifier, AuthFailure, AuthRefusal, HttpAuthOptions, PresentedCredentials } from './http/auth.js';
 export { InMemoryEventStore } from './http/event-store.js';
-export { MemorySessionRevocations, SessionSealer } from './http/session-seal.js';
-export type { SealedSession, SessionRevocations, SessionSealKey, SessionSealOptions } from './http/session-seal.js';
+export { MemorySessionMessageBus, MemorySessionRevocations, SessionSealer } from './http/session-seal.js';
+export type { SealedSession, SessionMessageBus, SessionRevocations, SessionSealKey, SessionSealOptions } from './http/session-seal.js';
 export type { EventStore } from './http/event-store.js';

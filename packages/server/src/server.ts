@@ -18,7 +18,7 @@ import {
   createTemplateEntry,
 } from './features/resources.js';
 import { type PromptConfig, type PromptEntry, type PromptHandler, createPromptEntry } from './features/prompts.js';
-import { ServerSession } from './session/session.js';
+import { type ConnectOptions, ServerSession } from './session/session.js';
 import type { Middleware } from './middleware.js';
 
 /** A registered tool: enable, disable, update or remove it at runtime. */
@@ -176,8 +176,8 @@ export class McpServer {
   }
 
   /** Serves one connection (stdio, in-memory, …). Resolves once the transport has started. */
-  async connect(transport: Transport): Promise<ServerSession> {
-    const session = new ServerSession(this.core, transport);
+  async connect(transport: Transport, options?: ConnectOptions): Promise<ServerSession> {
+    const session = new ServerSession(this.core, transport, options);
     await session.start();
     return session;
   }

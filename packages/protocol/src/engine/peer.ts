@@ -55,6 +55,11 @@ export interface PeerOptions {
   replyToMalformed?: boolean;
   /** Turns a non-ProtocolError thrown by a handler into a wire error. Default: -32603 "Internal error". */
   toWireError?: (error: unknown) => ProtocolError;
+  /**
+   * Makes the ids of requests this side sends strings starting with this prefix (default: numbers from 0), so
+   * that several processes serving one session never send the same id (an answer then finds its sender).
+   */
+  requestIdPrefix?: string;
 }
 
 class RequestContext implements IncomingRequestContext {
@@ -116,6 +121,11 @@ export class Peer {
     return this.transport.start();
   }
 
+  /** Whether a request this side sent with `id` still waits for its answer. */
+  isPending(id: RequestId): boolean {
+    return this.#pending.has(id);
+  }
+
   /** Registers a listener for the end of the connection. */
   onClose(listener: () => void): void {
     this.#closeListeners.push(listener);
@@ -130,7 +140,8 @@ export class Peer {
     if (this.#closed) return Promise.reject(new ConnectionClosedError(`Cannot send ${method}: connection closed`));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new CancelledError(`Request ${method} cancelled before it was sent`, { cause: signal.reason }));
-    const id = this.#nextId++;
+    const n = this.#nextId++;
+    const id: RequestId = this.#options.requestIdPrefix === undefined ? n : `${this.#options.requestIdPrefix}${n}`;
     let message: JsonRpcRequest;
     if (options.onProgress) {
       const meta = { ...(params?._meta as JsonObject | undefined), progressToken: id };

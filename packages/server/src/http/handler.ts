@@ -151,6 +151,15 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     sessions.delete(id);
     void live.session.close();
   });
+  // With a bus, this replica's requests to clients get ids no other replica uses, and answers it receives for
+  // another replica's requests are passed on.
+  const replicaTag = sealer?.bus === undefined ? undefined : `${crypto.randomUUID().slice(0, 8)}-`;
+  const unlisten = sealer?.bus?.subscribe((sessionId, message) => {
+    const live = sessions.get(sessionId);
+    const id = (message as { id?: RequestId }).id;
+    if (live === undefined || id === undefined || !live.session.peer.isPending(id)) return;
+    void live.transport.handlePost([message], [], { json: true, sse: false }, {});
+  });
   let sweeper: ReturnType<typeof setInterval> | undefined;
 
   const sweep = () => {
@@ -170,7 +179,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
 
   const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject): Promise<Live> => {
     const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId);
-    const session = await server.connect(transport);
+    const session = await server.connect(transport, replicaTag === undefined ? undefined : { requestIdPrefix: replicaTag });
     if (restore !== undefined) {
       try {
         session.restore(restore);
@@ -285,6 +294,12 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     }
     const live = await sessionFor(request, principal);
     if (!isLive(live)) return live;
+    const answered = (message as { id?: RequestId }).id;
+    if (!('method' in message) && answered !== undefined && sealer?.bus !== undefined && !live.session.peer.isPending(answered)) {
+      // An answer to a request another replica sent on this session: it waits there.
+      await sealer.bus.publish(live.transport.sessionId, message as unknown as JsonObject);
+      return emptyReply(202, live.transport.headers());
+    }
     const ids = 'method' in message && 'id' in message ? [message.id] : [];
     return live.transport.handlePost([message], ids, accept, info);
   };
@@ -341,6 +356,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     },
     async close() {
       unsubscribe?.();
+      unlisten?.();
       for (const closer of [...core.closers]) closer();
       const all = [...sessions.values()];
       sessions.clear();

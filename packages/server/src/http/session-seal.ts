@@ -32,6 +32,29 @@ export interface SessionRevocations {
   subscribe?(listener: (id: string) => void): () => void;
 }
 
+/**
+ * Carries a client's answer to a server→client request (elicitation, sampling, roots) from the replica that
+ * received it to the one whose request is waiting, when a load balancer sent them to different replicas.
+ */
+export interface SessionMessageBus {
+  publish(sessionId: string, message: JsonObject): Promise<void>;
+  subscribe(listener: (sessionId: string, message: JsonObject) => void): () => void;
+}
+
+/** A bus inside one process (replicas that are servers in one process; tests). */
+export class MemorySessionMessageBus implements SessionMessageBus {
+  readonly #listeners = new Set<(sessionId: string, message: JsonObject) => void>();
+
+  async publish(sessionId: string, message: JsonObject): Promise<void> {
+    for (const listener of this.#listeners) listener(sessionId, message);
+  }
+
+  subscribe(listener: (sessionId: string, message: JsonObject) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
 export interface SessionSealOptions {
   /** Sealing keys, newest first: ids are sealed with the first and opened with any (rotation). */
   keys: readonly SessionSealKey[];
@@ -39,6 +62,8 @@ export interface SessionSealOptions {
   maxAgeMs?: number;
   /** Where DELETEs are remembered. Default: in this process only ({@link MemorySessionRevocations}). */
   revocations?: SessionRevocations;
+  /** Where answers to server→client requests travel between replicas. Default: none (answers stay local). */
+  bus?: SessionMessageBus;
   /** Largest sealed payload (bytes of JSON); a session whose `initialize` is bigger gets a plain local id. Default 4096. */
   maxPayloadBytes?: number;
   /** Default `Date.now`. */
@@ -65,6 +90,7 @@ export class SessionSealer {
   readonly maxAgeMs: number;
   readonly maxPayloadBytes: number;
   readonly revocations: SessionRevocations;
+  readonly bus: SessionMessageBus | undefined;
   readonly #keys: ReadonlyMap<string, Promise<CryptoKey>>;
   readonly #sealWith: string;
   readonly #now: () => number;
@@ -86,6 +112,7 @@ export class SessionSealer {
     this.maxAgeMs = options.maxAgeMs ?? DAY_MS;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 4096;
     this.revocations = options.revocations ?? new MemorySessionRevocations(options.now);
+    this.bus = options.bus;
     this.#now = options.now ?? Date.now;
   }
 

@@ -98,6 +98,12 @@ function isStatelessRequest(params: JsonObject | undefined): boolean {
   return typeof meta === 'object' && meta !== null && META_PROTOCOL_VERSION in meta;
 }
 
+/** How `McpServer.connect()` sets up a connection. */
+export interface ConnectOptions {
+  /** Requests sent to the client get string ids with this prefix (unique across replicas serving one session). */
+  requestIdPrefix?: string;
+}
+
 /** One client connection. Created by `McpServer.connect()`. */
 export class ServerSession {
   readonly peer: Peer;
@@ -116,10 +122,11 @@ export class ServerSession {
   #listener: ChangeListener;
   #listens = new Map<RequestId, () => void>();
 
-  constructor(core: ServerCore, transport: Transport) {
+  constructor(core: ServerCore, transport: Transport, options: ConnectOptions = {}) {
     this.#core = core;
     this.inputTimeoutMs = core.options.inputTimeoutMs ?? DEFAULT_INPUT_TIMEOUT_MS;
     this.peer = new Peer(transport, {
+      ...(options.requestIdPrefix === undefined ? {} : { requestIdPrefix: options.requestIdPrefix }),
       onRequest: (request, ctx) => this.#onRequest(request, ctx),
       onNotification: (n) => this.#onNotification(n),
       onError: (error) => core.report(error, 'connection'),

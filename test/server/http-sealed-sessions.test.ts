@@ -1,0 +1,122 @@
+/**
+ * Issue 10: session-era MCP behind a round-robin balancer with no stickiness. Three real HTTP servers share a
+ * sealing key, revocations and a message bus; mcpkit's client sends every HTTP request to the next server in
+ * turn. The session opened on one is served by all, and an elicitation asked on one is answered through another.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, StreamableHttpClientTransport } from '@mcpkit/client';
+import { McpServer, MemorySessionMessageBus, MemorySessionRevocations } from '@mcpkit/server';
+import { type HttpServerHandle, serveHttp } from '@mcpkit/server/node';
+import { z } from 'zod';
+
+const SECRET = 'the-secret-every-replica-shares-0123456789';
+
+function replica(name: string): McpServer {
+  const server = new McpServer({ name: 'replicated', version: '1.0.0' });
+  server.tool('where', {}, async () => ({ content: [{ type: 'text', text: name }] }));
+  server.tool('ask', { inputSchema: { question: z.string() } }, async ({ question }, ctx) => {
+    const answer = await ctx.elicit({ message: question, requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } });
+    return { content: [{ type: 'text', text: `${name} asked; ${answer.action}: ${JSON.stringify(answer.content ?? {})}` }] };
+  });
+  return server;
+}
+
+describe('three replicas behind a round-robin balancer (session era)', () => {
+  const handles: HttpServerHandle[] = [];
+  afterEach(async () => {
+    await Promise.all(handles.splice(0).map((h) => h.close()));
+  });
+
+  async function cluster(): Promise<{ urls: string[]; hits: string[]; fetch: typeof fetch }> {
+    const revocations = new MemorySessionRevocations();
+    const bus = new MemorySessionMessageBus();
+    for (const name of ['r0', 'r1', 'r2']) {
+      handles.push(await serveHttp(replica(name), { gracefulShutdown: false, sealedSessions: { keys: [{ id: 'k1', secret: SECRET }], revocations, bus } }));
+    }
+    const urls = handles.map((h) => h.url);
+    const hits: string[] = [];
+    let next = 0;
+    // The balancer: every request (POST, GET, DELETE) goes to the next replica.
+    const roundRobin: typeof fetch = (input, init) => {
+      const i = next++ % urls.length;
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { method?: string }) : undefined;
+      hits.push(`${init?.method ?? 'GET'} r${i} ${body === undefined ? '' : (body.method ?? 'answer')}`.trim());
+      return fetch(urls[i]!, init);
+    };
+    return { urls, hits, fetch: roundRobin };
+  }
+
+  it('serves one session from every replica, without re-initializing', async () => {
+    const { hits, fetch } = await cluster();
+    const client = new Client({ name: 'rr', version: '1' }, { protocolVersion: '2025-11-25' });
+    await client.connect(new StreamableHttpClientTransport('http://balancer.invalid/mcp', { fetch }));
+    try {
+      const seen = new Set<string>();
+      for (let i = 0; i < 6; i++) {
+        const result = await client.callTool('where', {});
+        seen.add((result.content[0] as { text: string }).text);
+      }
+      expect([...seen].sort()).toEqual(['r0', 'r1', 'r2']);
+      expect(hits.filter((h) => h.startsWith('POST')).length).toBeGreaterThanOrEqual(8);
+      expect(client.server?.protocolVersion).toBe('2025-11-25');
+      expect(hits.filter((h) => h.endsWith('initialize'))).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('an elicitation asked on one replica is answered through another', async () => {
+    const { hits, fetch } = await cluster();
+    const asked: string[] = [];
+    const client = new Client(
+      { name: 'rr', version: '1' },
+      {
+        protocolVersion: '2025-11-25',
+        handlers: {
+          elicitation: async (params) => {
+            asked.push(params.message);
+            return { action: 'accept', content: { name: 'Ada' } };
+          },
+        },
+      },
+    );
+    await client.connect(new StreamableHttpClientTransport('http://balancer.invalid/mcp', { fetch }));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const before = hits.length;
+        const result = await client.callTool('ask', { question: `name ${i}?` });
+        const text = (result.content[0] as { text: string }).text;
+        expect(text).toMatch(/^r[012] asked; accept: \{"name":"Ada"\}$/);
+        // The call's POST and the answer's POST went to two different replicas.
+        const call = hits.slice(before).find((h) => h.endsWith('tools/call'))!;
+        const answer = hits.slice(before).find((h) => h.endsWith('answer'))!;
+        expect(call).toMatch(/^POST r[012] tools\/call$/);
+        expect(answer).toMatch(/^POST r[012] answer$/);
+        expect(call.split(' ')[1]).not.toBe(answer.split(' ')[1]);
+      }
+      expect(asked).toEqual(['name 0?', 'name 1?', 'name 2?']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('closing the session on one replica ends it on all', async () => {
+    const { urls, fetch } = await cluster();
+    const client = new Client({ name: 'rr', version: '1' }, { protocolVersion: '2025-11-25' });
+    const transport = new StreamableHttpClientTransport('http://balancer.invalid/mcp', { fetch });
+    await client.connect(transport);
+    await client.callTool('where', {});
+    await client.callTool('where', {});
+    const id = transport.sessionId!;
+    await client.close(); // DELETE, to whichever replica is next
+    for (const url of urls) {
+      const res = await globalThis.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
+      expect(res.status).toBe(404);
+    }
+    expect(handles.map((h) => h.handler.sessionCount)).toEqual([0, 0, 0]);
+  });
+});
