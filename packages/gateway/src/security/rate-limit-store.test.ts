@@ -1,9 +1,33 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 import { assertGcraRate } from './gcra.js';
 import { MemoryRateLimitStore } from './rate-limit-store.js';
+import { rateLimitStoreContract } from './test-support/rate-limit-store-contract.js';
+import { connectRedis, type RedisConnection } from '../store/redis-client.js';
+import { RedisRateLimitStore } from '../store/redis-rate-limit-store.js';
+import { REDIS_URL, dropRedisPrefixes, skipRedis, uniqueName } from '../store/test-support/services.js';
 
-describe('GCRA in MemoryRateLimitStore', () => {
+const redisSkipped = await skipRedis();
+const prefixes: string[] = [];
+let redis: RedisConnection | undefined;
+afterAll(async () => {
+  await dropRedisPrefixes(prefixes);
+  redis?.destroy();
+});
+
+rateLimitStoreContract('MemoryRateLimitStore', () => new MemoryRateLimitStore());
+rateLimitStoreContract(
+  'RedisRateLimitStore',
+  async () => {
+    redis ??= await connectRedis(REDIS_URL);
+    const prefix = `${uniqueName('rl')}:`;
+    prefixes.push(prefix);
+    return new RedisRateLimitStore(redis, { prefix, clock: 'caller' });
+  },
+  { skip: redisSkipped },
+);
+
+describe('MemoryRateLimitStore.take and peek (one bucket by name)', () => {
   it('allows a full burst, then exactly one per interval', () => {
     const store = new MemoryRateLimitStore();
     const rate = { limit: 3, windowMs: 3000 };
@@ -21,48 +45,6 @@ describe('GCRA in MemoryRateLimitStore', () => {
     let allowed = 0;
     for (let i = 0; i < 10; i++) if (store.take('k', rate, 20_000).ok) allowed++;
     expect(allowed).toBe(3);
-  });
-
-  it('is exact when the interval is not a whole number (7 per minute)', () => {
-    const store = new MemoryRateLimitStore();
-    const rate = { limit: 7, windowMs: 60_000 };
-    for (let i = 0; i < 7; i++) expect(store.take('k', rate, 1_700_000_000_000).ok, `burst ${i}`).toBe(true);
-    const refused = store.take('k', rate, 1_700_000_000_000);
-    expect(refused).toEqual({ ok: false, retryAfterMs: Math.ceil(60_000 / 7) });
-    expect(store.take('k', rate, 1_700_000_000_000 + 8571).ok).toBe(false);
-    expect(store.take('k', rate, 1_700_000_000_000 + 8572).ok).toBe(true);
-    // 7 × 100 cells over 100 windows at a steady pace: every one allowed, with no drift.
-    const s2 = new MemoryRateLimitStore();
-    let allowed = 0;
-    for (let i = 0; i < 700; i++) if (s2.take('k', rate, (i * 60_000) / 7).ok) allowed++;
-    expect(allowed).toBe(700);
-  });
-
-  it('does not let refused attempts push the bucket further out', () => {
-    const store = new MemoryRateLimitStore();
-    const rate = { limit: 1, windowMs: 1000 };
-    store.take('k', rate, 0);
-    for (let i = 0; i < 100; i++) store.take('k', rate, 500);
-    expect(store.take('k', rate, 1000).ok).toBe(true);
-  });
-
-  it('charges all cells or none', () => {
-    const store = new MemoryRateLimitStore();
-    const loose = { limit: 10, windowMs: 1000 };
-    const tight = { limit: 1, windowMs: 1000 };
-    expect(store.takeAll([{ group: '', member: 'a', rate: loose }, { group: '', member: 'b', rate: tight }], 0)).toEqual({ ok: true });
-    expect(store.takeAll([{ group: '', member: 'a', rate: loose }, { group: '', member: 'b', rate: tight }], 0)).toEqual({ ok: false, index: 1, retryAfterMs: 1000 });
-    // `a` kept its tokens: 9 more fit.
-    for (let i = 0; i < 9; i++) expect(store.take('a', loose, 0).ok).toBe(true);
-    expect(store.take('a', loose, 0).ok).toBe(false);
-  });
-
-  it('reports the longest wait among refusing cells', () => {
-    const store = new MemoryRateLimitStore();
-    store.take('short', { limit: 1, windowMs: 100 }, 0);
-    store.take('long', { limit: 1, windowMs: 5000 }, 0);
-    const cells = [{ group: '', member: 'short', rate: { limit: 1, windowMs: 100 } }, { group: '', member: 'long', rate: { limit: 1, windowMs: 5000 } }];
-    expect(store.takeAll(cells, 10)).toEqual({ ok: false, index: 1, retryAfterMs: 4990 });
   });
 
   it('peeks without charging', () => {

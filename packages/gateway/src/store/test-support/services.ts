@@ -85,3 +85,29 @@ export async function dropRedisPrefixes(prefixes: readonly string[]): Promise<vo
     client.destroy();
   }
 }
+
+/** A TCP proxy to `target` (host:port) that a test can cut, making the service unreachable behind it. */
+export async function cuttableProxy(target: string): Promise<{ url: (scheme: string) => string; cut(): Promise<void> }> {
+  const { createServer, connect } = await import('node:net');
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((inbound) => {
+    const outbound = connect(port, host);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: (scheme) => `${scheme}://127.0.0.1:${listening}`,
+    async cut() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
