@@ -34,7 +34,7 @@ interface RunResult {
   stderr: string;
 }
 
-function run(command: string, args: string[], timeoutMs = 30_000): Promise<RunResult> {
+function run(command: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     // npm_config_offline: a bin missing from the project fails here instead of npx fetching a package by that name.
     const child = spawn(command, args, { cwd: project, env: { ...npmEnv(), npm_config_offline: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -223,14 +223,14 @@ describe('the tarballs installed together (npm ci --offline)', () => {
     expect(r.code, r.stderr).toBe(0);
     const counts = JSON.parse(r.stdout) as number[];
     expect(counts.filter((n) => n === 0), 'an entry with no exports').toEqual([]);
-  });
+  }, 60_000);
 
   it("the README's client example drives the README's server example over stdio", async () => {
     const r = await run(process.execPath, [join(project, 'dist', 'hello-client.js'), join(project, 'dist', 'hello-server.js')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('connected: stateless era, protocol 2026-07-28');
     expect(r.stdout).toContain('Hello, Ada!');
-  });
+  }, 60_000);
 
   it('npx mcpkit --help, and mcpkit calling a reference server through its bin', async () => {
     const help = await run('npx', ['mcpkit', '--help']);
@@ -239,5 +239,5 @@ describe('the tarballs installed together (npm ci --offline)', () => {
     const call = await run('npx', ['mcpkit', 'call', 'get_weather', '{"city":"Paris"}', '--json', '--', 'npx', 'mcpkit-weather']);
     expect(call.code, call.stderr).toBe(0);
     expect(JSON.parse(call.stdout)).toMatchObject({ structuredContent: { city: 'Paris' } });
-  });
+  }, 120_000);
 });
