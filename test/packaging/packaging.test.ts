@@ -5,7 +5,8 @@
  * and a reference server's bin. The workspaces are the root package.json's non-private ones: a new server is
  * covered as soon as it is listed there.
  *
- * Needs a build (`npm run build`): it packs what is in each dist/.
+ * Needs a build (`npm run build`): it packs what is in each dist/. MCPKIT_KEEP_PACKAGING=1 keeps the temporary
+ * project (its path starts with mcpkit-packaging- in the temp folder) for a look after a failure.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
