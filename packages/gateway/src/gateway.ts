@@ -8,6 +8,7 @@ import { type AuthVerifier, AuthError, type Principal } from '@mcpkit/server';
 import { jwtVerifier } from '@mcpkit/server/auth';
 import { type HttpServerHandle, serveHttp, toNodeListener } from '@mcpkit/server/node';
 import { createHttpHandler } from '@mcpkit/server';
+import { type GatewaySessionSealing, gatewaySessionSealing } from './front/shared-sessions.js';
 import type { GatewayConfig } from './config/types.js';
 import { type AuditLog, openAuditLog } from './audit/index.js';
 import { type Logger, createLogger } from './log.js';
@@ -230,6 +231,16 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     allowedOrigins: config.listen.allowedOrigins,
     auth: authOptions(),
   };
+  // sessions.secret: session ids any replica (or this one after a restart) can open.
+  let sealing: GatewaySessionSealing | undefined;
+  try {
+    sealing = await gatewaySessionSealing(config, log);
+  } catch (error) {
+    for (const u of upstreams.values()) await u.close();
+    await audit.close();
+    await keys.close();
+    throw error;
+  }
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {};
   if (config.metrics) {
     routes['/metrics'] = (_req, res) => {
@@ -262,15 +273,18 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     routes['/admin/trust'] = admin;
     routes['/admin/trust/approve'] = admin;
   }
-  for (const r of routeFronts) {
+  for (const [i, r] of routeFronts.entries()) {
     const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
-    const handler = createHttpHandler(r.front.server, cleanHttp({ ...httpOptions, allowedHosts: httpOptions.allowedHosts ?? (loopback ? undefined : (false as const)) }));
+    const handler = createHttpHandler(
+      r.front.server,
+      cleanHttp({ ...httpOptions, allowedHosts: httpOptions.allowedHosts ?? (loopback ? undefined : (false as const)), sealedSessions: sealing?.forFront(i + 1) }),
+    );
     routes[r.path] = toNodeListener(handler);
   }
   let handle: HttpServerHandle;
   try {
     handle = await serveHttp(main.server, {
-      ...cleanHttp(httpOptions),
+      ...cleanHttp({ ...httpOptions, sealedSessions: sealing?.forFront(0) }),
       host: config.listen.host,
       port: config.listen.port,
       path: config.listen.path,
@@ -281,6 +295,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     });
   } catch (error) {
     for (const u of upstreams.values()) await u.close();
+    await sealing?.close();
     await audit.close();
     await keys.close();
     throw error;
@@ -352,6 +367,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         await handle.shutdown({ timeoutMs: o.timeoutMs ?? 10_000 });
         for (const r of routeFronts) await r.front.server.close();
         await Promise.all([...upstreams.values()].map((u) => u.close()));
+        await sealing?.close();
         await audit.close();
         await keys.close();
       })());

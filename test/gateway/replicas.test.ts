@@ -1,0 +1,156 @@
+/**
+ * Issue 10: three `mcpkit gateway` processes sharing `sessions.secret` and Redis behind a round-robin proxy with
+ * no stickiness, driven by the official v1 SDK client in the session era: one initialize, then every request
+ * lands on the next replica; an elicitation asked by an upstream through one replica is answered through
+ * another; a DELETE on one ends the session on all.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
+import { type GatewayProcess, ROOT, createKey, startGatewayProcess } from './harness.js';
+import { waitForTools } from './helpers.js';
+
+const REDIS = { host: '127.0.0.1', port: 6379 };
+
+/** Whether Redis answers PING; outside CI a missing Redis skips the suite with a warning, under CI it fails. */
+async function redisUp(): Promise<boolean> {
+  const up = await new Promise<boolean>((resolve) => {
+    const socket = createConnection(REDIS, () => socket.write('PING\r\n'));
+    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
+    socket.once('data', (d) => (socket.destroy(), resolve(d.toString().startsWith('+PONG'))));
+    socket.once('error', () => resolve(false));
+  });
+  if (up) return true;
+  const what = `Redis at ${REDIS.host}:${REDIS.port} is unreachable`;
+  if (process.env.CI) throw new Error(`${what}; CI runs the replica suite. Start it with: redis-server --daemonize yes`);
+  console.warn(`[mcpkit] ${what}: skipping the gateway replica suite. Start it with: redis-server --daemonize yes`);
+  return false;
+}
+
+const available = await redisUp();
+const dir = mkdtempSync(join(tmpdir(), 'mcpkit-replicas-'));
+const replicas: GatewayProcess[] = [];
+let proxy: RoundRobinProxy;
+let key: string;
+
+function writeConfig(n: number): string {
+  const file = join(dir, `mcp-${n}.yaml`);
+  writeFileSync(
+    file,
+    `listen: { host: 127.0.0.1, port: 0 }
+servers:
+  everything:
+    command: ${process.execPath}
+    args: [${ROOT}servers/everything/dist/bin.js]
+scopes:
+  all: ["*"]
+audit:
+  sqlite: ./audit-${n}.db
+store:
+  sqlite: ./gateway.db
+storage:
+  redis: redis://${REDIS.host}:${REDIS.port}
+sessions:
+  secret: \${env:MCPKIT_TEST_SESSION_SECRET}
+logLevel: warn
+`,
+  );
+  return file;
+}
+
+describe.runIf(available)('three gateway replicas behind a round-robin proxy (session era)', () => {
+  beforeAll(async () => {
+    process.env.MCPKIT_TEST_SESSION_SECRET = randomBytes(32).toString('base64url');
+    const configs = [0, 1, 2].map(writeConfig);
+    key = await createKey(configs[0]!, 'all', 'replicas');
+    for (const c of configs) replicas.push(await startGatewayProcess(c));
+    for (const r of replicas) await waitForTools(r.url, key, ['everything__elicit_info'], 'the upstream on every replica');
+    proxy = await startRoundRobinProxy(replicas.map((r) => new URL(r.url).origin));
+  }, 90_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await Promise.all(replicas.map((r) => r.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const endpoint = () => new URL('/mcp', proxy.url);
+
+  it('initializes once, then serves every request from whichever replica gets it, elicitation included', async () => {
+    const client = new OfficialV1({ name: 'v1-rr', version: '1' }, { capabilities: { elicitation: {} } });
+    let asked = 0;
+    client.setRequestHandler(ElicitRequestSchema, () => {
+      asked++;
+      return { action: 'accept', content: { name: 'Grace', age: 85 } };
+    });
+    const transport = new V1Transport(endpoint(), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+    await client.connect(transport);
+    const first = proxy.log.length;
+    try {
+      expect(transport.sessionId).toMatch(/^mcp1\.gw\./);
+      for (let i = 0; i < 4; i++) {
+        const echoed = await client.callTool({ name: 'everything__echo', arguments: { text: `hop ${i}` } });
+        expect(JSON.stringify(echoed.content)).toContain(`hop ${i}`);
+      }
+      for (let i = 0; i < 3; i++) {
+        const elicited = await client.callTool({ name: 'everything__elicit_info', arguments: {} });
+        expect(JSON.stringify(elicited.content)).toContain('Grace');
+      }
+      expect(asked).toBe(3);
+      const posts = proxy.log.slice(first).filter((h) => h.method === 'POST');
+      expect(new Set(posts.map((p) => p.backend))).toEqual(new Set([0, 1, 2]));
+      // Seven calls and three elicitation answers: no initialize after the first.
+      expect(posts.length).toBeGreaterThanOrEqual(10);
+    } finally {
+      await transport.terminateSession();
+      await client.close();
+    }
+    // The DELETE went to one replica; the id is dead on all three.
+    for (const r of replicas) {
+      const res = await fetch(r.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${key}`,
+          'mcp-session-id': transport.sessionId ?? 'gone',
+          'mcp-protocol-version': '2025-11-25',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
+      expect(res.status).toBe(404);
+    }
+  }, 60_000);
+
+  it('refuses the session to another principal on every replica', async () => {
+    const other = await createKey(join(dir, 'mcp-0.yaml'), 'all', 'other');
+    const client = new OfficialV1({ name: 'v1-rr', version: '1' });
+    const transport = new V1Transport(endpoint(), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+    await client.connect(transport);
+    try {
+      for (const r of replicas) {
+        const res = await fetch(r.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${other}`,
+            'mcp-session-id': transport.sessionId!,
+            'mcp-protocol-version': '2025-11-25',
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+        });
+        expect(res.status).toBe(404);
+      }
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+});
