@@ -85,14 +85,11 @@ describe('the Dockerfile ENTRYPOINT, run on this machine', () => {
   it('the image config, unchanged but for paths, is accepted by the gateway with its 0.0.0.0 bind', async () => {
     const original = join(dir, 'as-in-image.yaml');
     writeFileSync(original, hostPaths(read('deploy/docker/mcp.yaml'), state));
-    process.env.MCPKIT_API_KEY = key;
-    try {
-      const config = await loadGatewayConfig(original);
-      expect(config.listen.host).toBe('0.0.0.0');
-      expect(config.listen.port).toBe(8080);
-    } finally {
-      delete process.env.MCPKIT_API_KEY;
-    }
+    const config = await loadGatewayConfig(original, { env: { MCPKIT_API_KEY: key } });
+    expect(config.listen.host).toBe('0.0.0.0');
+    expect(config.listen.port).toBe(8080);
+    // The same file without the key's variable does not start: a 0.0.0.0 bind never runs without auth.
+    await expect(loadGatewayConfig(original, { env: {} })).rejects.toThrow(/MCPKIT_API_KEY/);
   });
 
   it('answers /healthz with 200, and the HEALTHCHECK command exits 0', async () => {

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -38,10 +38,15 @@ export type Obj = Record<string, unknown>;
 export const obj = (value: unknown): Obj => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {});
 export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-/** Names referenced as `${env:NAME}` in a text. */
-export const envRefs = (text: string): string[] => [...new Set([...text.matchAll(/\$\{env:([^}]+)\}/g)].map((m) => m[1]!))].sort();
-/** Paths referenced as `${file:PATH}` in a text. */
-export const fileRefs = (text: string): string[] => [...new Set([...text.matchAll(/\$\{file:([^}]+)\}/g)].map((m) => m[1]!))].sort();
+/** The references of one kind in a YAML text's values (comments left out). */
+function refs(yamlText: string, kind: 'env' | 'file'): string[] {
+  const values = JSON.stringify(parse(yamlText));
+  return [...new Set([...values.matchAll(new RegExp(`\\$\\{${kind}:([^}]+)\\}`, 'g'))].map((m) => m[1]!))].sort();
+}
+/** Names referenced as `${env:NAME}` in a YAML text's values. */
+export const envRefs = (yamlText: string): string[] => refs(yamlText, 'env');
+/** Paths referenced as `${file:PATH}` in a YAML text's values. */
+export const fileRefs = (yamlText: string): string[] => refs(yamlText, 'file');
 
 export interface Instruction {
   /** Index of the stage (FROM) the instruction belongs to. */
