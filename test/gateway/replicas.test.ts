@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import Database from 'better-sqlite3';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
-import { type GatewayProcess, ROOT, createKey, startGatewayProcess } from './harness.js';
+import { type GatewayProcess, ROOT, createKey, mcpkit, startGatewayProcess } from './harness.js';
 import { waitForTools } from './helpers.js';
 
 const REDIS = { host: '127.0.0.1', port: 6379 };
@@ -153,4 +154,69 @@ describe.runIf(available)('three gateway replicas behind a round-robin proxy (se
       await client.close();
     }
   }, 30_000);
+
+  // Last: it kills a replica.
+  it('a replica killed under load: the others answer, clients keep their sessions, its audit chain is intact', async () => {
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const client = new OfficialV1({ name: 'v1-load', version: '1' });
+        const transport = new V1Transport(endpoint(), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+        await client.connect(transport);
+        return { client, transport, session: transport.sessionId };
+      }),
+    );
+    const victim = 1;
+    let killedAt = 0;
+    let removed = false;
+    const outcomes: Array<{ ok: boolean; at: number; error?: string }> = [];
+    const deadline = Date.now() + 4000;
+    setTimeout(() => {
+      killedAt = Date.now();
+      replicas[victim]!.child.kill('SIGKILL');
+      // A balancer's health check notices within a moment and stops routing there.
+      setTimeout(() => {
+        proxy.remove(victim);
+        removed = true;
+      }, 300);
+    }, 1000);
+    await Promise.all(
+      clients.map(async ({ client }, c) => {
+        for (let i = 0; Date.now() < deadline; i++) {
+          const at = Date.now();
+          try {
+            const r = await client.callTool({ name: 'everything__echo', arguments: { text: `c${c} ${i}` } });
+            outcomes.push({ ok: JSON.stringify(r.content).includes(`c${c} ${i}`), at });
+          } catch (error) {
+            outcomes.push({ ok: false, at, error: (error as Error).message });
+          }
+        }
+      }),
+    );
+    try {
+      expect(killedAt).toBeGreaterThan(0);
+      expect(removed).toBe(true);
+      const before = outcomes.filter((o) => o.at < killedAt);
+      const after = outcomes.filter((o) => o.at > killedAt + 600);
+      expect(before.length).toBeGreaterThan(10);
+      expect(before.every((o) => o.ok)).toBe(true);
+      // Once the balancer dropped the dead replica, every call succeeds on the survivors, in the same sessions.
+      expect(after.length).toBeGreaterThan(10);
+      expect(after.filter((o) => !o.ok)).toEqual([]);
+      for (const { transport, session } of clients) expect(transport.sessionId).toBe(session);
+      // Failures only around the kill, each a clear error rather than a hang.
+      for (const o of outcomes.filter((x) => !x.ok)) expect(o.error).toBeTruthy();
+    } finally {
+      await Promise.all(clients.map(({ client }) => client.close().catch(() => undefined)));
+    }
+    // What the killed replica had committed is a valid chain, and holds its calls from before the kill.
+    const verify = await mcpkit(['audit', 'verify', '--config', join(dir, `mcp-${victim}.yaml`)]);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const db = new Database(join(dir, `audit-${victim}.db`), { readonly: true });
+    try {
+      const calls = db.prepare("SELECT count(*) AS n FROM audit_log WHERE method = 'tools/call'").get() as { n: number };
+      expect(calls.n).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
