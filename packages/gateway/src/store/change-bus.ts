@@ -96,8 +96,8 @@ export class MemoryChangeHub {
   readonly #buses = new Set<MemoryChangeBus>();
 
   /** A new bus on this hub. */
-  bus(): MemoryChangeBus {
-    const bus = new MemoryChangeBus(this.#buses);
+  bus(options: { onError?: (error: unknown) => void } = {}): MemoryChangeBus {
+    const bus = new MemoryChangeBus(this.#buses, options);
     this.#buses.add(bus);
     return bus;
   }
@@ -106,10 +106,12 @@ export class MemoryChangeHub {
 /** One replica's end of a {@link MemoryChangeHub}; alone, a bus that reaches nobody. */
 export class MemoryChangeBus implements ChangeBus {
   readonly #peers: Set<MemoryChangeBus>;
-  readonly #listeners = new ChangeListeners((error) => console.error('[mcpkit] a change listener failed:', error));
+  readonly #listeners: ChangeListeners;
 
-  constructor(peers: Set<MemoryChangeBus> = new Set()) {
+  /** `onError` hears of a listener that threw (default: stderr). */
+  constructor(peers: Set<MemoryChangeBus> = new Set(), options: { onError?: (error: unknown) => void } = {}) {
     this.#peers = peers;
+    this.#listeners = new ChangeListeners(options.onError ?? ((error) => console.error('[mcpkit] a change listener failed:', error)));
   }
 
   async publish(message: ChangeMessage): Promise<void> {

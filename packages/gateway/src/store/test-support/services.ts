@@ -86,8 +86,11 @@ export async function dropRedisPrefixes(prefixes: readonly string[]): Promise<vo
   }
 }
 
-/** A TCP proxy to `target` (host:port) that a test can cut, making the service unreachable behind it. */
-export async function cuttableProxy(target: string): Promise<{ url: (scheme: string) => string; cut(): Promise<void> }> {
+/**
+ * A TCP proxy to `target` (host:port) that a test can cut (the service becomes unreachable behind it) or whose
+ * connections it can drop (clients reconnect through it), touching no other client of the service.
+ */
+export async function cuttableProxy(target: string): Promise<{ url: (scheme: string) => string; drop(): void; cut(): Promise<void> }> {
   const { createServer, connect } = await import('node:net');
   const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   const sockets = new Set<import('node:net').Socket>();
@@ -104,6 +107,9 @@ export async function cuttableProxy(target: string): Promise<{ url: (scheme: str
   const listening = (server.address() as import('node:net').AddressInfo).port;
   return {
     url: (scheme) => `${scheme}://127.0.0.1:${listening}`,
+    drop() {
+      for (const s of sockets) s.destroy();
+    },
     async cut() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
