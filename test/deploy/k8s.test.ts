@@ -4,8 +4,10 @@
 // value), a grace period that covers preStop and the gateway's drain, non-root with a read-only root file system.
 // No cluster runs here: `kubectl kustomize` (offline) is run when kubectl is installed.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadGatewayConfig } from '@mcpkit/gateway';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, dockerfileInstructions, envRefs, execForm, gatewayDrainSeconds, list, obj, parseYaml } from './support.js';
@@ -116,6 +118,20 @@ describe('deploy/k8s', () => {
     for (const [key, value] of Object.entries(template)) expect(value, `Secret ${key} is a template`).toBe('');
   });
 
+  it('fails closed when the Secret template is applied as it is (empty values)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-deploy-k8s-'));
+    try {
+      writeFileSync(join(dir, 'mcp.yaml'), configText);
+      const env: Record<string, string> = Object.fromEntries(Object.keys(obj(byKind('Secret').stringData)).map((k) => [k, '']));
+      for (const e of list(container.env).map(obj)) if (typeof e.value === 'string') env[String(e.name)] = e.value;
+      const failure = await loadGatewayConfig(join(dir, 'mcp.yaml'), { env }).then(() => undefined, (error: Error) => error.message);
+      expect(failure).toMatch(/keys\[0\]\.key: is 0 characters long/);
+      expect(failure).toMatch(/sessions\.secret: is 0 bytes long/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives the gateway time to drain: grace period > preStop sleep + the drain deadline on SIGTERM', () => {
     const preStop = list(obj(obj(obj(container.lifecycle).preStop).exec).command).map(String);
     expect(preStop[0]).toBe('sleep');
@@ -145,15 +161,15 @@ describe('deploy/k8s', () => {
     expect(pdb.minAvailable as number).toBeLessThan(hpa.minReplicas as number);
   });
 
-  it('kustomization.yaml lists every manifest', () => {
+  it('kustomization.yaml lists every manifest but the Secret template (applying it would blank the real one)', () => {
     const kustomization = obj(parseYaml('deploy/k8s/kustomization.yaml')[0]);
-    expect(list(kustomization.resources).map(String).sort()).toEqual(files);
+    expect(list(kustomization.resources).map(String).sort()).toEqual(files.filter((f) => f !== 'secret.yaml'));
   });
 
   it.skipIf(!hasKubectl())('kubectl kustomize builds the set (offline)', () => {
     const built = execFileSync('kubectl', ['kustomize', join(ROOT, 'deploy/k8s')], { encoding: 'utf8', timeout: 30_000 });
     const kinds = parseAllDocuments(built).map((d) => obj(d.toJS()).kind);
-    expect(kinds.sort()).toEqual(objects.map((x) => x.o.kind).sort());
+    expect(kinds.sort()).toEqual(objects.map((x) => x.o.kind).filter((k) => k !== 'Secret').sort());
   });
 });
 
