@@ -12,7 +12,9 @@ const services = obj(compose.services);
 const configText = read('deploy/compose/mcp.yaml');
 const config = obj(parse(configText));
 const port = obj(config.listen).port as number;
-const gateways = Object.entries(services).filter(([, s]) => obj(obj(s).build).dockerfile === 'Dockerfile').map(([name, s]) => [name, obj(s)] as const);
+const gateways = Object.entries(services)
+  .filter(([, s]) => obj(obj(s).build).dockerfile === 'Dockerfile')
+  .map(([name, s]) => [name, obj(s)] as const);
 const nginx = read('deploy/compose/nginx.conf');
 
 /** The names a service gets from `environment` (map or list) and its env files (the committed .example). */
@@ -51,7 +53,10 @@ describe('deploy/compose/docker-compose.yml', () => {
     for (const [name, g] of gateways) {
       expect(obj(g.depends_on), name).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
     }
-    expect(obj(obj(services.nginx).depends_on)).toEqual({ 'gateway-1': { condition: 'service_healthy' }, 'gateway-2': { condition: 'service_healthy' } });
+    expect(obj(obj(services.nginx).depends_on)).toEqual({
+      'gateway-1': { condition: 'service_healthy' },
+      'gateway-2': { condition: 'service_healthy' },
+    });
   });
 
   it('probes the gateways on the port of mcp.yaml, with node, at /readyz', () => {
@@ -103,7 +108,12 @@ describe('deploy/compose/docker-compose.yml', () => {
     for (const [name, g] of gateways) {
       expect(list(g.configs), name).toEqual([{ source: 'gateway_config', target: '/etc/mcpkit/mcp.yaml' }]);
       expect(g.read_only, name).toBe(true);
-      expect(list(g.volumes).map(String).some((v) => v.endsWith(':/var/lib/mcpkit')), name).toBe(true);
+      expect(
+        list(g.volumes)
+          .map(String)
+          .some((v) => v.endsWith(':/var/lib/mcpkit')),
+        name,
+      ).toBe(true);
     }
   });
 

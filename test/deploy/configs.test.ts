@@ -23,10 +23,13 @@ const ISSUE_10_KEYS = ['storage', 'sessions'];
 /** Stand-ins for what compose (gateway.env, secrets) and Kubernetes (the Secret) put in the environment. */
 function fakeEnvironment(names: string[]): Record<string, string> {
   const value = (name: string) =>
-    name.endsWith('POSTGRES_URL') ? 'postgres://mcpkit:pw@postgres:5432/mcpkit'
-    : name.endsWith('REDIS_URL') ? 'redis://:pw@redis:6379/0'
-    : name.endsWith('PUBLIC_URL') ? 'https://mcp.example.com/mcp'
-    : randomBytes(32).toString('hex');
+    name.endsWith('POSTGRES_URL')
+      ? 'postgres://mcpkit:pw@postgres:5432/mcpkit'
+      : name.endsWith('REDIS_URL')
+        ? 'redis://:pw@redis:6379/0'
+        : name.endsWith('PUBLIC_URL')
+          ? 'https://mcp.example.com/mcp'
+          : randomBytes(32).toString('hex');
   return Object.fromEntries(names.map((n) => [n, value(n)]));
 }
 
@@ -60,7 +63,10 @@ describe('deployment YAML', () => {
       for (const server of Object.values(obj(obj(parse(text)).servers)).map(obj)) {
         for (const arg of [server.command, ...list(server.args)].map(String).filter((a) => a.startsWith('/app/'))) {
           const inImage = arg.slice('/app/'.length);
-          expect(copied.some((dest) => inImage.startsWith(dest.replace(/\/?$/, '/'))), `${arg} is not copied into the image`).toBe(true);
+          expect(
+            copied.some((dest) => inImage.startsWith(dest.replace(/\/?$/, '/'))),
+            `${arg} is not copied into the image`,
+          ).toBe(true);
           expect(existsSync(join(ROOT, inImage)), `${inImage} in this checkout`).toBe(true);
         }
       }

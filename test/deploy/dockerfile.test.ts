@@ -105,12 +105,20 @@ describe('Dockerfile lint', () => {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
     for (const copy of instructions.filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))) {
-      const sources = copy.args.split(/\s+/).filter((w) => !w.startsWith('--')).slice(0, -1);
+      const sources = copy.args
+        .split(/\s+/)
+        .filter((w) => !w.startsWith('--'))
+        .slice(0, -1);
       for (const source of sources) {
         if (source === '.') continue;
         expect(existsSync(join(ROOT, source)), `line ${copy.line}: ${source}`).toBe(true);
         for (const pattern of ignored) {
-          const re = new RegExp(`^${pattern.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/.*)?$`);
+          const re = new RegExp(
+            `^${pattern
+              .replace(/[.+^$()|[\]\\]/g, '\\$&')
+              .replace(/\*\*\//g, '(.*/)?')
+              .replace(/\*/g, '[^/]*')}(/.*)?$`,
+          );
           expect(re.test(source), `line ${copy.line}: ${source} is excluded by .dockerignore "${pattern}"`).toBe(false);
         }
       }
@@ -118,7 +126,10 @@ describe('Dockerfile lint', () => {
   });
 
   it('keeps build output, node_modules, git, state and secrets out of the build context', () => {
-    const lines = read('.dockerignore').split('\n').map((l) => l.trim());
-    for (const needed of ['.git', '**/node_modules', '**/dist', '**/.mcpkit', '**/.env', 'deploy/compose/secrets', 'tools']) expect(lines).toContain(needed);
+    const lines = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const needed of ['.git', '**/node_modules', '**/dist', '**/.mcpkit', '**/.env', 'deploy/compose/secrets', 'tools'])
+      expect(lines).toContain(needed);
   });
 });

@@ -13,7 +13,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, dockerfileInstructions, envRefs, execForm, gatewayDrainSeconds, list, obj, parseYaml } from './support.js';
 import type { Obj } from './support.js';
 
-const files = readdirSync(join(ROOT, 'deploy/k8s')).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+const files = readdirSync(join(ROOT, 'deploy/k8s'))
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .sort();
 const objects = files.flatMap((f) => parseYaml(`deploy/k8s/${f}`).map((o) => ({ file: f, o: obj(o) })));
 const byKind = (kind: string): Obj => {
   const found = objects.filter((x) => x.o.kind === kind);
@@ -30,7 +32,9 @@ const listen = obj(obj(parse(configText)).listen);
 /** A probe's or Service's port, by number or by the container port's name. */
 function portNumber(port: unknown): number {
   if (typeof port === 'number') return port;
-  const named = list(container.ports).map(obj).find((p) => p.name === port);
+  const named = list(container.ports)
+    .map(obj)
+    .find((p) => p.name === port);
   expect(named, `container port named ${String(port)}`).toBeDefined();
   return named!.containerPort as number;
 }
@@ -89,18 +93,34 @@ describe('deploy/k8s', () => {
 
   it('mounts the ConfigMap where the image ENTRYPOINT reads mcp.yaml', () => {
     const final = Math.max(...dockerfileInstructions().map((i) => i.stage));
-    const argv = execForm(dockerfileInstructions().filter((i) => i.stage === final && i.keyword === 'ENTRYPOINT').at(-1)!.args);
+    const argv = execForm(
+      dockerfileInstructions()
+        .filter((i) => i.stage === final && i.keyword === 'ENTRYPOINT')
+        .at(-1)!.args,
+    );
     const configPath = argv.at(-1)!;
     expect(container.command, 'the image ENTRYPOINT is used as it is').toBeUndefined();
-    const mount = list(container.volumeMounts).map(obj).find((m) => m.name === 'config')!;
-    const volume = obj(obj(list(pod.volumes).map(obj).find((v) => v.name === 'config')).configMap);
+    const mount = list(container.volumeMounts)
+      .map(obj)
+      .find((m) => m.name === 'config')!;
+    const volume = obj(
+      obj(
+        list(pod.volumes)
+          .map(obj)
+          .find((v) => v.name === 'config'),
+      ).configMap,
+    );
     expect(volume.name).toBe(obj(byKind('ConfigMap').metadata).name);
     expect(mount.readOnly).toBe(true);
     expect(`${String(mount.mountPath)}/${String(obj(list(volume.items)[0]).path)}`).toBe(configPath);
   });
 
   it('sets every ${env:} of mcp.yaml, secrets from the Secret template, which holds no value', () => {
-    const env = new Map(list(container.env).map(obj).map((e) => [String(e.name), e]));
+    const env = new Map(
+      list(container.env)
+        .map(obj)
+        .map((e) => [String(e.name), e]),
+    );
     const secret = byKind('Secret');
     const template = obj(secret.stringData ?? secret.data);
     for (const name of envRefs(configText)) {
@@ -124,7 +144,10 @@ describe('deploy/k8s', () => {
       writeFileSync(join(dir, 'mcp.yaml'), configText);
       const env: Record<string, string> = Object.fromEntries(Object.keys(obj(byKind('Secret').stringData)).map((k) => [k, '']));
       for (const e of list(container.env).map(obj)) if (typeof e.value === 'string') env[String(e.name)] = e.value;
-      const failure = await loadGatewayConfig(join(dir, 'mcp.yaml'), { env }).then(() => undefined, (error: Error) => error.message);
+      const failure = await loadGatewayConfig(join(dir, 'mcp.yaml'), { env }).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
       expect(failure).toMatch(/keys\[0\]\.key: is 0 characters long/);
       expect(failure).toMatch(/sessions\.secret: is 0 bytes long/);
     } finally {
@@ -145,8 +168,16 @@ describe('deploy/k8s', () => {
     expect(podSecurity.runAsUser).not.toBe(0);
     const security = obj(container.securityContext);
     expect(security).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    const mounts = Object.fromEntries(list(container.volumeMounts).map(obj).map((m) => [m.mountPath, m.name]));
-    const volumes = Object.fromEntries(list(pod.volumes).map(obj).map((v) => [v.name, v]));
+    const mounts = Object.fromEntries(
+      list(container.volumeMounts)
+        .map(obj)
+        .map((m) => [m.mountPath, m.name]),
+    );
+    const volumes = Object.fromEntries(
+      list(pod.volumes)
+        .map(obj)
+        .map((v) => [v.name, v]),
+    );
     for (const path of ['/var/lib/mcpkit', '/tmp']) expect(obj(volumes[String(mounts[path])]).emptyDir, path).toBeDefined();
     expect(pod.automountServiceAccountToken).toBe(false);
   });
@@ -169,7 +200,12 @@ describe('deploy/k8s', () => {
   it.skipIf(!hasKubectl())('kubectl kustomize builds the set (offline)', () => {
     const built = execFileSync('kubectl', ['kustomize', join(ROOT, 'deploy/k8s')], { encoding: 'utf8', timeout: 30_000 });
     const kinds = parseAllDocuments(built).map((d) => obj(d.toJS()).kind);
-    expect(kinds.sort()).toEqual(objects.map((x) => x.o.kind).filter((k) => k !== 'Secret').sort());
+    expect(kinds.sort()).toEqual(
+      objects
+        .map((x) => x.o.kind)
+        .filter((k) => k !== 'Secret')
+        .sort(),
+    );
   });
 });
 
