@@ -18,6 +18,7 @@ export const CONFIG_DEFAULTS = {
   auditArguments: 'hash',
   storeSqlite: '.mcpkit/gateway.db',
   redisFailMode: 'closed',
+  redisPrefix: 'mcpkit:',
   scopesClaim: 'scope',
   logLevel: 'info',
   metrics: true,

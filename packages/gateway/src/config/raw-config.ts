@@ -56,7 +56,7 @@ export interface RawConfig {
   concurrency?: { perPrincipal?: number; queue?: number; queueTimeout?: RawDuration };
   audit?: RawDatabase & { arguments?: 'hash' | 'redact' | 'full' };
   store?: RawDatabase;
-  storage?: { postgres?: string; redis?: string; redisFailMode?: 'open' | 'closed' };
+  storage?: { postgres?: string; redis?: string; redisPrefix?: string; redisFailMode?: 'open' | 'closed' };
   sessions?: { secret: string };
   oauth?: { issuer: string; audience?: string; jwksUrl?: string; scopesClaim?: string; authorizationServers?: string[] };
   routes?: { path: string; servers?: string[]; tools?: string[] }[];

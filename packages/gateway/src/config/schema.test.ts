@@ -73,6 +73,7 @@ describe('mcp.schema.json', () => {
     expect(defaultAt(['audit', 'arguments'])).toBe(CONFIG_DEFAULTS.auditArguments);
     expect(defaultAt(['store', 'sqlite'])).toBe(CONFIG_DEFAULTS.storeSqlite);
     expect(defaultAt(['storage', 'redisFailMode'])).toBe(CONFIG_DEFAULTS.redisFailMode);
+    expect(defaultAt(['storage', 'redisPrefix'])).toBe(CONFIG_DEFAULTS.redisPrefix);
     expect(defaultAt(['oauth', 'scopesClaim'])).toBe(CONFIG_DEFAULTS.scopesClaim);
     expect(defaultAt(['logLevel'])).toBe(CONFIG_DEFAULTS.logLevel);
     expect(defaultAt(['metrics'])).toBe(CONFIG_DEFAULTS.metrics);

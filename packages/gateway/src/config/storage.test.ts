@@ -16,7 +16,7 @@ async function refusal(lines: string[]): Promise<string[]> {
 describe('storage and sessions in mcp.yaml', () => {
   it('reads storage.postgres, storage.redis and sessions.secret; storage.postgres becomes the store', async () => {
     const config = await parse(['storage: {postgres: "${env:PG_URL}", redis: "${env:REDIS_URL}"}', 'sessions: {secret: "${env:SESSION_SECRET}"}']);
-    expect(config.storage).toEqual({ postgres: env.PG_URL, redis: env.REDIS_URL, redisFailMode: 'closed' });
+    expect(config.storage).toEqual({ postgres: env.PG_URL, redis: env.REDIS_URL, redisPrefix: 'mcpkit:', redisFailMode: 'closed' });
     expect(config.store).toEqual({ postgres: env.PG_URL });
     expect(config.sessions).toEqual({ secret: SECRET });
   });
@@ -29,8 +29,8 @@ describe('storage and sessions in mcp.yaml', () => {
   });
 
   it('takes redis alone, keeping keys in store, and a chosen fail mode', async () => {
-    const config = await parse(['storage: {redis: "redis://cache:6379", redisFailMode: open}', 'store: {sqlite: state/gw.db}']);
-    expect(config.storage).toEqual({ redis: 'redis://cache:6379', redisFailMode: 'open' });
+    const config = await parse(['storage: {redis: "redis://cache:6379", redisPrefix: "staging:", redisFailMode: open}', 'store: {sqlite: state/gw.db}']);
+    expect(config.storage).toEqual({ redis: 'redis://cache:6379', redisPrefix: 'staging:', redisFailMode: 'open' });
     expect(config.store).toEqual({ sqlite: '/cfg/state/gw.db' });
   });
 

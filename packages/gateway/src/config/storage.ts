@@ -14,7 +14,7 @@ export function normalizeStorage(raw: RawConfig, problems: RawProblem[]): { stor
   const out: { storage?: StorageConfig; sessions?: SessionsConfig } = {};
   if (raw.storage) {
     const s = raw.storage;
-    const storage: StorageConfig = { redisFailMode: s.redisFailMode ?? CONFIG_DEFAULTS.redisFailMode };
+    const storage: StorageConfig = { redisPrefix: s.redisPrefix ?? CONFIG_DEFAULTS.redisPrefix, redisFailMode: s.redisFailMode ?? CONFIG_DEFAULTS.redisFailMode };
     if (s.postgres !== undefined) storage.postgres = checkedScheme(problems, ['storage', 'postgres'], s.postgres, ['postgres:', 'postgresql:']);
     if (s.redis !== undefined) storage.redis = checkedScheme(problems, ['storage', 'redis'], s.redis, ['redis:', 'rediss:']);
     if (s.postgres !== undefined && raw.store?.sqlite !== undefined) {

@@ -128,6 +128,8 @@ export interface StorageConfig {
   /** Also in `store` as `{ postgres }`, which every reader of keys and state uses. */
   postgres?: string;
   redis?: string;
+  /** Prefix of every Redis key and channel. Default `mcpkit:`. */
+  redisPrefix: string;
   /** What a rate-limited request gets while Redis is unreachable: refused (`closed`) or let through uncounted (`open`). */
   redisFailMode: 'open' | 'closed';
 }

@@ -45,7 +45,7 @@ describe('openGatewayStores', () => {
   });
 
   it.skipIf(redisSkipped)('puts limits and notices on Redis when only storage.redis is set, announcing revocations', async () => {
-    const stores = await openGatewayStores({ store: { sqlite: join(dir, 'redis.db') }, storage: { redis: REDIS_URL, redisFailMode: 'open' } });
+    const stores = await openGatewayStores({ store: { sqlite: join(dir, 'redis.db') }, storage: { redis: REDIS_URL, redisPrefix: `${uniqueName('open')}:`, redisFailMode: 'open' } });
     expect(stores.rateLimits).toBeInstanceOf(RedisRateLimitStore);
     expect(stores.busKind).toBe('redis');
     const { id } = await stores.keys.create({ scopes: [] });
@@ -55,7 +55,7 @@ describe('openGatewayStores', () => {
 
   it.skipIf(pgSkipped || redisSkipped)('puts keys and notices on PostgreSQL and limits on Redis when both are set', async () => {
     const url = await schemaUrl();
-    const stores = await openGatewayStores({ store: { postgres: url }, storage: { postgres: url, redis: REDIS_URL, redisFailMode: 'closed' } });
+    const stores = await openGatewayStores({ store: { postgres: url }, storage: { postgres: url, redis: REDIS_URL, redisPrefix: `${uniqueName('open')}:`, redisFailMode: 'closed' } });
     expect(stores.keys).toBeInstanceOf(PostgresKeyStore);
     expect(stores.rateLimits).toBeInstanceOf(RedisRateLimitStore);
     expect(stores.busKind).toBe('postgres');
@@ -66,7 +66,7 @@ describe('openGatewayStores', () => {
 
   it('refuses a PostgreSQL that is down in one line naming the field and the URL without its password', async () => {
     const url = 'postgres://gw:hunter2@127.0.0.1:1/gw';
-    const error = (await openGatewayStores({ store: { postgres: url }, storage: { postgres: url, redisFailMode: 'closed' } }).catch((e: unknown) => e)) as Error;
+    const error = (await openGatewayStores({ store: { postgres: url }, storage: { postgres: url, redisPrefix: 'mcpkit:', redisFailMode: 'closed' } }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error.message).toMatch(/^storage\.postgres: cannot use PostgreSQL at postgres:\/\/gw:\*\*\*@127\.0\.0\.1:1\/gw: \S/);
     expect(error.message).not.toContain('hunter2');
@@ -74,7 +74,7 @@ describe('openGatewayStores', () => {
   });
 
   it('refuses a Redis that is down the same way', async () => {
-    const error = (await openGatewayStores({ store: { sqlite: join(dir, 'down.db') }, storage: { redis: 'redis://:hunter2@127.0.0.1:1', redisFailMode: 'closed' } }).catch((e: unknown) => e)) as Error;
+    const error = (await openGatewayStores({ store: { sqlite: join(dir, 'down.db') }, storage: { redis: 'redis://:hunter2@127.0.0.1:1', redisPrefix: 'mcpkit:', redisFailMode: 'closed' } }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error.message).toMatch(/^storage\.redis: cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1: \S/);
     expect(error.message).not.toContain('hunter2');

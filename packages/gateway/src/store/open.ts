@@ -58,6 +58,7 @@ export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 's
   try {
     const postgres = 'postgres' in config.store ? config.store.postgres : undefined;
     const redisUrl = config.storage?.redis;
+    const redisPrefix = config.storage?.redisPrefix ?? 'mcpkit:';
     const onError = options.onError;
     let keys = await openKeyStore(config);
     opened.push(keys);
@@ -68,7 +69,7 @@ export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 's
       const client = await unreachable('storage.redis', 'Redis', redisUrl, () => connectRedis(redisUrl, onError ? { onError } : {}));
       redis = client;
       opened.push({ close: () => void (client.isOpen && client.destroy()) });
-      rateLimits = new RedisRateLimitStore(client, { failMode: config.storage?.redisFailMode ?? 'closed', ...(onError ? { onError } : {}) });
+      rateLimits = new RedisRateLimitStore(client, { prefix: redisPrefix, failMode: config.storage?.redisFailMode ?? 'closed', ...(onError ? { onError } : {}) });
     }
     let bus: ChangeBus;
     let busKind: GatewayStores['busKind'];
@@ -78,7 +79,7 @@ export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 's
       busKind = 'postgres';
     } else if (redis !== undefined && redisUrl !== undefined) {
       const { RedisChangeBus } = await import('./redis-change-bus.js');
-      bus = await unreachable('storage.redis', 'Redis', redisUrl, () => RedisChangeBus.open(redisUrl, onError ? { onError } : {}));
+      bus = await unreachable('storage.redis', 'Redis', redisUrl, () => RedisChangeBus.open(redisUrl, { channel: `${redisPrefix}changes`, ...(onError ? { onError } : {}) }));
       busKind = 'redis';
       // The PostgreSQL key store announces its own revocations; any other store is announced from here.
       keys = announceRevocations(keys, bus);
