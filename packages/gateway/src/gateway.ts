@@ -4,7 +4,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AuthVerifier, AuthError, type Principal } from '@mcpkit/server';
+import type { AuthVerifier } from '@mcpkit/server';
 import { jwtVerifier } from '@mcpkit/server/auth';
 import { type HttpServerHandle, serveHttp, toNodeListener } from '@mcpkit/server/node';
 import { createHttpHandler } from '@mcpkit/server';
@@ -13,7 +13,11 @@ import type { GatewayConfig } from './config/types.js';
 import { type AuditLog, openAuditLog } from './audit/index.js';
 import { type Logger, createLogger } from './log.js';
 import { GatewayMetrics } from './metrics.js';
-import { Authorizer, ConcurrencyLimiter, FailureTracker, GlobSet, KeyVerifier, RateLimiter, SqliteKeyStore, failureSourceOf } from './security/index.js';
+import { Authorizer, ConcurrencyLimiter, GlobSet, KeyVerifier, RateLimiter, failureSourceOf, type KeyStore, type RateLimitStore } from './security/index.js';
+import { GatewayVerifier } from './security/gateway-verifier.js';
+import type { ChangeBus } from './store/change-bus.js';
+import { configDigest, followChanges } from './store/follow-changes.js';
+import { openGatewayStores } from './store/open.js';
 import { Upstream } from './upstream/upstream.js';
 import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware } from './front/policy.js';
@@ -34,7 +38,9 @@ export interface GatewayHandle {
   /** The main endpoint, e.g. `http://127.0.0.1:8080/mcp`. */
   readonly url: string;
   readonly port: number;
-  readonly keys: SqliteKeyStore;
+  readonly keys: KeyStore;
+  /** Change notices shared with the other replicas (a bus that reaches nobody without shared storage). */
+  readonly changes: ChangeBus;
   readonly audit: AuditLog;
   readonly metrics: GatewayMetrics;
   upstream(name: string): Upstream | undefined;
@@ -44,10 +50,10 @@ export interface GatewayHandle {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
-function buildPolicy(config: GatewayConfig): Policy {
+function buildPolicy(config: GatewayConfig, buckets: RateLimitStore | undefined): Policy {
   return {
     authorizer: new Authorizer(config.scopes),
-    limiter: new RateLimiter(config.rateLimits),
+    limiter: new RateLimiter<RateLimitStore>(config.rateLimits, buckets ? { store: buckets } : {}),
     concurrency: new ConcurrencyLimiter({ limit: config.concurrency.perPrincipal, queue: config.concurrency.queue, queueTimeoutMs: config.concurrency.queueTimeoutMs }),
     anonymousScopes: config.anonymous?.scopes,
     auditArguments: config.audit.arguments,
@@ -75,35 +81,6 @@ async function jwksUrlOf(issuer: string): Promise<string> {
   throw new Error(`oauth.jwksUrl is not set and ${issuer} publishes no metadata with a jwks_uri`);
 }
 
-/** The gateway's verifier: API keys (config and store), then JWTs from the configured issuer. */
-class GatewayVerifier implements AuthVerifier {
-  keys: KeyVerifier;
-  jwt: AuthVerifier | undefined;
-  readonly tracker = new FailureTracker();
-
-  constructor(keys: KeyVerifier, jwt: AuthVerifier | undefined) {
-    this.keys = keys;
-    this.jwt = jwt;
-  }
-
-  async verify(credentials: { token: string; source: 'authorization' | 'api-key' }, request: { header(name: string): string | null; remoteAddress?: string }): Promise<Principal> {
-    // Per host, not per address: an IPv6 host holds a whole /64 and would otherwise rotate through it.
-    const source = failureSourceOf(request.remoteAddress ?? 'unknown');
-    const blocked = this.tracker.check(source);
-    if (!blocked.ok) throw new AuthError('invalid_token', `too many failed attempts from this address; retry after ${Math.ceil(blocked.retryAfterMs / 1000)} s`);
-    // A JWT has two dots; a key never does. Keys are tried first only when the token could be one.
-    const looksLikeJwt = credentials.token.split('.').length === 3;
-    if (this.jwt && looksLikeJwt && credentials.source === 'authorization') return this.jwt.verify(credentials, request);
-    const verdict = await this.keys.verify(credentials.token);
-    if (verdict.ok) {
-      const p: { id: string; scopes: string[]; keyId: string; expiresAt?: number } = { id: `key:${verdict.id}`, scopes: verdict.scopes, keyId: verdict.id };
-      if (verdict.expiresAt !== undefined) p.expiresAt = verdict.expiresAt;
-      return p;
-    }
-    throw new AuthError('invalid_token', verdict.error === 'malformed' ? verdict.message : `the API key is ${verdict.error === 'unknown' ? 'not valid' : verdict.error}`);
-  }
-}
-
 /**
  * Starts a gateway from a loaded configuration.
  * @example
@@ -114,11 +91,15 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   let config = initial;
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new GatewayMetrics();
-  if (!('sqlite' in config.store)) throw new Error('store.postgres is not supported yet: use store.sqlite (the audit log can be on PostgreSQL)');
-  const audit = await openAuditLog(config.audit.store, { onError: (e) => log.error({ err: (e as Error).message }, 'audit write failed') });
-  const keys = SqliteKeyStore.open(config.store.sqlite);
+  // A PostgreSQL or Redis that is down stops the start here, in one line naming the field and the URL.
+  const stores = await openGatewayStores(config, { onError: (e) => log.error({ err: e.message }, 'shared storage failed') });
+  const audit = await openAuditLog(config.audit.store, { onError: (e) => log.error({ err: (e as Error).message }, 'audit write failed') }).catch(async (error: unknown) => {
+    await stores.close();
+    throw error;
+  });
+  const keys = stores.keys;
   const upstreams = new Map<string, Upstream>();
-  let policy = buildPolicy(config);
+  let policy = buildPolicy(config, stores.rateLimits);
   const fronts: GatewayFront[] = [];
 
   const resync = () => {
@@ -142,7 +123,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     } catch (error) {
       // A lockfile that cannot be used stops the start; nothing opened so far may stay open.
       await audit.close();
-      await keys.close();
+      await stores.close();
       throw error;
     }
   }
@@ -238,7 +219,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   } catch (error) {
     for (const u of upstreams.values()) await u.close();
     await audit.close();
-    await keys.close();
+    await stores.close();
     throw error;
   }
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {};
@@ -268,6 +249,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       recheck: async (u) => {
         await trust.check(u);
         resync();
+        void stores.bus.publish({ type: 'trust-approved', server: u.name }).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not tell the other replicas of the approval'));
       },
     });
     routes['/admin/trust'] = admin;
@@ -317,10 +299,10 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     main.server.use(manifestMiddleware(publish));
   }
 
-  const reload = async (next: GatewayConfig): Promise<void> => {
+  const reload = async (next: GatewayConfig, announce = true): Promise<void> => {
     // All or nothing: whatever can refuse the new config (scope globs the loader passes but the Authorizer does
     // not, keys, the OAuth issuer's metadata) is built before the first upstream is touched.
-    const nextPolicy = buildPolicy(next);
+    const nextPolicy = buildPolicy(next, stores.rateLimits);
     // The counters live in the limiters: keep them while their rules stay the same, or any edit to the file
     // would hand every principal a fresh allowance (and forget the calls in flight).
     if (JSON.stringify(next.rateLimits) === JSON.stringify(config.rateLimits)) nextPolicy.limiter = policy.limiter;
@@ -348,17 +330,28 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     config = next;
     resync();
     log.info('configuration reloaded');
+    if (announce) void stores.bus.publish({ type: 'config-reloaded', digest: configDigest(next) }).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not tell the other replicas of the reload'));
   };
+  const unfollow = followChanges({
+    bus: stores.bus,
+    log,
+    forgetKey: (id) => verifier.keys.forget(id),
+    ...(trust ? { trust } : {}),
+    recheckTrust: () => void Promise.all([...upstreams.values()].filter((u) => u.state === 'up').map((u) => trust?.check(u).catch(() => undefined))).then(resync),
+    config: () => config,
+    reload: (next) => reload(next, false),
+  });
 
   let closing: Promise<void> | undefined;
   return {
     url: handle.url,
     port: handle.port,
     keys,
+    changes: stores.bus,
     audit,
     metrics,
     upstream: (name) => upstreams.get(name),
-    reload,
+    reload: (next) => reload(next),
     close(o = {}) {
       return (closing ??= (async () => {
         clearTimeout(graceTimer);
@@ -368,8 +361,9 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         for (const r of routeFronts) await r.front.server.close();
         await Promise.all([...upstreams.values()].map((u) => u.close()));
         await sealing?.close();
+        unfollow();
         await audit.close();
-        await keys.close();
+        await stores.close();
       })());
     },
   };

@@ -31,9 +31,15 @@ export type {
   AuditStoreConfig,
   OAuthConfig,
   RouteConfig,
+  StorageConfig,
+  SessionsConfig,
 } from './config/index.js';
 export { openAuditLog, reduceArguments } from './audit/index.js';
 export type { AuditLog, AuditRecordInput, StoredAuditRecord, VerifyResult, AuditQuery } from './audit/index.js';
 export { SqliteKeyStore, MemoryKeyStore, KeyVerifier, Authorizer, RateLimiter, ConcurrencyLimiter, generateApiKey, hashApiKey } from './security/index.js';
-export type { KeyStore, KeyRecord, CreatedKey } from './security/index.js';
+export type { KeyStore, KeyRecord, CreatedKey, RateLimitStore } from './security/index.js';
+export { openKeyStore, openGatewayStores } from './store/open.js';
+export type { GatewayStores, OpenGatewayStoresOptions } from './store/open.js';
+export { MemoryChangeBus, MemoryChangeHub } from './store/change-bus.js';
+export type { ChangeBus, ChangeListener, ChangeMessage } from './store/change-bus.js';
 export const GATEWAY_VERSION = '0.1.0';

@@ -10,13 +10,14 @@ import { reduceArguments } from '../audit/index.js';
 import { jsonSize } from '../audit/json-size.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { Logger } from '../log.js';
-import { type Authorizer, type ConcurrencyLimiter, ConcurrencyLimitError, type RateLimiter, type TargetKind } from '../security/index.js';
+import { type Authorizer, type ConcurrencyLimiter, ConcurrencyLimitError, type RateLimiter, type RateLimitStore, type TargetKind } from '../security/index.js';
 import type { GatewayFront } from './front.js';
 
 /** What the middleware consults; replaced as a whole on config reload. */
 export interface Policy {
   authorizer: Authorizer;
-  limiter: RateLimiter;
+  /** Memory buckets answer at once, shared (Redis) ones with a promise. */
+  limiter: RateLimiter<RateLimitStore>;
   concurrency: ConcurrencyLimiter;
   /** Scopes of a request without credentials, when the config allows anonymous access. */
   anonymousScopes: readonly string[] | undefined;
@@ -164,7 +165,9 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
           throw refused('forbidden', `Forbidden: ${verdict.message}`, verdict.reason === 'missing_scope' ? { scopes: verdict.scopes } : {});
         }
         if (CALLS.has(request.method)) {
-          const limit = policy.limiter.check({ principal: principalId, server: target.upstream, tool: target.kind === 'tool' ? target.scopeName : undefined });
+          let limit = policy.limiter.check({ principal: principalId, server: target.upstream, tool: target.kind === 'tool' ? target.scopeName : undefined });
+          // Awaited only when shared: memory buckets answer without costing a microtask.
+          if (limit instanceof Promise) limit = await limit;
           if (!limit.ok) {
             reason = 'rate_limit';
             throw refused('rate_limited', `Rate limit exceeded: ${limit.rule.limit} per ${limit.rule.windowMs} ms per ${limit.rule.per}; retry after ${limit.retryAfterMs} ms`, {

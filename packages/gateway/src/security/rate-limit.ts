@@ -30,8 +30,12 @@ export interface RateLimitRequest {
 /** The verdict: allowed (and charged), or refused by `rule` (nothing charged) until `retryAfterMs` has passed. */
 export type RateLimitCheck = { ok: true } | { ok: false; retryAfterMs: number; rule: RateLimitRule };
 
-/** A memory store answers at once; a store returning promises makes `check()` return one. */
-export type RateLimitOutcome<S extends RateLimitStore> = ReturnType<S['takeAll']> extends Promise<unknown> ? Promise<RateLimitCheck> : RateLimitCheck;
+/**
+ * A memory store answers at once; a store returning promises (Redis) makes `check()` return one; for a store
+ * known only as a {@link RateLimitStore}, either.
+ */
+export type RateLimitOutcome<S extends RateLimitStore> =
+  ReturnType<S['takeAll']> extends RateLimitTake ? RateLimitCheck : ReturnType<S['takeAll']> extends Promise<RateLimitTake> ? Promise<RateLimitCheck> : RateLimitCheck | Promise<RateLimitCheck>;
 
 export interface RateLimiterOptions<S extends RateLimitStore> {
   /** Default: a {@link MemoryRateLimitStore} with its default bounds. */

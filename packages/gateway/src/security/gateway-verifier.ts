@@ -1,0 +1,37 @@
+/**
+ * The gateway's {@link AuthVerifier}: API keys (from the config and the store), then JWTs from the configured
+ * issuer, with failed attempts counted per source host.
+ * @module
+ */
+import { type AuthVerifier, AuthError, type Principal } from '@mcpkit/server';
+import { FailureTracker, failureSourceOf } from './failure-tracker.js';
+import type { KeyVerifier } from './key-verifier.js';
+
+/** The gateway's verifier: API keys (config and store), then JWTs from the configured issuer. */
+export class GatewayVerifier implements AuthVerifier {
+  keys: KeyVerifier;
+  jwt: AuthVerifier | undefined;
+  readonly tracker = new FailureTracker();
+
+  constructor(keys: KeyVerifier, jwt: AuthVerifier | undefined) {
+    this.keys = keys;
+    this.jwt = jwt;
+  }
+
+  async verify(credentials: { token: string; source: 'authorization' | 'api-key' }, request: { header(name: string): string | null; remoteAddress?: string }): Promise<Principal> {
+    // Per host, not per address: an IPv6 host holds a whole /64 and would otherwise rotate through it.
+    const source = failureSourceOf(request.remoteAddress ?? 'unknown');
+    const blocked = this.tracker.check(source);
+    if (!blocked.ok) throw new AuthError('invalid_token', `too many failed attempts from this address; retry after ${Math.ceil(blocked.retryAfterMs / 1000)} s`);
+    // A JWT has two dots; a key never does. Keys are tried first only when the token could be one.
+    const looksLikeJwt = credentials.token.split('.').length === 3;
+    if (this.jwt && looksLikeJwt && credentials.source === 'authorization') return this.jwt.verify(credentials, request);
+    const verdict = await this.keys.verify(credentials.token);
+    if (verdict.ok) {
+      const p: { id: string; scopes: string[]; keyId: string; expiresAt?: number } = { id: `key:${verdict.id}`, scopes: verdict.scopes, keyId: verdict.id };
+      if (verdict.expiresAt !== undefined) p.expiresAt = verdict.expiresAt;
+      return p;
+    }
+    throw new AuthError('invalid_token', verdict.error === 'malformed' ? verdict.message : `the API key is ${verdict.error === 'unknown' ? 'not valid' : verdict.error}`);
+  }
+}
