@@ -102,6 +102,24 @@ describe.skipIf(skip)('RedisRateLimitStore', () => {
   });
 });
 
+describe.skipIf(skip)('RedisRateLimitStore on a stalled Redis', () => {
+  it('answers with the fail mode once the deadline passes, though the request was sent', async () => {
+    const proxy = await cuttableProxy(new URL(REDIS_URL).host);
+    const redis = await client(proxy.url('redis'));
+    const store = new RedisRateLimitStore(redis, { prefix: prefix(), timeoutMs: 200, onError: () => {} });
+    const cells = [{ group: 'g', member: 'm', rate: { limit: 100, windowMs: 1000 } }];
+    expect(await store.takeAll(cells, 0)).toEqual({ ok: true });
+    proxy.stall();
+    const started = Date.now();
+    expect(await store.takeAll(cells, 0)).toEqual({ ok: false, index: 0, retryAfterMs: 1000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(store.failures).toBe(1);
+    redis.destroy();
+    await proxy.cut();
+  });
+});
+
 describe('connectRedis', () => {
   it('names the URL without its password when the first connection fails', async () => {
     const proxy = await cuttableProxy(new URL(REDIS_URL).host);

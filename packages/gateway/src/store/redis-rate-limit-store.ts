@@ -80,8 +80,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #callerClock: boolean;
   readonly #onError: (error: Error) => void;
   #lastErrorLog = Number.NEGATIVE_INFINITY;
-  /** Requests that met an unreachable Redis, for tests and metrics. */
-  failures = 0;
+  #failures = 0;
 
   constructor(client: RedisConnection, options: RedisRateLimitStoreOptions = {}) {
     this.#client = client;
@@ -90,6 +89,11 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#timeoutMs = options.timeoutMs ?? 500;
     this.#callerClock = options.clock === 'caller';
     this.#onError = options.onError ?? ((error) => console.error(`[mcpkit] rate limits: Redis failed (${this.#failMode === 'open' ? 'letting requests through' : 'refusing requests'}): ${error.message}`));
+  }
+
+  /** Requests that met an unreachable Redis so far (the fail mode answered them). */
+  get failures(): number {
+    return this.#failures;
   }
 
   /** The Redis key of a cell's bucket. */
@@ -113,7 +117,9 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async #run(keys: string[], args: string[]): Promise<[number, number]> {
     const tail = [String(keys.length), ...keys, ...args];
-    const options = { timeout: this.#timeoutMs };
+    // rejectInFlight: the deadline also covers a reply that never comes (a stalled Redis or a partition), not only
+    // the wait to be sent. A script cut off that way may still have run: the caller is at worst charged once more.
+    const options = { timeout: this.#timeoutMs, rejectInFlight: true };
     try {
       return await this.#client.sendCommand<[number, number]>(['EVALSHA', SCRIPT_SHA, ...tail], options);
     } catch (error) {
@@ -124,7 +130,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   #failed(error: Error): RateLimitTake {
-    this.failures++;
+    this.#failures++;
     const now = Date.now();
     if (now - this.#lastErrorLog >= ERROR_LOG_GAP_MS) {
       this.#lastErrorLog = now;

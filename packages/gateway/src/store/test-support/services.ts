@@ -87,21 +87,28 @@ export async function dropRedisPrefixes(prefixes: readonly string[]): Promise<vo
 }
 
 /**
- * A TCP proxy to `target` (host:port) that a test can cut (the service becomes unreachable behind it) or whose
- * connections it can drop (clients reconnect through it), touching no other client of the service.
+ * A TCP proxy to `target` (host:port) that a test can cut (the service becomes unreachable behind it), stall
+ * (requests are swallowed, as by a network partition without a reset), or whose connections it can drop (clients
+ * reconnect through it), touching no other client of the service.
  */
-export async function cuttableProxy(target: string): Promise<{ url: (scheme: string) => string; drop(): void; cut(): Promise<void> }> {
+export async function cuttableProxy(target: string): Promise<{ url: (scheme: string) => string; drop(): void; stall(): void; cut(): Promise<void> }> {
   const { createServer, connect } = await import('node:net');
   const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   const sockets = new Set<import('node:net').Socket>();
+  let stalled = false;
   const server = createServer((inbound) => {
     const outbound = connect(port, host);
     for (const s of [inbound, outbound]) {
       sockets.add(s);
       s.on('error', () => s.destroy());
-      s.on('close', () => sockets.delete(s));
+      s.on('close', () => {
+        sockets.delete(s);
+        inbound.destroy();
+        outbound.destroy();
+      });
     }
-    inbound.pipe(outbound).pipe(inbound);
+    inbound.on('data', (chunk: Buffer) => void (stalled || outbound.write(chunk)));
+    outbound.on('data', (chunk: Buffer) => void (stalled || inbound.write(chunk)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const listening = (server.address() as import('node:net').AddressInfo).port;
@@ -109,6 +116,9 @@ export async function cuttableProxy(target: string): Promise<{ url: (scheme: str
     url: (scheme) => `${scheme}://127.0.0.1:${listening}`,
     drop() {
       for (const s of sockets) s.destroy();
+    },
+    stall() {
+      stalled = true;
     },
     async cut() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
