@@ -52,8 +52,8 @@ export class PostgresKeyStore implements KeyStore {
    */
   static async open(target: string | pg.Pool, options: PostgresKeyStoreOptions = {}): Promise<PostgresKeyStore> {
     const owned = typeof target === 'string';
-    // Deadlines, so that a PostgreSQL that stops answering fails a key lookup (a 401 the caller can retry)
-    // instead of holding the request, and an address nobody answers fails the start.
+    // Deadlines: a PostgreSQL that stops answering fails a key lookup (HTTP 500 "could not be checked", which the
+    // caller can retry) instead of holding the request, and an address nobody answers fails the start.
     const pool = owned ? new pg.Pool({ connectionString: target, max: 4, connectionTimeoutMillis: 5000, query_timeout: 5000 }) : target;
     // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
     if (owned) pool.on('error', (error) => console.error('[mcpkit keys] PostgreSQL connection lost:', error.message));
