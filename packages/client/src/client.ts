@@ -18,6 +18,7 @@ import {
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
+  type ServerCapabilities,
   type Tool,
   type Transport,
   CancelledError,
@@ -42,6 +43,7 @@ import { type ListKind, ListCache } from './list-cache.js';
 import { checkOutput } from './output-schema.js';
 import { runWithInput } from './mrtr.js';
 import { Subscriptions } from './subscriptions.js';
+import { TASKS_EXTENSION, TasksUnsupportedError, type ToolTask, taskFromResult } from './tasks.js';
 import { CHANGED, EVENT_OF, type CallOptions, type ClientEvents, type ClientOptions, type ConnectOptions, type HttpLike } from './client-types.js';
 
 export type { CallOptions, ClientEvents, ClientOptions, ConnectOptions } from './client-types.js';
@@ -202,20 +204,20 @@ export class Client {
   }
 
   /** Adds the stateless era's per-request `_meta`. */
-  #withMeta(params: JsonObject | undefined): JsonObject | undefined {
+  #withMeta(params: JsonObject | undefined, caps: ClientCapabilities = this.capabilities): JsonObject | undefined {
     const n = this.#negotiated;
     if (!n || n.era !== 'stateless') return params;
-    const m: JsonObject = { ...(params?._meta as JsonObject | undefined), [META_PROTOCOL_VERSION]: n.protocolVersion, [META_CLIENT_CAPABILITIES]: this.capabilities, [META_CLIENT_INFO]: this.info };
+    const m: JsonObject = { ...(params?._meta as JsonObject | undefined), [META_PROTOCOL_VERSION]: n.protocolVersion, [META_CLIENT_CAPABILITIES]: caps, [META_CLIENT_INFO]: this.info };
     if (this.#logLevel !== undefined) m[META_LOG_LEVEL] = this.#logLevel;
     return { ...params, _meta: m };
   }
 
   /** One request as the era needs it, re-initializing once if an HTTP session expired. */
-  async #rawRequest(method: string, params: JsonObject | undefined, options: CallOptions = {}): Promise<JsonObject> {
+  async #rawRequest(method: string, params: JsonObject | undefined, options: CallOptions = {}, caps?: ClientCapabilities): Promise<JsonObject> {
     const peer = this.#requirePeer();
     const opts = { timeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, ...options };
     try {
-      return await peer.request(method, this.#withMeta(params), opts);
+      return await peer.request(method, this.#withMeta(params, caps), opts);
     } catch (error) {
       if (error instanceof SessionExpiredError && this.#negotiated?.era === 'session') {
         // spec 2025-11-25 transports: a 404 for the session means start a new one. Requests failing
@@ -224,7 +226,7 @@ export class Client {
           this.#renewing = undefined;
         });
         await this.#renewing;
-        return peer.request(method, this.#withMeta(params), opts);
+        return peer.request(method, this.#withMeta(params, caps), opts);
       }
       throw error;
     }
@@ -343,6 +345,24 @@ export class Client {
       if (problems.length) throw new ProtocolViolationError(`Tool ${name} returned structuredContent that breaks its outputSchema: ${problems.join('; ')}`);
     }
     return result;
+  }
+
+  /**
+   * Calls a tool as a task (tasks extension, 2026-07-28): poll, cancel and read it through the handle.
+   * @throws TasksUnsupportedError `MCPKIT_TASKS_UNSUPPORTED` when the server does not offer the extension.
+   */
+  async callToolAsTask(name: string, args: object = {}, options: CallOptions = {}): Promise<ToolTask> {
+    const n = this.#negotiated;
+    if (!(n?.capabilities as ServerCapabilities | undefined)?.extensions?.[TASKS_EXTENSION]) {
+      const why = !n ? 'the client is not connected' : n.era === 'session' ? `it speaks the session era (${n.protocolVersion}), which has no tasks extension` : `it does not offer the ${TASKS_EXTENSION} extension`;
+      throw new TasksUnsupportedError(`Cannot run tool ${name} as a task: ${why}`);
+    }
+    // Only these requests declare the extension: a plain callTool must never get a task back.
+    const caps = { ...this.capabilities, extensions: { ...this.capabilities.extensions, [TASKS_EXTENSION]: {} } };
+    const handlers = options.handlers ?? this.#handlers;
+    const channel = { handlers, send: (m: string, p: JsonObject | undefined, o: CallOptions) => this.#rawRequest(m, p, o, caps) };
+    const maxRounds = this.options.maxInputRounds ?? 10;
+    return taskFromResult(await runWithInput('tools/call', { name, arguments: args as JsonObject }, options, { send: channel.send, handlers, maxRounds }), channel);
   }
 
   listResources(options: CallOptions = {}): Promise<Resource[]> {

@@ -8,6 +8,8 @@ export { Client } from './client.js';
 export type { ClientOptions, CallOptions, ClientEvents, ConnectOptions } from './client.js';
 export type { ClientHandlers, InputContext } from './handlers.js';
 export type { Negotiated } from './negotiate.js';
+export { ToolTask, TasksUnsupportedError, TASKS_EXTENSION } from './tasks.js';
+export type { TaskState, TaskStatus, TaskWaitOptions } from './tasks.js';
 export { connectHttp } from './connect-http.js';
 export type { ConnectHttpOptions } from './connect-http.js';
 
