@@ -57,14 +57,14 @@ export class PostgresKeyStore implements KeyStore {
     const pool = owned ? new pg.Pool({ connectionString: target, max: 4, connectionTimeoutMillis: 5000, query_timeout: 5000 }) : target;
     // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
     if (owned) pool.on('error', (error) => console.error('[mcpkit keys] PostgreSQL connection lost:', error.message));
-    const store = new PostgresKeyStore(pool, owned, options);
     try {
+      const store = new PostgresKeyStore(pool, owned, options);
       await store.#init(options.schema);
+      return store;
     } catch (error) {
       if (owned) await pool.end();
       throw error;
     }
-    return store;
   }
 
   private constructor(pool: pg.Pool, owned: boolean, options: PostgresKeyStoreOptions) {
