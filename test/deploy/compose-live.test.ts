@@ -175,7 +175,7 @@ describe.skipIf(!available)('deploy/compose without Docker: nginx round robin ov
         await client.close();
       }
       expect(upstreamsSeen()).toEqual(new Set(gateways.map((g) => `127.0.0.1:${g.port}`)));
-    });
+    }, 60_000);
   }
 
   it('refuses a request without a key, and does not publish /metrics or /healthz', async (ctx) => {
@@ -204,5 +204,5 @@ describe.skipIf(!available)('deploy/compose without Docker: nginx round robin ov
       await client.close();
     }
     expect(second.child.exitCode).toBeNull();
-  });
+  }, 60_000);
 });

@@ -75,7 +75,7 @@ describe('the Dockerfile ENTRYPOINT, run on this machine', () => {
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdout!.resume();
     exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  });
+  }, 60_000);
 
   afterAll(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -96,7 +96,7 @@ describe('the Dockerfile ENTRYPOINT, run on this machine', () => {
     await until('/healthz', async () => (await fetch(`${base()}/healthz`)).status === 200);
     const cmd = healthCmd.map((a) => a.replace('127.0.0.1:8080', `127.0.0.1:${port}`));
     await expect(run(cmd[0]!, cmd.slice(1), { timeout: 10_000 })).resolves.toBeDefined();
-  });
+  }, 60_000);
 
   it('is ready once its upstream is connected, and lists its tools only to a key', async () => {
     await until('/readyz', async () => (await fetch(`${base()}/readyz`)).status === 200);
@@ -114,7 +114,7 @@ describe('the Dockerfile ENTRYPOINT, run on this machine', () => {
     } finally {
       await client.close();
     }
-  });
+  }, 60_000);
 
   it('stops cleanly on SIGTERM, its state in the volume folder', async () => {
     child.kill('SIGTERM');
@@ -124,5 +124,5 @@ describe('the Dockerfile ENTRYPOINT, run on this machine', () => {
     expect(stderr).not.toMatch(/"level":(50|60)/); // no error or fatal log line
     expect(existsSync(join(state, 'audit.db'))).toBe(true);
     expect(existsSync(join(state, 'gateway.db'))).toBe(true);
-  });
+  }, 60_000);
 });
