@@ -3,7 +3,7 @@
 # The mcpkit gateway as a container image (issue 10). Build from the repository root:
 #
 #   docker build -t mcpkit-gateway .
-#   docker run --rm -p 127.0.0.1:8080:8080 -e MCPKIT_API_KEY=$(openssl rand -hex 32) mcpkit-gateway
+#   docker run --rm --read-only --tmpfs /tmp -p 127.0.0.1:8080:8080 -e MCPKIT_API_KEY=$(openssl rand -hex 32) mcpkit-gateway
 #
 # Stages: `build` installs every workspace and compiles the TypeScript; `deps` installs only the production
 # dependencies of the CLI (and the demo upstream), compiling or downloading better-sqlite3's native binary on
