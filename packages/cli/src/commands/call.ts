@@ -1,23 +1,63 @@
 /**
  * `mcpkit call TOOL [JSON_ARGS] TARGET`: calls a tool and prints its result; exit 1 when it is an error result.
  * The call carries a progress token: progress shows as a bar on a terminal, as lines elsewhere, and each
- * notification restarts the --timeout clock.
+ * notification restarts the --timeout clock. With `--task` the tool runs as a task (tasks extension): its status
+ * changes show instead, and Ctrl-C cancels it on the server.
  * @module
  */
-import type { Progress } from '@mcpkit/protocol';
+import { type CallToolResult, type Progress, McpkitError } from '@mcpkit/protocol';
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
+import { taskStatusView } from '../observe/task-status.js';
+import { note, warn } from '../output/io.js';
 import { ServerAsks, rootsFrom } from '../interact/server-asks.js';
 import { parseJsonObject } from '../json-args.js';
 import { type ObserveOptions, addObserveOptions } from '../observe/options.js';
 import { progressView } from '../observe/progress.js';
 import { printJson } from '../output/io.js';
 import { renderCallResult } from '../output/render.js';
-import { type CommandContext, type ConnectionOptions, addConnectionOptions, withSession } from '../session.js';
+import { type CommandContext, type ConnectionOptions, type Session, addConnectionOptions, withSession } from '../session.js';
 import { withSuggestion } from '../suggest.js';
 import { addTargetOptions } from '../target.js';
 
-async function run(ctx: CommandContext, tool: string, argsText: string | undefined, options: ConnectionOptions & ObserveOptions): Promise<void> {
+interface CallOptions extends ConnectionOptions, ObserveOptions {
+  task?: boolean;
+}
+
+/** How long Ctrl-C waits for the server to acknowledge tasks/cancel. */
+const CANCEL_TIMEOUT_MS = 5000;
+
+/** Runs the tool as a task: status changes on stderr, Ctrl-C cancels it on the server. */
+async function runAsTask(ctx: CommandContext, session: Session, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  const { io } = ctx;
+  const view = taskStatusView(io);
+  let task;
+  try {
+    task = await session.client.callToolAsTask(tool, args, { signal });
+  } catch (error) {
+    if (!(error instanceof McpkitError && error.code === 'MCPKIT_TASKS_UNSUPPORTED')) throw error;
+    throw new CliError(ExitCode.Protocol, `${error.message}`, 'call the tool without --task');
+  }
+  try {
+    // Only Ctrl-C stops the wait: each poll has its own --timeout, a long task none.
+    return await task.wait({ signal: ctx.signal, onStatus: (state) => (state.taskId === undefined ? undefined : view.update(state)) });
+  } catch (error) {
+    view.clear();
+    if (ctx.signal.aborted && task.taskId !== undefined) {
+      try {
+        const after = await task.cancel({ timeoutMs: CANCEL_TIMEOUT_MS });
+        note(io, `task ${task.taskId} ${after.status === 'cancelled' ? 'cancelled on the server' : `is ${after.status} (cancel came too late)`}`);
+      } catch (cancelError) {
+        warn(io, `could not cancel task ${task.taskId} on the server: ${cancelError instanceof Error ? cancelError.message : String(cancelError)}`);
+      }
+    }
+    throw error;
+  } finally {
+    view.clear();
+  }
+}
+
+async function run(ctx: CommandContext, tool: string, argsText: string | undefined, options: CallOptions): Promise<void> {
   // Bad JSON is a usage error found before anything is started.
   const args = argsText === undefined ? {} : parseJsonObject(argsText, 'JSON_ARGS');
   const asks = new ServerAsks(ctx.io, rootsFrom(options.root ?? []));
@@ -34,6 +74,7 @@ async function run(ctx: CommandContext, tool: string, argsText: string | undefin
           return await session.request(`tools/call ${tool}`, async (signal, scope) => {
             // Listing first lets the client check structuredContent against the tool's outputSchema.
             known = (await session.client.listTools({ signal })).map((t) => t.name);
+            if (options.task) return runAsTask(ctx, session, tool, args, signal);
             // Each progress notification restarts the timeout: the engine's (resetTimeoutOnProgress) and mcpkit's.
             const onProgress = (p: Progress): void => {
               scope.progressed();
@@ -69,5 +110,6 @@ export function callCommand(program: Command, ctx: CommandContext): void {
   addTargetOptions(command);
   addConnectionOptions(command);
   addObserveOptions(command);
-  command.action((tool: string, argsText: string | undefined, options: ConnectionOptions & ObserveOptions) => run(ctx, tool, argsText, options));
+  command.option('--task', 'run the tool as a task (2026-07-28 tasks extension): show its status changes; Ctrl-C cancels it on the server');
+  command.action((tool: string, argsText: string | undefined, options: CallOptions) => run(ctx, tool, argsText, options));
 }
