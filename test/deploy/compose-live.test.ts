@@ -105,7 +105,7 @@ describe.skipIf(!available)('deploy/compose without Docker: nginx round robin ov
         });
       }
     } catch {
-      // A gateway that exits at start-up says why; the test reports it (skipped only for a known gap on main).
+      // A gateway that exits at start-up says why: the first test fails with it, the others are skipped.
       await new Promise((r) => setTimeout(r, 200));
       startFailure = gateways.map((g) => g.stderr).join('\n');
       return;
@@ -151,9 +151,7 @@ describe.skipIf(!available)('deploy/compose without Docker: nginx round robin ov
         .flatMap((l) => l.split(' ')[1]!.split(', ')),
     );
 
-  it('both replicas start with the compose config', (ctx) => {
-    // Until keys in PostgreSQL are wired into the gateway's start, storage.postgres stops it (docs/deploy.md).
-    if (startFailure?.includes('store.postgres is not supported yet')) ctx.skip();
+  it('both replicas start with the compose config', () => {
     expect(startFailure).toBeUndefined();
   });
 
