@@ -104,4 +104,14 @@ describe('deployment YAML', () => {
   it('the schema on main knows storage and sessions', () => {
     for (const key of ISSUE_10_KEYS) expect(Object.hasOwn(schema.properties, key), key).toBe(true);
   });
+
+  it('every config listens on the port the Dockerfile EXPOSEs and its HEALTHCHECK probes', () => {
+    const instructions = dockerfileInstructions();
+    const final = Math.max(...instructions.map((i) => i.stage));
+    const exposed = instructions.filter((i) => i.stage === final && i.keyword === 'EXPOSE').map((i) => Number(i.args.split('/')[0]));
+    const health = instructions.find((i) => i.stage === final && i.keyword === 'HEALTHCHECK')!.args;
+    const probed = Number(/http:\/\/127\.0\.0\.1:(\d+)\/healthz/.exec(health)?.[1]);
+    expect(exposed).toEqual([probed]);
+    for (const { name, text } of gatewayConfigs()) expect(obj(obj(parse(text)).listen).port, name).toBe(probed);
+  });
 });
