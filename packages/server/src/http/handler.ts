@@ -31,6 +31,7 @@ import { statelessPost } from './stateless-post.js';
 import { type HttpAuthOptions, METADATA_PREFIX, authenticate, metadataReply } from './auth.js';
 import type { Principal } from '../middleware.js';
 import { type SessionSealOptions, SessionSealer } from './session-seal.js';
+import { type LegacySseSessions, createLegacySseSessions } from './legacy-sse.js';
 
 export interface HttpHandlerOptions {
   /** Hostnames accepted in `Host` (DNS-rebinding protection). Default: localhost, 127.0.0.1, [::1]. `false` accepts any. */
@@ -62,6 +63,19 @@ export interface HttpHandlerOptions {
    * sticky sessions). A DELETE revokes the id through the sealer's revocations.
    */
   sealedSessions?: SessionSealer | SessionSealOptions;
+  /**
+   * Serve the deprecated HTTP+SSE transport (2024-11-05) on this endpoint too: a GET without Mcp-Session-Id
+   * that asks for `text/event-stream` opens a legacy session, whose POSTs carry `?sessionId=`. Needs `sessions`.
+   * Its sessions live on the replica holding the stream (not sealed). Default true.
+   */
+  legacySse?: boolean;
+  /**
+   * Also serve HTTP+SSE at this separate path (e.g. `/sse`, as the official SDK examples do), with its POSTs at
+   * `legacyMessagesPath` (default `/messages`); requests there never reach Streamable HTTP. Off by default.
+   */
+  legacySsePath?: string;
+  /** Where the POSTs of sessions opened at `legacySsePath` go. Default `/messages`. */
+  legacyMessagesPath?: string;
 }
 
 /** The runtime-neutral core: adapters (web, node:http) feed it requests and write its replies. */
@@ -71,7 +85,7 @@ export interface McpHttpCore {
   drain(): void;
   /** Closes every session and open stream. */
   close(): Promise<void>;
-  /** Live session-era sessions. */
+  /** Live session-era sessions (Streamable HTTP and HTTP+SSE). */
   readonly sessionCount: number;
 }
 
@@ -80,7 +94,7 @@ export interface McpHttpHandler {
   (request: Request): Promise<Response>;
   /** Closes every session and open stream. */
   close(): Promise<void>;
-  /** Live session-era sessions. */
+  /** Live session-era sessions (Streamable HTTP and HTTP+SSE). */
   readonly sessionCount: number;
   /** The runtime-neutral core, for adapters that skip web Request/Response objects. */
   readonly core: McpHttpCore;
@@ -161,6 +175,10 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     void live.transport.handlePost([message], [], { json: true, sse: false }, {});
   });
   let sweeper: ReturnType<typeof setInterval> | undefined;
+  const legacy: LegacySseSessions | undefined = sessionsEnabled && options.legacySse !== false
+    ? createLegacySseSessions(server, { keepAliveMs, maxBodyBytes: maxBody, idleTtlMs: idleTtl, hasRoom: () => liveCount() < maxSessions, streamPath: options.legacySsePath, messagesPath: options.legacyMessagesPath })
+    : undefined;
+  const liveCount = (): number => sessions.size + (legacy?.size ?? 0);
 
   const sweep = () => {
     const cutoff = Date.now() - idleTtl;
@@ -205,7 +223,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     if (state === undefined || state.principalId !== principal?.id || (await sealer.revocations.isRevoked(id))) return undefined;
     const raced = sessions.get(id);
     if (raced !== undefined) return raced;
-    if (sessions.size >= maxSessions) return undefined;
+    if (liveCount() >= maxSessions) return undefined;
     try {
       return await openSession(principal, id, state.initialize);
     } catch (error) {
@@ -286,7 +304,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
       if (request.header('mcp-session-id') !== null) {
         return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: initialize must not carry an Mcp-Session-Id');
       }
-      if (sessions.size >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
+      if (liveCount() >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
       const params = (message as { params?: JsonObject }).params ?? {};
       const sealedId = sealer === undefined ? undefined : await sealer.seal({ initialize: params, principalId: principal?.id, issuedAt: Date.now() });
       const live = await openSession(principal, sealedId);
@@ -317,6 +335,8 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
         if (outcome !== undefined && 'status' in outcome) return outcome;
         principal = outcome;
       }
+      const legacyReply = legacy?.route(request, principal);
+      if (legacyReply !== undefined) return await legacyReply;
       switch (request.method) {
         case 'POST':
           return await post(request, principal);
@@ -362,10 +382,10 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
       sessions.clear();
       if (sweeper !== undefined) clearInterval(sweeper);
       sweeper = undefined;
-      await Promise.all(all.map((l) => l.session.close()));
+      await Promise.all([...all.map((l) => l.session.close()), legacy?.close()]);
     },
     get sessionCount() {
-      return sessions.size;
+      return liveCount();
     },
   };
 }

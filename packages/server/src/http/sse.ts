@@ -57,6 +57,11 @@ export class SseStream {
     this.#write(`${id === undefined ? '' : `id: ${id}\n`}event: message\ndata: ${JSON.stringify(message)}\n\n`);
   }
 
+  /** A named event with one line of data (the legacy transport's `endpoint` event). */
+  event(type: string, data: string): void {
+    this.#write(`event: ${type}\ndata: ${data.replace(/[\r\n]/g, '')}\n\n`);
+  }
+
   /** An event with an id and empty data: primes the client's Last-Event-ID (spec 2025-11-25 SSE polling). */
   prime(id: string, retryMs?: number): void {
     this.#write(`id: ${id}\n${retryMs === undefined ? '' : `retry: ${retryMs}\n`}data: \n\n`);

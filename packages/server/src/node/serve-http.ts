@@ -93,6 +93,8 @@ export async function serveHttp(server: McpServer, options: ServeHttpOptions = {
   const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
   const readyPath = options.readyPath === undefined ? '/readyz' : options.readyPath;
   const routes = options.routes ?? {};
+  // The separate HTTP+SSE paths, when asked for, reach the core as the MCP endpoint does.
+  const legacyPaths = options.legacySsePath === undefined || options.legacySse === false || options.sessions === false ? [] : [options.legacySsePath, options.legacyMessagesPath ?? '/messages'];
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -113,7 +115,7 @@ export async function serveHttp(server: McpServer, options: ServeHttpOptions = {
     if (p === healthPath) return plain(res, 200, { status: 'ok' });
     if (p === readyPath) return void readiness(res);
     const route = Object.hasOwn(routes, p) ? routes[p] : undefined;
-    const mcp = p === path || (options.auth !== undefined && p.startsWith(METADATA_PREFIX));
+    const mcp = p === path || legacyPaths.includes(p) || (options.auth !== undefined && p.startsWith(METADATA_PREFIX));
     if (!mcp && !route) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end(`Not Found: the MCP endpoint is ${path}`);
