@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.js';
 import { callCommand } from './commands/call.js';
+import { devCommand } from './commands/dev.js';
 import { discoverCommand } from './commands/discover.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { getCommand } from './commands/get.js';
@@ -49,6 +50,7 @@ const EXAMPLES = `Examples:
   mcpkit discover --protocol 2025-11-25 -- node server.js
   mcpkit install claude-desktop weather -- node servers/weather/bin/mcpkit-weather.js
   mcpkit init my-server
+  mcpkit dev src/server.ts
   mcpkit gateway --config mcp.yaml
   mcpkit audit verify --config mcp.yaml
   mcpkit scan --json --fail-on high -- node servers/everything/bin/mcpkit-everything.js
@@ -77,6 +79,7 @@ function buildProgram(ctx: CommandContext): Command {
   discoverCommand(program, ctx);
   installCommand(program, ctx);
   initCommand(program, ctx);
+  devCommand(program, ctx);
   gatewayCommand(program, ctx);
   auditCommand(program, ctx);
   scanCommand(program, ctx);
@@ -84,7 +87,7 @@ function buildProgram(ctx: CommandContext): Command {
   trustCommand(program, ctx);
   signCommand(program, ctx);
   // The trust commands carry their own targets and exit codes in their help.
-  const ownHelp = ['scan', 'lock', 'trust', 'sign'];
+  const ownHelp = ['scan', 'lock', 'trust', 'sign', 'dev', 'run'];
   for (const command of program.commands) {
     if (ownHelp.includes(command.name())) continue;
     const observe = ['list', 'call', 'read', 'get'].includes(command.name()) ? `${SERVER_ASKS_HELP}\n\n` : '';
@@ -121,7 +124,7 @@ export async function main(argv: string[], options: { io?: Io; signal?: AbortSig
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(split >= 0 ? argv.slice(0, split) : argv, { from: 'user' });
-    return ExitCode.Ok;
+    return ctx.exitCode ?? ExitCode.Ok;
   } catch (error) {
     // Commander has printed its message already; help and version end with code 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;

@@ -35,6 +35,8 @@ export interface CommandContext {
   stdio: string[] | undefined;
   /** Fires on Ctrl-C. */
   signal: AbortSignal;
+  /** Set by a command whose exit code is not one of {@link ExitCode}'s (`run` exits with its server's). */
+  exitCode?: number | undefined;
 }
 
 export interface ConnectionOptions extends TargetOptions {
