@@ -156,7 +156,8 @@ export function createLegacySseSessions(server: McpServer, config: LegacySseConf
     const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
     query.delete('sessionId');
     query.append('sessionId', id);
-    const pathname = pathnameOf(target) || '/';
+    // An adapter that does not know the path gets a query-only reference: the stream's own URL.
+    const pathname = pathnameOf(target);
     const endpoint = paths !== undefined && pathname === paths.stream ? paths.messages : pathname;
     transport.stream.event('endpoint', `${endpoint}?${query.toString()}`);
     return sseReply(transport.stream);
