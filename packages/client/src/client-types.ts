@@ -2,7 +2,7 @@
  * The Client's option, event and helper types (kept apart from its behaviour).
  * @module
  */
-import type { ClientCapabilities, JsonObject, JsonRpcNotification, LoggingLevel, Progress } from '@mcpkit/protocol';
+import type { Cancellation, ClientCapabilities, JsonObject, JsonRpcNotification, LoggingLevel, Progress } from '@mcpkit/protocol';
 import type { ClientHandlers } from './handlers.js';
 import type { ListKind } from './list-cache.js';
 
@@ -46,6 +46,8 @@ export interface ConnectOptions {
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Cancels like `signal`, without an AbortSignal: e.g. the `ctx.cancellation` of a request this call serves. */
+  cancellation?: Cancellation;
   timeoutMs?: number;
   maxTotalTimeoutMs?: number;
   onProgress?: (progress: Progress) => void;

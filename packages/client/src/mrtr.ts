@@ -37,7 +37,7 @@ export async function runWithInput(method: string, params: JsonObject | undefine
     }
     if (state !== undefined && typeof state !== 'string') throw new ProtocolViolationError(`${method}: requestState must be a string`);
     const responses: JsonObject = {};
-    const signal = options.signal ?? new AbortController().signal;
+    const signal = options.signal ?? signalOf(options.cancellation);
     for (const [key, req] of Object.entries((requests ?? {}) as Record<string, { method?: unknown; params?: unknown }>)) {
       if (typeof req?.method !== 'string') throw new ProtocolViolationError(`${method}: inputRequests.${key} has no method`);
       responses[key] = await fulfil(rc.handlers, req.method, req.params as JsonObject | undefined, { signal, era: 'stateless' });
@@ -46,4 +46,11 @@ export async function runWithInput(method: string, params: JsonObject | undefine
     const { inputResponses: _old, requestState: _oldState, ...base } = params ?? {};
     current = { ...base, ...(requests === undefined ? {} : { inputResponses: responses }), ...(state === undefined ? {} : { requestState: state }) };
   }
+}
+
+/** An AbortSignal that follows `cancellation` (the handlers of an input round take a signal). */
+function signalOf(cancellation: CallOptions['cancellation']): AbortSignal {
+  const controller = new AbortController();
+  cancellation?.onAbort((reason) => controller.abort(reason));
+  return controller.signal;
 }

@@ -68,7 +68,8 @@ export {
 } from './versions.js';
 export type { ProtocolRevision, SessionRevision, StatelessRevision, Era } from './versions.js';
 export { InMemoryTransport } from './transport.js';
-export { LazyAbortController } from './abort.js';
+export { LazyAbortController, signalCancellation } from './abort.js';
+export type { Cancellation } from './abort.js';
 export { UriTemplate } from './uri-template.js';
 export { MCP_NAME_FIELDS, encodeHeaderValue, decodeHeaderValue } from './mcp-headers.js';
 export { LineDecoder, encodeLine, DEFAULT_MAX_MESSAGE_BYTES } from './framing.js';

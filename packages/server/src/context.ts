@@ -18,6 +18,8 @@ import {
   type RequestId,
   type Root,
   LOGGING_LEVELS,
+  type Cancellation,
+  signalCancellation,
 } from '@mcpkit/protocol';
 import { requireCapability } from './capabilities.js';
 import { type Principal, principalOf } from './middleware.js';
@@ -28,6 +30,8 @@ export interface Exchange {
   readonly protocolVersion: string;
   readonly requestId: RequestId;
   readonly signal: AbortSignal;
+  /** The same cancellation without making an AbortSignal; absent where only a signal exists. */
+  readonly cancellation?: Cancellation | undefined;
   readonly clientCapabilities: ClientCapabilities;
   readonly clientInfo: Implementation | undefined;
   readonly sessionId: string | undefined;
@@ -71,6 +75,13 @@ export class RequestContext {
   /** Aborted when the client cancels, the connection closes, or the attempt ends (stateless era). */
   get signal(): AbortSignal {
     return this.#x.signal;
+  }
+  /**
+   * The request's cancellation without an AbortSignal (making one costs microseconds): pass it on as
+   * `cancellation` in request options when this handler calls another server (a proxy, a gateway).
+   */
+  get cancellation(): Cancellation {
+    return this.#x.cancellation ?? signalCancellation(this.#x.signal);
   }
   get requestId(): RequestId {
     return this.#x.requestId;

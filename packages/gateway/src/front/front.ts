@@ -179,7 +179,7 @@ export class GatewayFront {
           const result = await this.upstreamOf(current).request(
             'tools/call',
             params,
-            { signal: ctx.signal, handlers: relay(ctx), onProgress: (p) => void ctx.progress(p.progress, p.total, p.message) },
+            { cancellation: ctx.cancellation, handlers: relay(ctx), onProgress: (p) => void ctx.progress(p.progress, p.total, p.message) },
             (entry) => void ctx.log(entry.level, entry.data, entry.logger ?? current.upstream),
           );
           const results = this.#options.results;
@@ -206,7 +206,7 @@ export class GatewayFront {
         async (args, ctx) => {
           const current = await this.#cleared(this.catalogue.prompts.get(name) ?? entry, () => this.catalogue.prompts.get(name), name);
           const result = await this.upstreamOf(current).request('prompts/get', withMeta({ name: current.original, arguments: args }, ctx), {
-            signal: ctx.signal,
+            cancellation: ctx.cancellation,
             handlers: relay(ctx),
           });
           return result as unknown as GetPromptResult;
@@ -236,7 +236,7 @@ export class GatewayFront {
 
   async #read(entry: CatalogueEntry<unknown>, uri: string, ctx: RequestContext): Promise<ResourceReadResult> {
     await this.upstreamOf(entry).settled();
-    const result = await this.upstreamOf(entry).request('resources/read', withMeta({ uri }, ctx), { signal: ctx.signal, handlers: relay(ctx) });
+    const result = await this.upstreamOf(entry).request('resources/read', withMeta({ uri }, ctx), { cancellation: ctx.cancellation, handlers: relay(ctx) });
     const results = this.#options.results;
     // ReadResourceResult of the wire and of a handler are the same shape; the guard works on the wire's.
     return (results ? results.resource(entry.upstream, uri, result as never) : result) as unknown as ResourceReadResult;

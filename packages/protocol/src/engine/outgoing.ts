@@ -4,6 +4,7 @@
  */
 import type { JsonObject, RequestId } from '../jsonrpc.js';
 import { TimeoutError } from '../errors.js';
+import type { Cancellation } from '../abort.js';
 
 /** A `notifications/progress` payload. */
 export interface Progress {
@@ -15,6 +16,8 @@ export interface Progress {
 export interface RequestOptions {
   /** Aborting sends `notifications/cancelled` and rejects with `CancelledError`. */
   signal?: AbortSignal | undefined;
+  /** The same as `signal`, without an AbortSignal (e.g. an incoming request's `ctx.cancellation`); either or both. */
+  cancellation?: Cancellation | undefined;
   /** Time without an answer (or progress) before the request fails with `TimeoutError`. Default 60 s. */
   timeoutMs?: number | undefined;
   /** Whether a progress notification restarts the timeout. Default true. */

@@ -3,6 +3,7 @@ import { CancelledError, ConnectionClosedError } from '../errors.js';
 import type { JsonObject, JsonRpcMessage, JsonRpcRequest } from '../jsonrpc.js';
 import type { MessageInfo, Transport, TransportSendOptions } from '../transport.js';
 import { InMemoryTransport } from '../transport.js';
+import { LazyAbortController } from '../abort.js';
 import { Peer } from './peer.js';
 import type { IncomingRequestContext, PeerOptions } from './peer.js';
 
@@ -298,5 +299,37 @@ describe('Peer cancellation over an in-memory transport pair', () => {
     await expect(answer).rejects.toBeInstanceOf(ConnectionClosedError);
     expect(held.contexts[0]!.signal.aborted).toBe(true);
     expect(client.closed).toBe(true);
+  });
+});
+
+describe('a request cancelled through a Cancellation (no AbortSignal)', () => {
+  it('sends notifications/cancelled with the reason and rejects with CancelledError', async () => {
+    const { transport, peer } = setup();
+    const cancel = new LazyAbortController();
+    const pending = peer.request('tools/call', { name: 'slow' }, { cancellation: cancel });
+    await drain();
+    const id = idOf(transport.messages[0]);
+    cancel.abort('the caller left');
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    await drain();
+    expect(transport.messages[1]).toEqual({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'the caller left' } });
+  });
+
+  it('refuses one already cancelled, and forgets its callback once answered', async () => {
+    const { transport, peer } = setup();
+    const done = new LazyAbortController();
+    done.abort('gone');
+    await expect(peer.request('ping', {}, { cancellation: done })).rejects.toThrow(/cancelled before it was sent/);
+    const cancel = new LazyAbortController();
+    const onAbort = vi.spyOn(cancel, 'onAbort');
+    const pending = peer.request('ping', {}, { cancellation: cancel });
+    await drain();
+    transport.deliver({ jsonrpc: '2.0', id: idOf(transport.messages[0]), result: {} });
+    await expect(pending).resolves.toEqual({});
+    // Answered: a later abort sends nothing and rejects nothing.
+    cancel.abort('late');
+    await drain();
+    expect(onAbort).toHaveBeenCalledTimes(1);
+    expect(transport.messages.filter((m) => 'method' in m && m.method === 'notifications/cancelled')).toEqual([]);
   });
 });

@@ -139,7 +139,9 @@ export class Peer {
   request(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<JsonObject> {
     if (this.#closed) return Promise.reject(new ConnectionClosedError(`Cannot send ${method}: connection closed`));
     const signal = options.signal;
+    const cancellation = options.cancellation;
     if (signal?.aborted) return Promise.reject(new CancelledError(`Request ${method} cancelled before it was sent`, { cause: signal.reason }));
+    if (cancellation?.aborted) return Promise.reject(new CancelledError(`Request ${method} cancelled before it was sent`, { cause: cancellation.reason }));
     const n = this.#nextId++;
     const id: RequestId = this.#options.requestIdPrefix === undefined ? n : `${this.#options.requestIdPrefix}${n}`;
     let message: JsonRpcRequest;
@@ -155,14 +157,19 @@ export class Peer {
         void this.#sendCancel(p.id, error.message, options.relatedRequestId);
         reject(error);
       });
-      if (signal) {
-        const onAbort = () => {
+      if (signal || cancellation) {
+        const onAbort = (reason: unknown) => {
           if (!this.#settle(id)) return;
-          void this.#sendCancel(id, String(signal.reason ?? 'cancelled'), options.relatedRequestId);
-          reject(new CancelledError(`Request ${method} cancelled`, { cause: signal.reason }));
+          void this.#sendCancel(id, String(reason ?? 'cancelled'), options.relatedRequestId);
+          reject(new CancelledError(`Request ${method} cancelled`, { cause: reason }));
         };
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
+        const forget = cancellation?.onAbort(onAbort);
+        const listener = signal ? () => onAbort(signal.reason) : undefined;
+        if (signal) signal.addEventListener('abort', listener!, { once: true });
+        pending.cleanup = () => {
+          forget?.();
+          if (signal) signal.removeEventListener('abort', listener!);
+        };
       }
       this.#pending.set(id, pending);
       const failed = (error: unknown) => {

@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  type Cancellation,
   type ClientCapabilities,
   type Implementation,
   type IncomingRequestContext,
@@ -55,6 +56,9 @@ class SessionExchange implements Exchange {
   }
   get signal(): AbortSignal {
     return this.#ctx.signal;
+  }
+  get cancellation(): Cancellation {
+    return this.#ctx.cancellation;
   }
   get clientCapabilities(): ClientCapabilities {
     return this.#session.clientCapabilities;

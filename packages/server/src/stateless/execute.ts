@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  type Cancellation,
   type ClientCapabilities,
   type Implementation,
   type InputRequest,
@@ -128,6 +129,11 @@ class StatelessExchange implements Exchange {
   /** The request's signal; once the call became a task, the task's. */
   get signal(): AbortSignal {
     return this.#task ? this.#task.signal : this.#cancel.signal;
+  }
+
+  /** The attempt's cancellation; undefined once the call became a task (the context then adapts its signal). */
+  get cancellation(): Cancellation | undefined {
+    return this.#task ? undefined : this.#cancel;
   }
 
   notify(method: string, params: JsonObject): Promise<void> {
