@@ -136,7 +136,11 @@ describe('the wire (plain fetch)', () => {
     closers.push(() => raw.cancel());
     let text = '';
     const decoder = new TextDecoder();
-    while (!text.includes(': keepalive')) text += decoder.decode((await raw.read()).value, { stream: true });
+    while (!text.includes(': keepalive')) {
+      const { done, value } = await raw.read();
+      if (done) throw new Error(`the stream ended before a keep-alive: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
     expect(text).toMatch(/^event: endpoint\ndata: \/mcp\?sessionId=/);
   });
 
