@@ -13,7 +13,8 @@ const allowed = {
   'packages/client': ['@mcpkit/protocol'],
   'packages/trust': ['@mcpkit/protocol'],
   'packages/gateway': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust'],
-  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust', '@mcpkit/gateway', 'mcpkit'],
+  'packages/inspector': ['@mcpkit/protocol', '@mcpkit/client', '@mcpkit/trust'],
+  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust', '@mcpkit/gateway', '@mcpkit/inspector', 'mcpkit'],
 };
 // Reference servers are users of the server SDK only (DESIGN.md's layer table).
 for (const name of readdirSync(join(root, 'servers'))) allowed[`servers/${name}`] = ['@mcpkit/server'];

@@ -1,0 +1,204 @@
+/**
+ * The agent loop: the model sees the host's tools, asks for calls, each call is approved (or refused) and run on
+ * its server, results go back, and the loop repeats until the model answers or the cap on tool calls is reached.
+ * @module
+ */
+import type { McpHost } from '@mcpkit/client/host';
+import { CancelledError, type CallToolResult } from '@mcpkit/protocol';
+import type { ModelMessage, ModelPart, ModelProvider, ModelResponse, ModelUsage, StopReason, ToolCallPart, ToolResultPart } from '../providers/types.js';
+import { ToolApprovals, serverIdentity } from './approvals.js';
+import { type CatalogueEntry, toolCatalogue } from './catalogue.js';
+import { type ApproveSampling, samplingHandler } from './sampling.js';
+import { resultText, truncate } from './tool-output.js';
+
+/** How an {@link Agent} runs. */
+export interface AgentOptions {
+  host: McpHost;
+  provider: ModelProvider;
+  /** Who may run which tool. Default: non-interactive with nothing allowed, so every call is refused. */
+  approvals?: ToolApprovals;
+  /** Approves a server's sampling request before the host's model serves it. Default: every request declined. */
+  approveSampling?: ApproveSampling;
+  system?: string;
+  /** Per model request. Default 4096. */
+  maxTokens?: number;
+  /** Tool calls run per user message; calls past it are refused and the model is asked to answer. Default 25. */
+  maxToolCallsPerTurn?: number;
+  /** Characters of one tool result sent to the model; the rest is cut with a note. Default 20 000. */
+  maxResultChars?: number;
+  /** Time one tool call may take. Default: the Client's (60 s, restarted by progress). */
+  toolTimeoutMs?: number;
+  /** Sees what happens as it happens (streamed text, tool calls and results, retries). */
+  onEvent?: (event: AgentEvent) => void;
+}
+
+/** What an {@link Agent} reports while it runs. */
+export type AgentEvent =
+  | { type: 'text'; delta: string }
+  | { type: 'model'; response: ModelResponse }
+  | { type: 'retry'; attempt: number; delayMs: number; status: number }
+  | { type: 'tool_call'; id: string; name: string; server: string | undefined; arguments: unknown }
+  | { type: 'tool_result'; id: string; name: string; isError: boolean; content: string; truncated: boolean; ran: boolean };
+
+/** The outcome of one user message. */
+export interface AgentTurn {
+  /** The model's final text (its last answer's text parts, joined). */
+  text: string;
+  /** `tool_limit` when the loop stopped because the model kept asking for tools past the cap. */
+  stopReason: StopReason | 'tool_limit';
+  /** Tool calls run (approved and executed) in this turn. */
+  toolCalls: number;
+  /** The messages this turn added to the transcript, the user's included. */
+  messages: ModelMessage[];
+  usage: ModelUsage;
+}
+
+const DEFAULTS = { maxTokens: 4096, maxToolCallsPerTurn: 25, maxResultChars: 20_000 };
+
+/**
+ * A conversation with a model over an McpHost's tools.
+ * @example
+ * const agent = new Agent({ host, provider: new AnthropicProvider(), approvals: new ToolApprovals({ allowTools: ['weather__get_weather'] }) });
+ * const turn = await agent.send('What is the weather in Paris?');
+ * console.log(turn.text);
+ */
+export class Agent {
+  /** The whole conversation so far, in the neutral format. */
+  readonly transcript: ModelMessage[] = [];
+  readonly #o: AgentOptions;
+  readonly #approvals: ToolApprovals;
+
+  constructor(options: AgentOptions) {
+    this.#o = options;
+    this.#approvals = options.approvals ?? new ToolApprovals();
+  }
+
+  /**
+   * Sends a user message and runs the loop until the model answers.
+   * @throws CancelledError `MCPKIT_CANCELLED` when `signal` aborts (the model stream and tool calls are cancelled,
+   *   servers get `notifications/cancelled`); HttpError `MCPKIT_HTTP_ERROR` when the model API fails after retries.
+   */
+  async send(prompt: string | ModelPart[], options: { signal?: AbortSignal } = {}): Promise<AgentTurn> {
+    const { signal } = options;
+    const start = this.transcript.length;
+    this.#push({ role: 'user', content: typeof prompt === 'string' ? [{ type: 'text', text: prompt }] : prompt });
+    const cap = this.#o.maxToolCallsPerTurn ?? DEFAULTS.maxToolCallsPerTurn;
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    let ran = 0;
+    let overCap = false;
+    for (;;) {
+      const catalogue = toolCatalogue(this.#o.host);
+      const response = await this.#o.provider.complete(
+        { system: this.#o.system, messages: this.transcript, tools: [...catalogue.values()].map((e) => e.model), maxTokens: this.#o.maxTokens ?? DEFAULTS.maxTokens },
+        { signal, onText: (delta) => this.#emit({ type: 'text', delta }), onRetry: (r) => this.#emit({ type: 'retry', ...r }) },
+      );
+      usage.inputTokens += response.usage.inputTokens;
+      usage.outputTokens += response.usage.outputTokens;
+      this.#emit({ type: 'model', response });
+      this.#push({ role: 'assistant', content: response.content });
+      const calls = response.content.filter((p): p is ToolCallPart => p.type === 'tool_call');
+      const text = response.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
+      const done = (stopReason: AgentTurn['stopReason']): AgentTurn => ({ text, stopReason, toolCalls: ran, messages: this.transcript.slice(start), usage });
+      if (calls.length === 0) return done(response.stopReason);
+      if (overCap) {
+        // Told once already that the cap was reached, it asked again: refuse these and end the turn here.
+        this.#push({ role: 'user', content: calls.map((c) => refused(c, `Not run: the limit of ${cap} tool calls for this message was reached.`)) });
+        return done('tool_limit');
+      }
+      const room = Math.max(0, cap - ran);
+      const results = await this.#runCalls(calls.slice(0, room), catalogue, signal);
+      ran += results.filter((r) => r.ran).length;
+      const parts: ModelPart[] = results.map((r) => r.part);
+      if (calls.length > room) {
+        overCap = true;
+        for (const c of calls.slice(room)) {
+          const part = refused(c, `Not run: the limit of ${cap} tool calls for this message was reached. Answer the user with what you have, without calling tools.`);
+          this.#emit({ type: 'tool_result', id: c.id, name: c.name, isError: true, content: part.content, truncated: false, ran: false });
+          parts.push(part);
+        }
+      }
+      this.#push({ role: 'user', content: parts });
+    }
+  }
+
+  /** Approves the calls one by one (a human answers one question at a time), then runs the approved ones in parallel. */
+  async #runCalls(calls: ToolCallPart[], catalogue: Map<string, CatalogueEntry>, signal: AbortSignal | undefined): Promise<Array<{ part: ToolResultPart; ran: boolean }>> {
+    const plans: Array<(() => Promise<{ part: ToolResultPart; ran: boolean }>) | { part: ToolResultPart; ran: boolean }> = [];
+    for (const call of calls) {
+      const entry = catalogue.get(call.name);
+      this.#emit({ type: 'tool_call', id: call.id, name: call.name, server: entry?.host.server, arguments: call.input ?? call.rawInput });
+      if (!entry) {
+        const names = [...catalogue.keys()];
+        plans.push(this.#refuse(call, `There is no tool named ${JSON.stringify(call.name)}. The tools are: ${names.join(', ') || '(none)'}.`));
+        continue;
+      }
+      if (call.input === undefined) {
+        plans.push(this.#refuse(call, `The arguments are not a JSON object: ${JSON.stringify((call.rawInput ?? '').slice(0, 200))}. Call the tool again with a JSON object that fits its input schema.`));
+        continue;
+      }
+      if (signal?.aborted) throw new CancelledError('The conversation was cancelled', { cause: signal.reason });
+      const identity = serverIdentity(this.#o.host.config(entry.host.server), entry.host.server);
+      const verdict = await this.#approvals.decide({ name: call.name, server: entry.host.server, tool: entry.host.originalName, identity, arguments: call.input, annotations: entry.host.tool.annotations });
+      if (!verdict.allowed) {
+        plans.push(this.#refuse(call, verdict.reason));
+        continue;
+      }
+      const input = call.input;
+      plans.push(() => this.#execute(call, entry, input, identity, signal));
+    }
+    return Promise.all(plans.map((p) => (typeof p === 'function' ? p() : p)));
+  }
+
+  #refuse(call: ToolCallPart, reason: string): { part: ToolResultPart; ran: boolean } {
+    this.#emit({ type: 'tool_result', id: call.id, name: call.name, isError: true, content: reason, truncated: false, ran: false });
+    return { part: refused(call, reason), ran: false };
+  }
+
+  async #execute(call: ToolCallPart, entry: CatalogueEntry, input: NonNullable<ToolCallPart['input']>, identity: string, signal: AbortSignal | undefined): Promise<{ part: ToolResultPart; ran: boolean }> {
+    const sampling = samplingHandler(this.#o.provider, this.#o.approveSampling, entry.host.server, identity);
+    let content: string;
+    let isError: boolean;
+    try {
+      const result: CallToolResult = await this.#o.host.callTool(call.name, input, { signal, handlers: { sampling }, ...(this.#o.toolTimeoutMs ? { timeoutMs: this.#o.toolTimeoutMs } : {}) });
+      content = resultText(result);
+      isError = result.isError === true;
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError('The conversation was cancelled', { cause: signal.reason });
+      content = `The tool call failed: ${(error as Error).message ?? String(error)}`;
+      isError = true;
+    }
+    const cut = truncate(content, this.#o.maxResultChars ?? DEFAULTS.maxResultChars);
+    this.#emit({ type: 'tool_result', id: call.id, name: call.name, isError, content: cut.text, truncated: cut.truncated, ran: true });
+    return { part: { type: 'tool_result', callId: call.id, content: cut.text, isError }, ran: true };
+  }
+
+  #push(message: ModelMessage): void {
+    const last = this.transcript.at(-1);
+    // Two user messages in a row (a prompt after a turn that ended on refused calls) become one.
+    if (last && last.role === 'user' && message.role === 'user') last.content.push(...message.content);
+    else this.transcript.push(message);
+  }
+
+  #emit(event: AgentEvent): void {
+    try {
+      this.#o.onEvent?.(event);
+    } catch (error) {
+      console.error('mcpkit agent: an onEvent listener threw', error);
+    }
+  }
+}
+
+function refused(call: ToolCallPart, reason: string): ToolResultPart {
+  return { type: 'tool_result', callId: call.id, content: reason, isError: true };
+}
+
+/**
+ * Runs one conversation: a fresh {@link Agent}, one user message, the loop to its end.
+ * @example
+ * const turn = await runAgent({ host, provider, prompt: 'Add 2 and 3', approvals: new ToolApprovals({ allowTools: ['add'] }) });
+ */
+export async function runAgent(options: AgentOptions & { prompt: string; signal?: AbortSignal }): Promise<AgentTurn & { transcript: ModelMessage[] }> {
+  const agent = new Agent(options);
+  const turn = await agent.send(options.prompt, options.signal ? { signal: options.signal } : {});
+  return { ...turn, transcript: agent.transcript };
+}
