@@ -1,0 +1,44 @@
+/**
+ * The events the inspector's server pushes to its UI. Shared in shape with `ui/src/types.ts`, which mirrors them.
+ * @module
+ */
+import type { Diagnosis } from './doctor.js';
+
+/** What the connection pane shows. */
+export interface ConnectionState {
+  status: 'idle' | 'connecting' | 'connected' | 'failed' | 'closed';
+  transport: 'stdio' | 'http' | 'sse';
+  /** The command line or URL, as the user gave it (credentials left out). */
+  target: string;
+  era?: 'session' | 'stateless' | undefined;
+  protocolVersion?: string | undefined;
+  capabilities?: unknown;
+  serverInfo?: unknown;
+  instructions?: string | undefined;
+  diagnosis?: Diagnosis | undefined;
+}
+
+/** A question the server asked that the user answers in the UI. */
+export interface PendingAsk {
+  id: string;
+  method: 'elicitation/create' | 'sampling/createMessage' | 'roots/list';
+  params: unknown;
+}
+
+export type InspectorEvent =
+  | { type: 'state'; state: ConnectionState }
+  | {
+      type: 'message';
+      dir: 'out' | 'in';
+      message: unknown;
+      /** For a response: milliseconds since the request it answers went the other way. */
+      ms?: number | undefined;
+    }
+  | { type: 'stderr'; line: string }
+  /** A stdout line of a stdio server that is not a JSON-RPC message (a server logging to stdout). */
+  | { type: 'stdout-noise'; text: string }
+  | { type: 'log'; level: string; logger?: string | undefined; data: unknown }
+  | { type: 'progress'; callId: string; progress: number; total?: number | undefined; message?: string | undefined }
+  | { type: 'notification'; method: string; params: unknown }
+  | { type: 'ask'; ask: PendingAsk }
+  | { type: 'ask-done'; id: string; outcome: 'answered' | 'cancelled' };
