@@ -127,7 +127,7 @@ function connectFailure(error: McpkitError, ctx: FailureContext): Failure {
       return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}${why}`, hint: 'check the URL, and that the server is running and reachable' };
     }
     if (status === 401 || status === 403) {
-      return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}`, hint: 'the server wants credentials: pass --api-key KEY (an mcpkit gateway key), --bearer TOKEN or --header "Authorization: ..."' };
+      return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}`, hint: 'the server wants credentials: log in with `mcpkit login URL` (OAuth), or pass --api-key KEY (an mcpkit gateway key), --bearer TOKEN or --header "Authorization: ..."' };
     }
     if (status === 404 || status === 405) {
       return { exitCode: ExitCode.Connect, message: `${lead}: ${error.message}`, hint: 'check the URL path: MCP servers usually listen on /mcp' };
@@ -172,6 +172,11 @@ export function describeFailure(error: unknown, ctx: FailureContext = {}): Failu
       return { exitCode: ExitCode.Usage, message: error.message, hint: unreadable ? 'check the path given to --config' : 'fix the configuration file, or point --config at another one' };
     }
     if (error.code === 'MCPKIT_INVALID_ARGUMENT') return { exitCode: ExitCode.Usage, message: error.message };
+    // OAuth (mcpkit login, or a stored login being refreshed): the server cannot be used until that is sorted out.
+    if (error.code.startsWith('MCPKIT_AUTH_')) {
+      const where = ctx.target ? ` for ${ctx.target}` : '';
+      return { exitCode: ExitCode.Connect, message: `authorization${where} failed: ${error.message}`, hint: 'log in again with `mcpkit login URL`' };
+    }
     if (error.code === 'MCPKIT_CANCELLED') return { exitCode: ExitCode.Interrupted, message: 'interrupted' };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,7 @@ import { getCommand } from './commands/get.js';
 import { initCommand } from './commands/init.js';
 import { installCommand } from './commands/install.js';
 import { listCommand } from './commands/list.js';
+import { loginCommand } from './commands/login.js';
 import { lockCommand } from './commands/lock.js';
 import { readCommand } from './commands/read.js';
 import { scanCommand } from './commands/scan.js';
@@ -50,6 +51,7 @@ const EXAMPLES = `Examples:
   mcpkit discover --protocol 2025-11-25 -- node server.js
   mcpkit install claude-desktop weather -- node servers/weather/bin/mcpkit-weather.js
   mcpkit init my-server
+  mcpkit login https://mcp.example.com/mcp && mcpkit list --url https://mcp.example.com/mcp
   mcpkit dev src/server.ts
   mcpkit gateway --config mcp.yaml
   mcpkit audit verify --config mcp.yaml
@@ -79,6 +81,7 @@ function buildProgram(ctx: CommandContext): Command {
   discoverCommand(program, ctx);
   installCommand(program, ctx);
   initCommand(program, ctx);
+  loginCommand(program, ctx);
   devCommand(program, ctx);
   gatewayCommand(program, ctx);
   auditCommand(program, ctx);
@@ -91,7 +94,7 @@ function buildProgram(ctx: CommandContext): Command {
   for (const command of program.commands) {
     if (ownHelp.includes(command.name())) continue;
     const observe = ['list', 'call', 'read', 'get'].includes(command.name()) ? `${SERVER_ASKS_HELP}\n\n` : '';
-    if (!['install', 'init', 'help', 'gateway', 'audit'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${observe}${EXIT_CODES_HELP}\n`);
+    if (!['install', 'init', 'help', 'gateway', 'audit', 'login', 'logout'].includes(command.name())) command.addHelpText('after', `\n${TARGETS_HELP}\n\n${observe}${EXIT_CODES_HELP}\n`);
     else command.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }
   return program;

@@ -88,9 +88,9 @@ function createTransport(target: Target): Transport & { stderrTail?: string; non
         ...(target.cwd === undefined ? {} : { cwd: target.cwd }),
       });
     case 'http':
-      return new StreamableHttpClientTransport(target.url, { headers: target.headers });
+      return new StreamableHttpClientTransport(target.url, { headers: target.headers, authProvider: target.auth });
     case 'sse':
-      return new LegacySseClientTransport(target.url, { headers: target.headers });
+      return new LegacySseClientTransport(target.url, { headers: target.headers, authProvider: target.auth });
   }
 }
 
@@ -206,7 +206,7 @@ export async function withTargetSession<T>(
     const negotiated = trace
       ? await connectTraced(client, target, transport, trace, connectOptions)
       : target.kind === 'http'
-        ? (await connectHttp(client, target.url, { headers: target.headers, ...connectOptions })).negotiated
+        ? (await connectHttp(client, target.url, { headers: target.headers, authProvider: target.auth, ...connectOptions })).negotiated
         : await client.connect(transport, connectOptions);
     // The client takes whichever session-era revision the server answers initialize with; a pinned one is a demand.
     if (options.protocol !== 'auto' && negotiated.protocolVersion !== options.protocol) {

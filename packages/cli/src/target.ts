@@ -4,7 +4,9 @@
  * @module
  */
 import type { Command } from 'commander';
+import type { HttpAuthProvider } from '@mcpkit/client';
 import { type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
+import { storedLoginAuth } from './auth/stored-auth.js';
 import { usageError } from './failure.js';
 
 /** The target options as commander collects them. */
@@ -33,7 +35,13 @@ export type Target =
        */
       inheritEnv: boolean;
     }
-  | { kind: 'http' | 'sse'; url: string; headers: Record<string, string> };
+  | {
+      kind: 'http' | 'sse';
+      url: string;
+      headers: Record<string, string>;
+      /** The tokens of `mcpkit login` for this server, when it has no credentials of its own. */
+      auth?: HttpAuthProvider | undefined;
+    };
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -114,7 +122,7 @@ function directTarget(options: TargetOptions, stdio: string[] | undefined): Targ
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--url must be http: or https:, not ${url.protocol}`);
     if (options.env?.length) throw usageError('--env applies to a stdio server (`-- COMMAND`), not to --url');
-    return { kind: 'http', url: url.href, headers: headersFrom(options) };
+    return withStoredLogin({ kind: 'http', url: url.href, headers: headersFrom(options) });
   }
   return undefined;
 }
@@ -165,7 +173,19 @@ export function targetOfEntry(entry: ServerConfig, options: TargetOptions): Targ
     return { kind: 'stdio', command: entry.command, args: entry.args, env: { ...entry.env, ...envVars }, cwd: entry.cwd, inheritEnv: false };
   }
   if (options.env?.length) throw usageError(`--env applies to a stdio server; ${JSON.stringify(entry.name)} is a remote server`);
-  return { kind: entry.transport, url: entry.url, headers: { ...entry.headers, ...headersFrom(options) } };
+  return withStoredLogin({ kind: entry.transport, url: entry.url, headers: { ...entry.headers, ...headersFrom(options) } });
+}
+
+/**
+ * Adds the tokens `mcpkit login` stored for the server, unless the command carries credentials of its own
+ * (--bearer, --api-key or $MCPKIT_API_KEY, an Authorization --header, or the config entry's headers).
+ * @throws CliError (exit 2) for an unreadable token file.
+ */
+function withStoredLogin(target: Extract<Target, { kind: 'http' | 'sse' }>): Target {
+  const own = Object.keys(target.headers).some((name) => ['authorization', 'x-api-key'].includes(name.toLowerCase()));
+  if (own) return target;
+  const auth = storedLoginAuth(target.url);
+  return auth ? { ...target, auth } : target;
 }
 
 /** How a target is named in messages: the command line, or the URL. */

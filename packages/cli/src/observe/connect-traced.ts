@@ -48,12 +48,12 @@ const NOT_STREAMABLE = new Set([400, 404, 405]);
 /** Connects `client` to `target` over traced transports. */
 export async function connectTraced(client: Client, target: Target, transport: Transport, trace: TraceLog, options: ConnectOptions): Promise<Negotiated> {
   if (target.kind !== 'http') return client.connect(traceTransport(transport, trace), options);
-  const streamable = new StreamableHttpClientTransport(target.url, { headers: target.headers });
+  const streamable = new StreamableHttpClientTransport(target.url, { headers: target.headers, authProvider: target.auth });
   try {
     return await client.connect(traceTransport(streamable, trace), options);
   } catch (error) {
     if (!(error instanceof HttpError) || !NOT_STREAMABLE.has(error.status)) throw error;
-    const legacy = new LegacySseClientTransport(target.url, { headers: target.headers });
+    const legacy = new LegacySseClientTransport(target.url, { headers: target.headers, authProvider: target.auth });
     try {
       return await client.connect(traceTransport(legacy, trace), options);
     } catch {
