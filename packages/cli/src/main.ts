@@ -18,6 +18,7 @@ import { lockCommand } from './commands/lock.js';
 import { readCommand } from './commands/read.js';
 import { scanCommand } from './commands/scan.js';
 import { signCommand } from './commands/sign.js';
+import { testCommand } from './commands/test.js';
 import { trustCommand } from './commands/trust.js';
 import { EXIT_CODES_HELP, ExitCode, describeFailure } from './failure.js';
 import { type Io, processIo } from './output/io.js';
@@ -53,6 +54,7 @@ const EXAMPLES = `Examples:
   mcpkit init my-server
   mcpkit login https://mcp.example.com/mcp && mcpkit list --url https://mcp.example.com/mcp
   mcpkit dev src/server.ts
+  mcpkit test smoke.yaml --junit results.xml -- node servers/everything/bin/mcpkit-everything.js
   mcpkit gateway --config mcp.yaml
   mcpkit audit verify --config mcp.yaml
   mcpkit scan --json --fail-on high -- node servers/everything/bin/mcpkit-everything.js
@@ -83,6 +85,7 @@ function buildProgram(ctx: CommandContext): Command {
   initCommand(program, ctx);
   loginCommand(program, ctx);
   devCommand(program, ctx);
+  testCommand(program, ctx);
   gatewayCommand(program, ctx);
   auditCommand(program, ctx);
   scanCommand(program, ctx);
@@ -90,7 +93,7 @@ function buildProgram(ctx: CommandContext): Command {
   trustCommand(program, ctx);
   signCommand(program, ctx);
   // The trust commands carry their own targets and exit codes in their help.
-  const ownHelp = ['scan', 'lock', 'trust', 'sign', 'dev', 'run'];
+  const ownHelp = ['scan', 'lock', 'trust', 'sign', 'dev', 'run', 'test'];
   for (const command of program.commands) {
     if (ownHelp.includes(command.name())) continue;
     const observe = ['list', 'call', 'read', 'get'].includes(command.name()) ? `${SERVER_ASKS_HELP}\n\n` : '';
