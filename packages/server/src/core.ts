@@ -16,6 +16,7 @@ import { Registry } from './registry/registry.js';
 import type { ToolEntry } from './features/tools.js';
 import type { ResourceEntry, TemplateEntry } from './features/resources.js';
 import type { PromptEntry } from './features/prompts.js';
+import type { MethodEntry } from './features/methods.js';
 import { RequestStateCodec } from './stateless/request-state.js';
 import { TaskStore } from './tasks/task-store.js';
 import type { Middleware } from './middleware.js';
@@ -64,6 +65,8 @@ export class ServerCore {
   readonly resources: Registry<ResourceEntry>;
   readonly templates: Registry<TemplateEntry>;
   readonly prompts: Registry<PromptEntry>;
+  /** Custom request methods (`server.method()`); no list, so no change notification. */
+  readonly methods: Registry<MethodEntry>;
   readonly listeners = new Set<ChangeListener>();
   /** Run by McpServer.close() after the connections ended (resources a server owns). */
   readonly closeHooks = new Set<() => void | Promise<void>>();
@@ -96,6 +99,7 @@ export class ServerCore {
     this.resources = new Registry('resource', () => this.#changed('resources'));
     this.templates = new Registry('resource template', () => this.#changed('resources'));
     this.prompts = new Registry('prompt', () => this.#changed('prompts'));
+    this.methods = new Registry('method', () => {});
     this.codec = new RequestStateCodec(options.requestStateSecret, options.requestStateTtlMs);
     this.tasks = new TaskStore(options.tasks?.maxTasks);
     this.tasks.onChange = (task) => {

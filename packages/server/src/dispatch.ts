@@ -17,7 +17,7 @@ import { RequestContext, type Exchange } from './context.js';
 import { callTool, readCallParams, toolForRevision } from './features/tools.js';
 import { ResourceNotFoundError, normalizeRead, resourceNotFound } from './features/resources.js';
 import type { Completer } from './features/resources.js';
-import { preparePromptArgs } from './features/prompts.js';
+import { type PromptHandler, preparePromptArgs } from './features/prompts.js';
 import { promptResultForRevision, toolResultForRevision } from './features/content-compat.js';
 import { listResult } from './pagination.js';
 
@@ -148,7 +148,7 @@ const handlers: Record<string, Handler> = {
     const entry = core.prompts.get(name);
     if (!entry) throw invalidParams('params.name', `names no prompt: ${name}`);
     const args = await preparePromptArgs(entry, params.arguments);
-    const result = await entry.handler(args, new RequestContext(x));
+    const result = await (entry.handler as PromptHandler)(args, new RequestContext(x));
     if (typeof result !== 'object' || result === null || !Array.isArray(result.messages)) {
       throw new ProtocolError(ErrorCode.InternalError, `Internal error: prompt ${name} returned no messages array`);
     }
@@ -160,6 +160,12 @@ const handlers: Record<string, Handler> = {
 /** The shared handler for `method`, or undefined when it is not one of the shared methods. */
 export function sharedHandler(method: string): Handler | undefined {
   return Object.hasOwn(handlers, method) ? handlers[method] : undefined;
+}
+
+/** The handler for `method`: a shared MCP method or a registered custom method (`server.method()`). */
+export function handlerFor(core: ServerCore, method: string): Handler | undefined {
+  if (Object.hasOwn(handlers, method)) return handlers[method];
+  return core.methods.get(method)?.run;
 }
 
 /** Methods whose results carry cache hints in the stateless era (spec 2026-07-28 server/utilities/caching). */

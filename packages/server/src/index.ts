@@ -4,7 +4,8 @@
  * @module
  */
 export { McpServer } from './server.js';
-export type { RegisteredTool, RegisteredResource, RegisteredResourceTemplate, RegisteredPrompt } from './server.js';
+export type { RegisteredTool, RegisteredResource, RegisteredResourceTemplate, RegisteredPrompt, RegisteredMethod, ToolInputSchema } from './server.js';
+export type { MethodHandler } from './features/methods.js';
 export type { McpServerOptions } from './core.js';
 export { RequestContext } from './context.js';
 export type { Middleware, McpRequest, Principal } from './middleware.js';
@@ -12,6 +13,7 @@ export { ServerSession } from './session/session.js';
 export type { ConnectOptions } from './session/session.js';
 export type { Registered } from './registry/registry.js';
 export type { ToolConfig, ToolHandler, ToolArgs } from './features/tools.js';
+export type { ToolReturn, ToolOutput, TypedToolResult, ToolErrorResult, PromptArgs } from './features/tool-results.js';
 export type {
   ResourceMetadata,
   ResourceReadResult,
@@ -23,7 +25,7 @@ export type {
 } from './features/resources.js';
 export type { PromptConfig, PromptHandler } from './features/prompts.js';
 export type { SchemaInput } from './schema/compile.js';
-export type { StandardSchemaV1, InferOutput } from './schema/standard.js';
+export type { StandardSchemaV1, InferOutput, InferInput } from './schema/standard.js';
 export { InputRequiredSignal, isInputRequired } from './stateless/input-required.js';
 export { ResourceNotFoundError } from './features/resources.js';
 export type { InputOptions } from './context.js';

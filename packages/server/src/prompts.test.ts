@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, expectTypeOf } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode, type GetPromptResult } from '@mcpkit/protocol';
-import { sessionWith } from '../test-support/harness.js';
+import { createServer, sessionWith } from '../test-support/harness.js';
 
 function say(args: Record<string, string>): GetPromptResult {
   return { messages: [{ role: 'user', content: { type: 'text', text: JSON.stringify(args) } }] };
@@ -144,5 +144,30 @@ describe('prompts/get', () => {
     const error = await conn.statelessError('prompts/get', { name: 'hello' });
     expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toContain('who');
+  });
+});
+
+describe('prompts: arguments typed from their shape (issue 13)', () => {
+  it('gives the handler the shape\'s output types, validated, in both eras', async () => {
+    const conn = await sessionWith((s) =>
+      s.prompt('count', { arguments: { word: z.string(), times: z.string().transform(Number).optional() } }, ({ word, times }) => {
+        expectTypeOf(word).toEqualTypeOf<string>();
+        expectTypeOf(times).toEqualTypeOf<number | undefined>();
+        return { messages: [{ role: 'user', content: { type: 'text', text: word.repeat(times ?? 1) } }] };
+      }),
+    );
+    const text = (r: Record<string, unknown>) => (r.messages as Array<{ content: { text: string } }>)[0]?.content.text;
+    expect(text(await conn.request('prompts/get', { name: 'count', arguments: { word: 'ab', times: '3' } }))).toBe('ababab');
+    expect(text(await conn.stateless('prompts/get', { name: 'count', arguments: { word: 'x' } }))).toBe('x');
+    expect((await conn.error('prompts/get', { name: 'count', arguments: {} })).code).toBe(ErrorCode.InvalidParams);
+  });
+
+  it('keeps string arguments for the array form', () => {
+    const { server } = createServer();
+    server.prompt('plain', { arguments: [{ name: 'a', required: true }] }, (args) => {
+      expectTypeOf(args).toEqualTypeOf<Record<string, string>>();
+      return say(args);
+    });
+    expect(server.core.prompts.size).toBe(1);
   });
 });

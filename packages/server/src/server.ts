@@ -2,11 +2,14 @@
  * McpServer: register tools, resources and prompts once; serve them to session-era and stateless clients.
  * @module
  */
-import type { Implementation, JsonObject, LoggingLevel, Transport } from '@mcpkit/protocol';
+import type { CallToolResult, Implementation, JsonObject, LoggingLevel, Transport } from '@mcpkit/protocol';
 import { type McpServerOptions, ServerCore } from './core.js';
 import { Handle, type Registered } from './registry/registry.js';
 import type { SchemaInput } from './schema/compile.js';
 import { type ToolArgs, type ToolConfig, type ToolEntry, type ToolHandler, createToolEntry } from './features/tools.js';
+import type { PromptArgs, ToolOutput, ToolReturn, UntypedResult } from './features/tool-results.js';
+import { readToolArguments } from './features/tool-signature.js';
+import type { StandardSchemaV1 } from './schema/standard.js';
 import {
   type ResourceEntry,
   type ResourceHandler,
@@ -19,11 +22,21 @@ import {
 } from './features/resources.js';
 import { type PromptConfig, type PromptEntry, type PromptHandler, createPromptEntry } from './features/prompts.js';
 import { type ConnectOptions, ServerSession } from './session/session.js';
+import { type MethodEntry, type MethodHandler, createMethodEntry } from './features/methods.js';
 import type { Middleware } from './middleware.js';
+
+/** An input schema in the positional forms of `tool()`: a shape, a Standard Schema, or a JSON Schema object. */
+export type ToolInputSchema =
+  | StandardSchemaV1
+  // `{ inputSchema: z.object(…) }` is a config (see classifyToolObject), so a shape has no such members.
+  | (Record<string, StandardSchemaV1> & { inputSchema?: never; outputSchema?: never })
+  | { type: 'object'; [keyword: string]: unknown };
+/** Keeps a Standard Schema (which may have a `description`) out of the config forms. */
+type NotASchema = { readonly '~standard'?: never };
 
 /** A registered tool: enable, disable, update or remove it at runtime. */
 export interface RegisteredTool extends Registered {
-  update(changes: Partial<ToolConfig> & { name?: string; handler?: ToolHandler<never> }): void;
+  update(changes: Partial<ToolConfig> & { name?: string; handler?: ToolHandler<never, unknown> }): void;
 }
 export interface RegisteredResource extends Registered {
   update(changes: ResourceMetadata & { name?: string; uri?: string; handler?: ResourceHandler }): void;
@@ -32,7 +45,12 @@ export interface RegisteredResourceTemplate extends Registered {
   update(changes: Omit<ResourceTemplateConfig, 'list' | 'complete'> & { name?: string; handler?: ResourceTemplateHandler }): void;
 }
 export interface RegisteredPrompt extends Registered {
-  update(changes: Partial<PromptConfig> & { name?: string; handler?: PromptHandler }): void;
+  update(changes: Partial<PromptConfig> & { name?: string; handler?: PromptHandler<never> }): void;
+}
+
+/** A registered custom method: enable, disable, update or remove it at runtime. */
+export interface RegisteredMethod extends Registered {
+  update(changes: { schema?: SchemaInput; handler?: MethodHandler<never> }): void;
 }
 
 /**
@@ -55,15 +73,37 @@ export class McpServer {
   }
 
   /**
-   * Registers a tool. Schemas are converted and validators compiled here, once.
-   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a bad name, a duplicate, or an unusable schema.
+   * Registers a tool. Schemas are converted and validators compiled here, once. The forms:
+   * `tool(name, config, handler)`, `tool(name, inputSchema, handler)`, `tool(name, description, inputSchema,
+   * handler)`, `tool(name, description, handler)` and `tool(name, handler)`; an input schema is a shape of
+   * Standard Schemas (`{ city: z.string() }`), a Standard Schema object, or a JSON Schema with `type: "object"`.
+   * The handler may return a string, a plain object (structured content) or a `CallToolResult`.
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a bad name, a duplicate, an unusable schema, or
+   * arguments that fit none of the forms.
+   * @example
+   * server.tool('add', 'Adds two numbers', { a: z.number(), b: z.number() }, ({ a, b }) => String(a + b));
    */
-  tool<S extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<S>, handler: ToolHandler<ToolArgs<S>>): RegisteredTool {
-    type State = { name: string; config: ToolConfig; handler: ToolHandler<never> };
-    const handle = new Handle<ToolEntry, State>(this.core.tools, { name, config: config as ToolConfig, handler: handler as ToolHandler<never> }, (s) =>
-      createToolEntry(s.name, s.config, s.handler));
+  // A handler typed against plain CallToolResult (untyped structuredContent) keeps working with an outputSchema.
+  tool<S extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined, R extends CallToolResult = CallToolResult>(
+    name: string,
+    config: ToolConfig<S, O> & NotASchema,
+    handler: ToolHandler<ToolArgs<S>, R & UntypedResult<R>>,
+  ): RegisteredTool;
+  tool<S extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined>(
+    name: string,
+    config: ToolConfig<S, O> & NotASchema,
+    handler: ToolHandler<ToolArgs<S>, ToolReturn<ToolOutput<O>>>,
+  ): RegisteredTool;
+  tool<S extends ToolInputSchema>(name: string, inputSchema: S, handler: ToolHandler<ToolArgs<S>, ToolReturn>): RegisteredTool;
+  tool<S extends ToolInputSchema>(name: string, description: string, inputSchema: S, handler: ToolHandler<ToolArgs<S>, ToolReturn>): RegisteredTool;
+  tool(name: string, description: string, handler: ToolHandler<ToolArgs<undefined>, ToolReturn>): RegisteredTool;
+  tool(name: string, handler: ToolHandler<ToolArgs<undefined>, ToolReturn>): RegisteredTool;
+  tool(name: string, ...rest: unknown[]): RegisteredTool {
+    const { config, handler } = readToolArguments(name, rest);
+    type State = { name: string; config: ToolConfig; handler: ToolHandler<never, unknown> };
+    const handle = new Handle<ToolEntry, State>(this.core.tools, { name, config, handler }, (s) => createToolEntry(s.name, s.config, s.handler));
     return Object.assign(handle, {
-      update(changes: Partial<ToolConfig> & { name?: string; handler?: ToolHandler<never> }) {
+      update(changes: Partial<ToolConfig> & { name?: string; handler?: ToolHandler<never, unknown> }) {
         const { name: n, handler: h, ...rest } = changes;
         const s = handle.state;
         handle.apply({ name: n ?? s.name, config: { ...s.config, ...rest }, handler: h ?? s.handler });
@@ -102,15 +142,51 @@ export class McpServer {
     });
   }
 
-  /** Registers a prompt. */
-  prompt(name: string, config: PromptConfig, handler: PromptHandler): RegisteredPrompt {
-    type State = { name: string; config: PromptConfig; handler: PromptHandler };
-    const handle = new Handle<PromptEntry, State>(this.core.prompts, { name, config, handler }, (s) => createPromptEntry(s.name, s.config, s.handler));
+  /**
+   * Registers a prompt. With `arguments` as a shape of Standard Schemas the handler's arguments are typed
+   * (and validated) from it; with `PromptArgument[]` they are strings.
+   * @example
+   * server.prompt('review', { arguments: { code: z.string() } }, ({ code }) => ({
+   *   messages: [{ role: 'user', content: { type: 'text', text: `Review this:\n${code}` } }],
+   * }));
+   */
+  prompt<A extends Record<string, StandardSchemaV1>>(name: string, config: PromptConfig<A> & { arguments: A }, handler: PromptHandler<PromptArgs<A>>): RegisteredPrompt;
+  prompt(name: string, config: PromptConfig, handler: PromptHandler): RegisteredPrompt;
+  prompt(name: string, config: PromptConfig, handler: PromptHandler<never>): RegisteredPrompt {
+    type State = { name: string; config: PromptConfig; handler: PromptHandler<never> };
+    const state: State = { name, config: config as PromptConfig, handler: handler as PromptHandler<never> };
+    const handle = new Handle<PromptEntry, State>(this.core.prompts, state, (s) => createPromptEntry(s.name, s.config, s.handler));
     return Object.assign(handle, {
-      update(changes: Partial<PromptConfig> & { name?: string; handler?: PromptHandler }) {
+      update(changes: Partial<PromptConfig> & { name?: string; handler?: PromptHandler<never> }) {
         const { name: n, handler: h, ...c } = changes;
         const s = handle.state;
         handle.apply({ name: n ?? s.name, config: { ...s.config, ...c }, handler: h ?? s.handler });
+      },
+    });
+  }
+
+  /**
+   * Registers a request method outside MCP's own (e.g. `acme/reindex`), served in both eras. Params are
+   * validated against `schema` (compiled here, once): invalid ones get -32602 naming the field. In the
+   * 2026-07-28 era the request carries `_meta` like any other; `_meta` is not part of the validated params
+   * (read it from `ctx.meta`). A custom method cannot ask the client for input in that era (only tools/call,
+   * resources/read and prompts/get can: spec 2026-07-28 basic/patterns/mrtr).
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a name MCP uses (`tools/call`), an MCP
+   * namespace (`tools/…`, `notifications/…`), `rpc.…`, a duplicate, or an unusable schema.
+   * @example
+   * server.method('acme/reindex', { index: z.string() }, async ({ index }, ctx) => {
+   *   await ctx.progress(0, 1);
+   *   return { reindexed: index };
+   * });
+   */
+  method<S extends SchemaInput>(name: string, schema: S, handler: MethodHandler<ToolArgs<S>>): RegisteredMethod {
+    type State = { schema: SchemaInput; handler: MethodHandler<never> };
+    const handle = new Handle<MethodEntry, State>(this.core.methods, { schema, handler: handler as MethodHandler<never> }, (s) =>
+      createMethodEntry(name, s.schema, s.handler));
+    return Object.assign(handle, {
+      update(changes: { schema?: SchemaInput; handler?: MethodHandler<never> }) {
+        const s = handle.state;
+        handle.apply({ schema: changes.schema ?? s.schema, handler: changes.handler ?? s.handler });
       },
     });
   }

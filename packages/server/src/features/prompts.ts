@@ -17,14 +17,15 @@ import type { Completer } from './resources.js';
 import { type CompiledSchema, compileSchema } from '../schema/compile.js';
 import { type StandardSchemaV1, isStandardSchema } from '../schema/standard.js';
 
-export type PromptHandler = (args: Record<string, string>, ctx: RequestContext) => GetPromptResult | Promise<GetPromptResult>;
+/** A prompt handler; `Args` is inferred from a shape of `arguments` (see {@link PromptArgs}). */
+export type PromptHandler<Args = Record<string, string>> = (args: Args, ctx: RequestContext) => GetPromptResult | Promise<GetPromptResult>;
 
-export interface PromptConfig {
+export interface PromptConfig<A extends Record<string, StandardSchemaV1> | undefined = Record<string, StandardSchemaV1> | undefined> {
   title?: string;
   description?: string;
   icons?: Icon[];
   /** Argument declarations, or a shape of Standard Schemas (string-valued) that also validates them. */
-  arguments?: PromptArgument[] | Record<string, StandardSchemaV1>;
+  arguments?: PromptArgument[] | A;
   /** Completions for arguments. */
   complete?: Record<string, Completer>;
   _meta?: JsonObject;
@@ -36,10 +37,10 @@ export interface PromptEntry {
   definition: Prompt;
   schema: CompiledSchema | undefined;
   complete: Record<string, Completer> | undefined;
-  handler: PromptHandler;
+  handler: PromptHandler<never>;
 }
 
-export function createPromptEntry(name: string, config: PromptConfig, handler: PromptHandler): PromptEntry {
+export function createPromptEntry(name: string, config: PromptConfig, handler: PromptHandler<never>): PromptEntry {
   const definition: Prompt = { name };
   let schema: CompiledSchema | undefined;
   const args = config.arguments;

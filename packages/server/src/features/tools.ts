@@ -18,6 +18,7 @@ import type { InferOutput, StandardSchemaV1 } from '../schema/standard.js';
 import type { RequestContext } from '../context.js';
 import { isInputRequired } from '../stateless/input-required.js';
 import { type HeaderParam, findHeaderParams } from './header-params.js';
+import { toCallToolResult } from './tool-results.js';
 
 /** The arguments type a tool handler receives for a given input schema. */
 export type ToolArgs<S> = S extends StandardSchemaV1
@@ -26,15 +27,19 @@ export type ToolArgs<S> = S extends StandardSchemaV1
     ? { [K in keyof S]: InferOutput<S[K]> }
     : Record<string, unknown>;
 
-export type ToolHandler<Args> = (args: Args, ctx: RequestContext) => CallToolResult | Promise<CallToolResult>;
+/**
+ * A tool handler. `R` is what it returns: a `CallToolResult` by default; registration also takes a string
+ * or a plain object (see {@link ToolReturn}).
+ */
+export type ToolHandler<Args, R = CallToolResult> = (args: Args, ctx: RequestContext) => R | Promise<R>;
 
-export interface ToolConfig<S extends SchemaInput | undefined = SchemaInput | undefined> {
+export interface ToolConfig<S extends SchemaInput | undefined = SchemaInput | undefined, O extends SchemaInput | undefined = SchemaInput | undefined> {
   title?: string;
   description?: string;
   /** Standard Schema (zod v4 …), a shape of Standard Schemas, or a JSON Schema object with `type: "object"`. */
   inputSchema?: S;
-  /** When set, results must carry `structuredContent` matching it. */
-  outputSchema?: SchemaInput;
+  /** When set, results must carry `structuredContent` matching it; a Standard Schema also types it. */
+  outputSchema?: O;
   annotations?: ToolAnnotations;
   icons?: Icon[];
   /**
@@ -59,7 +64,7 @@ export interface ToolEntry {
   /** Arguments mirrored into `Mcp-Param-*` headers (2026-07-28 HTTP). */
   headerParams: HeaderParam[];
   task: { support: TaskSupport; start: 'auto' | 'manual' } | undefined;
-  handler: ToolHandler<never>;
+  handler: ToolHandler<never, unknown>;
 }
 
 /** Validates a tool name per spec 2025-11-25 server/tools#tool-names (1-128 chars of [A-Za-z0-9_.-]). */
@@ -70,7 +75,7 @@ function checkName(name: string): void {
 }
 
 /** Builds the registration record, compiling schemas once. */
-export function createToolEntry(name: string, config: ToolConfig, handler: ToolHandler<never>): ToolEntry {
+export function createToolEntry(name: string, config: ToolConfig, handler: ToolHandler<never, unknown>): ToolEntry {
   checkName(name);
   const input = config.inputSchema === undefined ? undefined : compileSchema(config.inputSchema, 'input', 'arguments', `tool ${name} inputSchema`);
   const output = config.outputSchema === undefined ? undefined : compileSchema(config.outputSchema, 'output', 'structuredContent', `tool ${name} outputSchema`);
@@ -130,21 +135,16 @@ export async function callTool(
     if (!outcome.ok) return errorResult(`Invalid arguments for tool ${entry.key}: ${outcome.problems.join('; ')}`);
     value = outcome.value;
   }
-  let result: CallToolResult;
+  let raw: unknown;
   try {
-    result = await (entry.handler as ToolHandler<unknown>)(value, ctx);
+    raw = await (entry.handler as ToolHandler<unknown, unknown>)(value, ctx);
   } catch (error) {
     if (error instanceof ProtocolError || isInputRequired(error) || ctx.signal.aborted) throw error;
     onHandlerError(error, entry.key);
     const message = error instanceof Error && error.message ? error.message : 'Tool failed';
     return errorResult(message);
   }
-  if (typeof result !== 'object' || result === null) {
-    throw new ProtocolError(ErrorCode.InternalError, `Internal error: tool ${entry.key} returned no result object`);
-  }
-  if (result.content === undefined) {
-    result = { ...result, content: result.structuredContent === undefined ? [] : [{ type: 'text', text: JSON.stringify(result.structuredContent) }] };
-  }
+  const result = toCallToolResult(raw, entry.key);
   if (entry.output && !result.isError) {
     if (result.structuredContent === undefined) {
       throw new ProtocolError(ErrorCode.InternalError, `Internal error: tool ${entry.key} has an outputSchema but returned no structuredContent`);

@@ -32,6 +32,9 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
 /** The output type of a Standard Schema. */
 export type InferOutput<S> = S extends StandardSchemaV1<unknown, infer O> ? O : never;
 
+/** The input type of a Standard Schema: what it accepts. */
+export type InferInput<S> = S extends StandardSchemaV1<infer I, unknown> ? I : never;
+
 export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
   const std = (value as Record<string, unknown>)['~standard'];

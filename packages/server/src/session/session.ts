@@ -29,7 +29,7 @@ import {
 } from '@mcpkit/protocol';
 import type { ChangeListener, ServerCore } from '../core.js';
 import type { Exchange } from '../context.js';
-import { sharedHandler } from '../dispatch.js';
+import { handlerFor } from '../dispatch.js';
 import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
 import { openListen } from '../stateless/listen.js';
 import { runMiddleware } from '../middleware.js';
@@ -254,7 +254,7 @@ export class ServerSession {
         return {};
       }
     }
-    const handler = sharedHandler(method);
+    const handler = handlerFor(core, method);
     if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
     return handler(core, params ?? {}, new SessionExchange(this, ctx, params?._meta as JsonObject | undefined));
   }

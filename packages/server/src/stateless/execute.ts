@@ -28,7 +28,7 @@ import {
 } from '@mcpkit/protocol';
 import type { ServerCore } from '../core.js';
 import type { Exchange } from '../context.js';
-import { CACHEABLE_METHODS, INPUT_METHODS, sharedHandler } from '../dispatch.js';
+import { CACHEABLE_METHODS, INPUT_METHODS, handlerFor, sharedHandler } from '../dispatch.js';
 import { InputRound, isInputRequired } from './input-required.js';
 import { bindingOf } from './request-state.js';
 import { TASKS_EXTENSION, TaskRecord } from '../tasks/task-store.js';
@@ -331,7 +331,7 @@ async function execute(core: ServerCore, call: StatelessCall, m?: StatelessMeta)
       if (opted) return runWithInput(core, call, meta, entry);
     }
   }
-  const handler = sharedHandler(request.method);
+  const handler = handlerFor(core, request.method);
   if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
   if (INPUT_METHODS.has(request.method)) return runWithInput(core, call, meta);
   const result = await handler(core, request.params ?? {}, new StatelessExchange(call, meta, call.cancellation, undefined));
