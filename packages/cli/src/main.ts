@@ -11,6 +11,7 @@ import { discoverCommand } from './commands/discover.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { getCommand } from './commands/get.js';
 import { initCommand } from './commands/init.js';
+import { inspectCommand } from './commands/inspect.js';
 import { installCommand } from './commands/install.js';
 import { listCommand } from './commands/list.js';
 import { loginCommand } from './commands/login.js';
@@ -92,6 +93,7 @@ function buildProgram(ctx: CommandContext): Command {
   lockCommand(program, ctx);
   trustCommand(program, ctx);
   signCommand(program, ctx);
+  inspectCommand(program, ctx);
   // The trust commands carry their own targets and exit codes in their help.
   const ownHelp = ['scan', 'lock', 'trust', 'sign', 'dev', 'run', 'test'];
   for (const command of program.commands) {
