@@ -38,6 +38,8 @@ async function redisUp(): Promise<boolean> {
 }
 
 const available = await redisUp();
+// Each run its own Redis keys and channels, so runs and other suites never meet.
+const PREFIX = `mcpkit-test-${randomBytes(4).toString('hex')}:`;
 const dir = mkdtempSync(join(tmpdir(), 'mcpkit-replicas-'));
 const replicas: GatewayProcess[] = [];
 let proxy: RoundRobinProxy;
@@ -88,8 +90,11 @@ audit:
   sqlite: ./audit-${n}.db
 store:
   sqlite: ./gateway.db
+rateLimits:
+  - { per: tool, limit: 5, window: 1m, tools: [everything__add] }
 storage:
   redis: redis://${REDIS.host}:${REDIS.port}
+  redisPrefix: "${PREFIX}"
 sessions:
   secret: \${env:MCPKIT_TEST_SESSION_SECRET}
 logLevel: warn
@@ -198,6 +203,51 @@ describe.runIf(available)('three gateway replicas behind a round-robin proxy (se
     } finally {
       await client.close();
     }
+  }, 30_000);
+
+  it('a rate limit of 5 per minute admits 5 across the three replicas, not 15', async () => {
+    const client = new OfficialV1({ name: 'v1-limit', version: '1' });
+    const transport = new V1Transport(endpoint(), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+    await client.connect(transport);
+    try {
+      const outcomes: string[] = [];
+      const backends = new Set<number>();
+      for (let i = 0; i < 9; i++) {
+        const before = proxy.log.length;
+        try {
+          const r = await client.callTool({ name: 'everything__add', arguments: { a: i, b: 1 } });
+          outcomes.push(r.isError ? 'error' : 'ok');
+        } catch (error) {
+          outcomes.push(/Rate limit exceeded/.test((error as Error).message) ? 'limited' : `other: ${(error as Error).message}`);
+        }
+        backends.add(proxy.log.slice(before).find((h) => h.method === 'POST')!.backend);
+      }
+      expect(backends).toEqual(new Set([0, 1, 2]));
+      expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'limited', 'limited', 'limited', 'limited']);
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+
+  it('a key revoked with the CLI is refused by every replica within a second', async () => {
+    const doomed = await createKey(join(dir, 'mcp-0.yaml'), 'all', 'doomed');
+    const status = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${doomed}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      }).then(async (r) => (await r.body?.cancel(), r.status));
+    // Every replica has seen (and cached) the key.
+    for (const r of replicas) expect(await status(r.url)).toBe(200);
+    const revoked = await mcpkit(['gateway', 'keys', 'revoke', '--config', join(dir, 'mcp-1.yaml'), 'doomed']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const at = Date.now();
+    const refusedAfter: number[] = [];
+    for (const r of replicas) {
+      while ((await status(r.url)) !== 401 && Date.now() - at < 5000) await new Promise((res) => setTimeout(res, 25));
+      refusedAfter.push(Date.now() - at);
+    }
+    expect(Math.max(...refusedAfter)).toBeLessThan(1000);
   }, 30_000);
 
   // Last: it kills a replica.

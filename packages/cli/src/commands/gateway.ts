@@ -27,9 +27,13 @@ export async function loadConfigOrFail(path: string | undefined): Promise<Gatewa
   }
 }
 
-function storePath(config: GatewayConfig): string {
-  if (!('sqlite' in config.store)) throw usageError('store.postgres is not supported by the key commands yet');
-  return config.store.sqlite;
+/** The key store the config names (SQLite or PostgreSQL); an unreachable database is a usage error naming it. */
+async function openKeys(config: GatewayConfig): Promise<import('@mcpkit/gateway').KeyStore> {
+  try {
+    return await (await loadGateway()).openKeyStore(config);
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
 }
 
 async function createDemoKey(ctx: CommandContext, gateway: GatewayHandle, config: GatewayConfig): Promise<void> {
@@ -138,7 +142,7 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
       const unknown = scopes.filter((s) => !Object.hasOwn(config.scopes, s));
       if (unknown.length) throw usageError(`unknown scope ${unknown.join(', ')}`, `the config defines: ${Object.keys(config.scopes).join(', ') || '(none)'}`);
       const expiresAt = await parseExpiry(o.expires);
-      const store = (await loadGateway()).SqliteKeyStore.open(storePath(config));
+      const store = await openKeys(config);
       try {
         const created = await store.create({ scopes, ...(o.id ? { id: o.id } : {}), ...(expiresAt ? { expiresAt } : {}), ...(o.description ? { description: o.description } : {}) });
         if (o.json) printJson(ctx.io, { id: created.id, key: created.key, scopes, expiresAt: expiresAt ?? null });
@@ -155,7 +159,7 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const config = await loadConfigOrFail(configOf(cmd));
-      const store = (await loadGateway()).SqliteKeyStore.open(storePath(config));
+      const store = await openKeys(config);
       try {
         const records = (await store.list()).map(({ sha256: _hash, ...r }) => r);
         const fromFile = config.keys.map((k) => ({ id: k.id, scopes: k.scopes, source: 'config', ...(k.expiresAt ? { expiresAt: k.expiresAt } : {}) }));
@@ -173,12 +177,18 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
     .argument('<id>', 'the key id')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const config = await loadConfigOrFail(configOf(cmd));
-      const store = (await loadGateway()).SqliteKeyStore.open(storePath(config));
+      // Through the gateway's own stores, so running replicas hear of it at once (PostgreSQL NOTIFY or Redis).
+      let stores: import('@mcpkit/gateway').GatewayStores;
       try {
-        if (!(await store.revoke(id))) throw usageError(`no key ${id} in the store`, 'see `mcpkit gateway keys list`');
+        stores = await (await loadGateway()).openGatewayStores(config);
+      } catch (error) {
+        throw usageError((error as Error).message);
+      }
+      try {
+        if (!(await stores.keys.revoke(id))) throw usageError(`no key ${id} in the store`, 'see `mcpkit gateway keys list`');
         ctx.io.out(`Revoked ${id}\n`);
       } finally {
-        await store.close();
+        await stores.close();
       }
     });
 }

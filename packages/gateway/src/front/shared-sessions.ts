@@ -9,9 +9,6 @@ import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { type RedisConnection, connectRedis } from '../store/redis-client.js';
 
-const REVOKED = 'mcpkit:session:revoked:';
-const REVOKED_CHANNEL = 'mcpkit:session:revoked';
-const ANSWER_CHANNEL = 'mcpkit:session:answer';
 
 /** Revocations and the answer bus over one Redis command connection and one subscriber connection. */
 export interface RedisSessionSharing {
@@ -22,13 +19,16 @@ export interface RedisSessionSharing {
 
 /**
  * Builds the sharing over `redis` (commands) and a duplicate of it for subscriptions. Revoked ids are kept
- * hashed, each until the moment its id would have expired anyway.
+ * hashed, each until the moment its id would have expired anyway; every key and channel starts with `prefix`.
  * @throws whatever connecting the subscriber connection throws.
  * @example
  * const sharing = await redisSessionSharing(await connectRedis(url), log);
  * serveHttp(server, { sealedSessions: { keys, revocations: sharing.revocations, bus: sharing.bus } });
  */
-export async function redisSessionSharing(redis: RedisConnection, onError: (error: Error, what: string) => void): Promise<RedisSessionSharing> {
+export async function redisSessionSharing(redis: RedisConnection, onError: (error: Error, what: string) => void, prefix = 'mcpkit:'): Promise<RedisSessionSharing> {
+  const REVOKED = `${prefix}session:revoked:`;
+  const REVOKED_CHANNEL = `${prefix}session:revoked`;
+  const ANSWER_CHANNEL = `${prefix}session:answer`;
   const sub = redis.duplicate();
   sub.on('error', (error: Error) => onError(error, 'Redis subscriber'));
   await sub.connect();
@@ -104,7 +104,7 @@ export async function gatewaySessionSealing(config: GatewayConfig, log: Logger):
   const redis = await connectRedis(url, { onError: (e) => log.warn({ err: e.message }, 'Redis (sessions) connection error') });
   let sharing: RedisSessionSharing;
   try {
-    sharing = await redisSessionSharing(redis, (e, what) => log.warn({ err: e.message }, `${what} error`));
+    sharing = await redisSessionSharing(redis, (e, what) => log.warn({ err: e.message }, `${what} error`), config.storage?.redisPrefix);
   } catch (error) {
     await redis.close().catch(() => undefined);
     throw error;
