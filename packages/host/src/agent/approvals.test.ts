@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { type ApprovalAnswer, type ApprovalRequest, ToolApprovals, serverIdentity } from './approvals.js';
+
+const call = (over: Partial<Omit<ApprovalRequest, 'why'>> = {}): Omit<ApprovalRequest, 'why'> => ({
+  name: 'files__delete',
+  server: 'files',
+  tool: 'delete',
+  identity: 'stdio:["node","files.js"]',
+  arguments: {},
+  annotations: undefined,
+  ...over,
+});
+
+function asking(...answers: ApprovalAnswer[]) {
+  const asked: ApprovalRequest[] = [];
+  return { asked, approvals: (extra = {}) => new ToolApprovals({ ask: async (r) => (asked.push(r), answers.shift() ?? 'deny'), ...extra }) };
+}
+
+describe('ToolApprovals', () => {
+  it('a destructiveHint tool asks every time, even after "always" and even when allow-listed', async () => {
+    const { asked, approvals } = asking('always', 'once', 'deny');
+    const a = approvals({ allowTools: ['files__delete'] });
+    const destructive = call({ annotations: { destructiveHint: true } });
+    expect(await a.decide(destructive)).toEqual({ allowed: true, asked: true });
+    expect(await a.decide(destructive)).toEqual({ allowed: true, asked: true });
+    expect(await a.decide(destructive)).toEqual({ allowed: false, reason: 'The user denied the call to files__delete; it was not run.' });
+    expect(asked.map((r) => r.why)).toEqual(['destructive', 'destructive', 'destructive']);
+    expect(a.remembered()).toEqual([]);
+  });
+
+  it('readOnlyHint tools are auto-approved only with autoApproveReadOnly', async () => {
+    const readOnly = call({ annotations: { readOnlyHint: true } });
+    const off = asking('deny');
+    expect(await off.approvals().decide(readOnly)).toMatchObject({ allowed: false });
+    expect(off.asked).toHaveLength(1);
+    const on = asking();
+    expect(await on.approvals({ autoApproveReadOnly: true }).decide(readOnly)).toEqual({ allowed: true, asked: false });
+    expect(on.asked).toHaveLength(0);
+    // readOnlyHint with destructiveHint still asks.
+    const both = asking('deny');
+    expect(await both.approvals({ autoApproveReadOnly: true }).decide(call({ annotations: { readOnlyHint: true, destructiveHint: true } }))).toMatchObject({ allowed: false });
+  });
+
+  it('non-interactive: never approves silently, not even read-only tools; allow-list entries match three ways', async () => {
+    const a = new ToolApprovals({ allowTools: ['weather__get_weather', 'files:read', 'echo'], autoApproveReadOnly: true });
+    expect(a.interactive).toBe(false);
+    expect(await a.decide(call({ annotations: { readOnlyHint: true } }))).toMatchObject({ allowed: false, reason: expect.stringMatching(/not allowed in this non-interactive session/) });
+    expect(await a.decide(call({ name: 'weather__get_weather', server: 'weather', tool: 'get_weather' }))).toEqual({ allowed: true, asked: false });
+    expect(await a.decide(call({ name: 'files__read', server: 'files', tool: 'read' }))).toEqual({ allowed: true, asked: false });
+    expect(await a.decide(call({ name: 'other__read', server: 'other', tool: 'read' }))).toMatchObject({ allowed: false });
+    expect(await a.decide(call({ name: 'x__echo', server: 'x', tool: 'echo' }))).toEqual({ allowed: true, asked: false });
+  });
+
+  it('"always" is remembered per server identity, not per server name', async () => {
+    const { asked, approvals } = asking('always', 'deny');
+    const a = approvals();
+    expect(await a.decide(call({ name: 'files__read', tool: 'read' }))).toEqual({ allowed: true, asked: true });
+    expect(await a.decide(call({ name: 'files__read', tool: 'read' }))).toEqual({ allowed: true, asked: false });
+    // Same server name, another command: a different server.
+    expect(await a.decide(call({ name: 'files__read', tool: 'read', identity: 'stdio:["node","evil.js"]' }))).toMatchObject({ allowed: false });
+    expect(asked).toHaveLength(2);
+  });
+
+  it('serverIdentity: command, args and cwd for stdio; the URL otherwise', () => {
+    expect(serverIdentity({ name: 'a', transport: 'stdio', command: 'node', args: ['s.js', '--x'], env: { SECRET: 'no' } }, 'a')).toBe('stdio:["node","s.js","--x"]');
+    expect(serverIdentity({ name: 'a', transport: 'stdio', command: 'node', args: [], env: {}, cwd: '/srv' }, 'a')).toBe('stdio:["node","cwd=/srv"]');
+    expect(serverIdentity({ name: 'a', transport: 'http', url: 'https://x.test/mcp', headers: { authorization: 'secret' } }, 'a')).toBe('http:https://x.test/mcp');
+  });
+});
