@@ -18,7 +18,6 @@ import {
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
-  type ServerCapabilities,
   type Tool,
   type Transport,
   CancelledError,
@@ -40,10 +39,10 @@ import { type ClientHandlers, capabilitiesFor, fulfil, withElicitationDefaults }
 import { type Negotiated, negotiate } from './negotiate.js';
 import { Emitter } from './events.js';
 import { type ListKind, ListCache } from './list-cache.js';
-import { checkOutput } from './output-schema.js';
+import { checkToolResult } from './output-schema.js';
 import { runWithInput } from './mrtr.js';
 import { Subscriptions } from './subscriptions.js';
-import { TASKS_EXTENSION, TasksUnsupportedError, type ToolTask, taskFromResult } from './tasks.js';
+import { type ToolTask, requireTasks, startToolTask, withTasksExtension } from './tasks.js';
 import { CHANGED, EVENT_OF, type CallOptions, type ClientEvents, type ClientOptions, type ConnectOptions, type HttpLike } from './client-types.js';
 
 export type { CallOptions, ClientEvents, ClientOptions, ConnectOptions } from './client-types.js';
@@ -333,18 +332,15 @@ export class Client {
    *   breaks the tool's outputSchema.
    */
   async callTool(name: string, args: object = {}, options: CallOptions = {}): Promise<CallToolResult> {
-    // The tool's definition carries its outputSchema and x-mcp-header annotations: learn it once.
-    if (this.#tools.size === 0 && this.#negotiated?.capabilities.tools !== undefined) {
-      await this.listTools({ signal: options.signal }).catch((error: unknown) => this.#emitError(error instanceof Error ? error : new Error(String(error))));
-    }
+    await this.#learnTools(options.signal);
     const result = (await this.request('tools/call', { name, arguments: args }, options)) as unknown as CallToolResult;
-    const schema = this.#tools.get(name)?.outputSchema;
-    if (schema && !result.isError) {
-      if (result.structuredContent === undefined) throw new ProtocolViolationError(`Tool ${name} has an outputSchema but returned no structuredContent`);
-      const problems = checkOutput(schema, result.structuredContent);
-      if (problems.length) throw new ProtocolViolationError(`Tool ${name} returned structuredContent that breaks its outputSchema: ${problems.join('; ')}`);
-    }
-    return result;
+    return checkToolResult(this.#tools.get(name), result);
+  }
+
+  /** The tools' definitions carry their outputSchema and x-mcp-header annotations: learn them once. */
+  async #learnTools(signal: AbortSignal | undefined): Promise<void> {
+    if (this.#tools.size > 0 || this.#negotiated?.capabilities.tools === undefined) return;
+    await this.listTools({ signal }).catch((error: unknown) => this.#emitError(error instanceof Error ? error : new Error(String(error))));
   }
 
   /**
@@ -352,17 +348,14 @@ export class Client {
    * @throws TasksUnsupportedError `MCPKIT_TASKS_UNSUPPORTED` when the server does not offer the extension.
    */
   async callToolAsTask(name: string, args: object = {}, options: CallOptions = {}): Promise<ToolTask> {
-    const n = this.#negotiated;
-    if (!(n?.capabilities as ServerCapabilities | undefined)?.extensions?.[TASKS_EXTENSION]) {
-      const why = !n ? 'the client is not connected' : n.era === 'session' ? `it speaks the session era (${n.protocolVersion}), which has no tasks extension` : `it does not offer the ${TASKS_EXTENSION} extension`;
-      throw new TasksUnsupportedError(`Cannot run tool ${name} as a task: ${why}`);
-    }
-    // Only these requests declare the extension: a plain callTool must never get a task back.
-    const caps = { ...this.capabilities, extensions: { ...this.capabilities.extensions, [TASKS_EXTENSION]: {} } };
-    const handlers = options.handlers ?? this.#handlers;
-    const channel = { handlers, send: (m: string, p: JsonObject | undefined, o: CallOptions) => this.#rawRequest(m, p, o, caps) };
-    const maxRounds = this.options.maxInputRounds ?? 10;
-    return taskFromResult(await runWithInput('tools/call', { name, arguments: args as JsonObject }, options, { send: channel.send, handlers, maxRounds }), channel);
+    requireTasks(this.#negotiated, name);
+    await this.#learnTools(options.signal);
+    const caps = withTasksExtension(this.capabilities);
+    return startToolTask(name, args as JsonObject, options, this.options.maxInputRounds ?? 10, {
+      handlers: options.handlers ?? this.#handlers,
+      send: (m, p, o) => this.#rawRequest(m, p, o, caps),
+      check: (result) => checkToolResult(this.#tools.get(name), result),
+    });
   }
 
   listResources(options: CallOptions = {}): Promise<Resource[]> {

@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Ajv as AjvDraft7 } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { JsonObject } from '@mcpkit/protocol';
+import { type CallToolResult, type JsonObject, type Tool, ProtocolViolationError } from '@mcpkit/protocol';
 
 const addFormats = addFormatsModule as unknown as (ajv: unknown) => void;
 let ajv2020: Ajv2020 | undefined;
@@ -40,4 +40,17 @@ export function checkOutput(schema: JsonObject, value: unknown): string[] {
   }
   if (fn === null || fn(value)) return [];
   return (fn.errors ?? []).map((e) => `structuredContent${e.instancePath.replace(/\//g, '.')}: ${e.message ?? 'is invalid'}`);
+}
+
+/**
+ * Checks a tool's result against the tool's `outputSchema`, when it has one (an error result is not checked).
+ * @throws ProtocolViolationError `MCPKIT_PROTOCOL_VIOLATION` for missing or non-conforming `structuredContent`.
+ */
+export function checkToolResult(tool: Tool | undefined, result: CallToolResult): CallToolResult {
+  const schema = tool?.outputSchema as JsonObject | undefined;
+  if (!schema || result.isError) return result;
+  if (result.structuredContent === undefined) throw new ProtocolViolationError(`Tool ${tool!.name} has an outputSchema but returned no structuredContent`);
+  const problems = checkOutput(schema, result.structuredContent);
+  if (problems.length) throw new ProtocolViolationError(`Tool ${tool!.name} returned structuredContent that breaks its outputSchema: ${problems.join('; ')}`);
+  return result;
 }

@@ -116,6 +116,16 @@ describe('Client.callToolAsTask (issue 13)', () => {
     expect(text(await task.result())).toBe('plain');
   });
 
+  it('learns the tools first and checks a task result against the outputSchema like callTool', async () => {
+    const server = new McpServer({ name: 'typed', version: '1' }, { tasks: { pollIntervalMs: 10 } });
+    const outputSchema = { type: 'object' as const, properties: { n: { type: 'number' as const } }, required: ['n'] };
+    server.tool('count', { task: 'optional', outputSchema }, () => ({ content: [{ type: 'text', text: '3' }], structuredContent: { n: 3 } }));
+    const { client, sent } = await connectTo(server);
+    const task = await client.callToolAsTask('count');
+    expect((await task.result()).structuredContent).toEqual({ n: 3 });
+    expect(requestsFor(sent, 'tools/list')).toHaveLength(1);
+  });
+
   it('throws MCPKIT_TASKS_UNSUPPORTED in the session era', async () => {
     const { server } = taskServer();
     const { client } = await connectTo(server, { protocolVersion: '2025-11-25' });

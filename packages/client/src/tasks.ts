@@ -6,6 +6,7 @@
  */
 import {
   type CallToolResult,
+  type ClientCapabilities,
   type InputRequest,
   type JsonObject,
   type JsonRpcErrorObject,
@@ -17,6 +18,8 @@ import {
 } from '@mcpkit/protocol';
 import type { CallOptions } from './client-types.js';
 import { type ClientHandlers, fulfil } from './handlers.js';
+import { runWithInput } from './mrtr.js';
+import type { Negotiated } from './negotiate.js';
 
 /** The extension's identifier, as servers advertise it in `capabilities.extensions`. */
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
@@ -74,6 +77,37 @@ export class TasksUnsupportedError extends McpkitError {
 export interface TaskChannel {
   send(method: string, params: JsonObject | undefined, options: CallOptions): Promise<JsonObject>;
   handlers: ClientHandlers;
+  /** Checks the tool's result (its outputSchema) before `wait()` hands it out. */
+  check(result: CallToolResult): CallToolResult;
+}
+
+/**
+ * Refuses to start a task on a server that does not offer the extension.
+ * @throws TasksUnsupportedError `MCPKIT_TASKS_UNSUPPORTED`
+ */
+export function requireTasks(negotiated: Negotiated | undefined, tool: string): void {
+  const extensions = negotiated?.capabilities.extensions as Record<string, unknown> | undefined;
+  if (negotiated && typeof extensions?.[TASKS_EXTENSION] === 'object') return;
+  const why = !negotiated
+    ? 'the client is not connected'
+    : negotiated.era === 'session'
+      ? `it speaks the session era (${negotiated.protocolVersion}), which has no tasks extension`
+      : `it does not offer the ${TASKS_EXTENSION} extension`;
+  throw new TasksUnsupportedError(`Cannot run tool ${tool} as a task: ${why}`);
+}
+
+/** The client's capabilities plus the extension: only task requests declare it, so a plain call never becomes a task. */
+export function withTasksExtension(caps: ClientCapabilities): ClientCapabilities {
+  return { ...caps, extensions: { ...caps.extensions, [TASKS_EXTENSION]: {} } };
+}
+
+/**
+ * Sends a task-declaring `tools/call` (playing out any input rounds before the task starts) and returns its handle.
+ * @throws ProtocolError for an error response; ProtocolViolationError for a malformed result.
+ */
+export async function startToolTask(name: string, args: JsonObject, options: CallOptions, maxRounds: number, channel: TaskChannel): Promise<ToolTask> {
+  const result = await runWithInput('tools/call', { name, arguments: args }, options, { send: channel.send, handlers: channel.handlers, maxRounds });
+  return taskFromResult(result, channel);
 }
 
 /** Reads a CreateTaskResult or a DetailedTask. */
@@ -169,7 +203,7 @@ export class ToolTask {
       switch (state.status) {
         case 'completed':
           if (!state.result) throw new ProtocolViolationError(`Task ${state.taskId ?? ''} completed without a result`);
-          return state.result;
+          return this.#channel ? this.#channel.check(state.result) : state.result;
         case 'failed':
           throw ProtocolError.fromWire(state.error ?? { code: ErrorCode.InternalError, message: `Task ${state.taskId ?? ''} failed` });
         case 'cancelled':
@@ -229,5 +263,5 @@ export function taskFromResult(result: JsonObject, channel: TaskChannel): ToolTa
   if (type === 'task') return new ToolTask(parseTaskState(result, 'tools/call'), channel);
   if (type !== undefined && type !== 'complete') throw new ProtocolViolationError(`Server answered tools/call with an unknown resultType ${JSON.stringify(type)}`);
   const { resultType: _consumed, ...rest } = result;
-  return new ToolTask({ taskId: undefined, status: 'completed', result: rest as unknown as CallToolResult }, undefined);
+  return new ToolTask({ taskId: undefined, status: 'completed', result: channel.check(rest as unknown as CallToolResult) }, undefined);
 }
