@@ -23,6 +23,7 @@ import {
 } from '@mcpkit/protocol';
 import { requireCapability } from './capabilities.js';
 import { type Principal, principalOf } from './middleware.js';
+import { RequestMemo } from './stateless/memo.js';
 
 /** What an era adapter provides for one incoming request. */
 export interface Exchange {
@@ -51,6 +52,8 @@ export interface Exchange {
   input(request: InputRequest, key?: string): Promise<JsonObject>;
   /** Turns the running request into a task, if this exchange can (tasks extension); see RequestContext.startTask. */
   startTask?(): Promise<boolean>;
+  /** Values kept across the rounds of a multi round-trip request (stateless era); see RequestContext.once. */
+  readonly memo?: RequestMemo | undefined;
 }
 
 /** Options for one ask of the client. */
@@ -67,6 +70,7 @@ const severity = new Map<LoggingLevel, number>(LOGGING_LEVELS.map((l, i) => [l, 
 /** The context passed to tool, resource, prompt and completion handlers. */
 export class RequestContext {
   readonly #x: Exchange;
+  #memo: RequestMemo | undefined;
 
   constructor(exchange: Exchange) {
     this.#x = exchange;
@@ -191,6 +195,23 @@ export class RequestContext {
     requireCapability(this.#x, 'roots');
     const result = await this.#x.input({ method: 'roots/list', params: {} }, options?.key);
     return Array.isArray(result.roots) ? (result.roots as Root[]) : [];
+  }
+
+  /**
+   * Runs `fn` once per request and remembers its result under `key`. In the 2026-07-28 era a handler runs again
+   * from the top after `elicit()`, `sample()` or `listRoots()` needed an answer (each round is a new attempt);
+   * the value travels in the signed `requestState`, so later rounds get it back without running `fn` again.
+   * Put side effects (a payment, an email, an insert) behind it. In the session era the handler runs once
+   * and this simply runs `fn`. The value must be JSON (or undefined) and small; it is signed, not encrypted,
+   * so the client can read it: keep secrets out. A throwing `fn` is not remembered.
+   * @throws TypeError when `fn` returns something that is not JSON.
+   * @example
+   * const order = await ctx.once('order', () => shop.placeOrder(cart)); // placed once, however many rounds
+   * const ok = await ctx.elicit({ message: `Pay ${order.total}?`, requestedSchema: { type: 'object', properties: {} } });
+   */
+  once<T>(key: string, fn: () => T | Promise<T>): Promise<T> {
+    const memo = this.#x.memo ?? (this.#memo ??= new RequestMemo());
+    return memo.once(key, fn);
   }
 
   /**

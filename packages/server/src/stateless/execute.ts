@@ -30,7 +30,8 @@ import type { ServerCore } from '../core.js';
 import type { Exchange } from '../context.js';
 import { CACHEABLE_METHODS, INPUT_METHODS, handlerFor, sharedHandler } from '../dispatch.js';
 import { InputRound, isInputRequired } from './input-required.js';
-import { bindingOf } from './request-state.js';
+import { type RequestStatePayload, bindingOf } from './request-state.js';
+import { type MemoEntry, RequestMemo } from './memo.js';
 import { TASKS_EXTENSION, TaskRecord } from '../tasks/task-store.js';
 import { TASK_METHODS, declaresTasks, runTaskMethod, tasksRequired } from '../tasks/methods.js';
 import { TaskExchange, settleTask } from '../tasks/task-runner.js';
@@ -108,13 +109,17 @@ class StatelessExchange implements Exchange {
   readonly #round: InputRound | undefined;
   readonly #method: string;
   readonly #cancel: LazyAbortController;
+  readonly #remembered: Record<string, MemoEntry> | undefined;
+  /** Made on the first `ctx.once()` only: most requests never call it. */
+  #memo: RequestMemo | undefined;
   /** Set by the tool-call path when the handler may become a task (`start: 'manual'`). */
   taskStarter: (() => TaskExchange) | undefined;
   #task: TaskExchange | undefined;
 
-  constructor(call: StatelessCall, m: StatelessMeta, cancel: LazyAbortController, round: InputRound | undefined) {
+  constructor(call: StatelessCall, m: StatelessMeta, cancel: LazyAbortController, round: InputRound | undefined, remembered?: Record<string, MemoEntry>) {
     this.#call = call;
     this.#round = round;
+    this.#remembered = remembered;
     this.#method = call.request.method;
     this.protocolVersion = m.protocolVersion;
     this.requestId = call.request.id;
@@ -134,6 +139,20 @@ class StatelessExchange implements Exchange {
   /** The attempt's cancellation; undefined once the call became a task (the context then adapts its signal). */
   get cancellation(): Cancellation | undefined {
     return this.#task ? undefined : this.#cancel;
+  }
+
+  /** The request's `ctx.once()` values; undefined where no round can follow (the context keeps its own). */
+  get memo(): RequestMemo | undefined {
+    if (!this.#round) return undefined;
+    return (this.#memo ??= new RequestMemo(this.#remembered));
+  }
+
+  /** What the next round's state carries: the values remembered so far. */
+  async rememberedForNextRound(): Promise<Record<string, MemoEntry> | undefined> {
+    if (!this.#memo) return this.#remembered;
+    // A value still being computed belongs in this state, or the next round would compute it again.
+    await this.#memo.settled();
+    return this.#memo.size > 0 ? this.#memo.values : undefined;
   }
 
   notify(method: string, params: JsonObject): Promise<void> {
@@ -212,12 +231,15 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
     return bind;
   };
   let answers: Record<string, JsonObject> = {};
+  let remembered: RequestStatePayload['memo'];
   const state = params.requestState;
   if (state !== undefined) {
     if (typeof state !== 'string') throw invalidParams('params.requestState', 'must be a string');
     const b = await binding();
     try {
-      answers = { ...(await core.codec.open(state, b)).answers };
+      const opened = await core.codec.open(state, b);
+      answers = { ...opened.answers };
+      remembered = opened.memo;
     } catch (error) {
       if (error instanceof RequestStateError) throw invalidParams('params.requestState', `was rejected: ${error.message}`);
       throw error;
@@ -228,7 +250,7 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   // The attempt ends when the client leaves, or when it must stop to ask for input.
   const attempt = new LazyAbortController();
   call.cancellation.onAbort((reason) => attempt.abort(reason));
-  const exchange = new StatelessExchange(call, m, attempt, round);
+  const exchange = new StatelessExchange(call, m, attempt, round, remembered);
   const run = handler(core, params, exchange) as Promise<JsonObject>;
   // One settle-once promise instead of a race of three: most calls just finish.
   const outcome = await new Promise<JsonObject | TaskRecord | undefined>((resolve, reject) => {
@@ -254,7 +276,10 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   run.catch((error: unknown) => {
     if (!isInputRequired(error)) core.report(error, `${request.method} failed after its attempt ended for input`);
   });
-  const requestState = await core.codec.seal({ bind: await binding(), answers: round.used, exp: Date.now() + core.codec.ttlMs });
+  const memo = await exchange.rememberedForNextRound();
+  const payload: RequestStatePayload = { bind: await binding(), answers: round.used, exp: Date.now() + core.codec.ttlMs };
+  if (memo) payload.memo = memo;
+  const requestState = await core.codec.seal(payload);
   return { resultType: 'input_required', inputRequests: round.missing, requestState, _meta: { [META_SERVER_INFO]: core.info } };
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { type JsonObject, RequestStateError } from '@mcpkit/protocol';
+import type { MemoEntry } from './memo.js';
 
 /** What the server keeps between rounds. */
 export interface RequestStatePayload {
@@ -12,6 +13,8 @@ export interface RequestStatePayload {
   bind: string;
   /** Answers gathered in earlier rounds, by input key. */
   answers: Record<string, JsonObject>;
+  /** Values remembered with `ctx.once()` in earlier rounds, by key. */
+  memo?: Record<string, MemoEntry>;
   /** Expiry, epoch ms. */
   exp: number;
 }
