@@ -98,6 +98,21 @@ describe('mcpkit run', () => {
     expect(r.stderr).toBe(`bad config: no token\nmcpkit run: ${file} exited with code 7\n`);
   }, 60_000);
 
+  it('passes Ctrl-C on to the server and exits as it did (128 + SIGINT), leaving no process behind', async () => {
+    const file = write('run-forever.ts', `const tick: number = 1000;\nsetInterval(() => undefined, tick);\nconsole.error(\`forever pid=\${process.pid}\`);\n`);
+    const cli = startCli(['run', file]);
+    try {
+      const pid = Number((await cli.waitFor(/forever pid=(\d+)\n/))[1]);
+      expect(alive(pid)).toBe(true);
+      cli.child.kill('SIGINT');
+      expect(await cli.exited).toBe(130);
+      expect(alive(pid)).toBe(false);
+      expect(cli.output()).toBe(`forever pid=${pid}\n`);
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('refuses a file that does not exist (exit 2)', async () => {
     const r = await runCli(['run', join(dir, 'missing.ts')]);
     expect(r.code).toBe(2);
@@ -129,6 +144,36 @@ describe('mcpkit dev', () => {
       cli.child.kill('SIGINT');
       expect(await cli.exited).toBe(130);
       expect(alive(secondPid)).toBe(false);
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('--http: gives the server --http PORT, connects to the URL it prints and leaves it serving; Ctrl-C stops it', async () => {
+    const file = write(
+      'http-server.ts',
+      `import { McpServer } from '@mcpkit/server';
+import { serveHttp } from '@mcpkit/server/node';
+
+const server = new McpServer({ name: 'tiny-http', version: '2.0.0' });
+server.tool('ping', { inputSchema: { type: 'object' } }, () => ({ content: [{ type: 'text' as const, text: 'pong' }] }));
+const at: number = process.argv.indexOf('--http');
+const handle = await serveHttp(server, { port: Number(process.argv[at + 1]) });
+console.error(\`tiny-http pid=\${process.pid} listening on \${handle.url}\`);
+`,
+    );
+    const cli = startCli(['dev', '--http', '0', file]);
+    try {
+      const url = (await cli.waitFor(/Connect to it:\n {2}mcpkit list --url (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/))[1]!;
+      await cli.waitFor(/✓ tiny-http 2\.0\.0 is up/);
+      expect(cli.output()).toMatch(/ {2}tools \(1\) +ping\n/);
+      const pid = Number((await cli.waitFor(/\[server stderr\] tiny-http pid=(\d+)/))[1]);
+      // dev disconnected; the server goes on serving other clients.
+      const call = await runCli(['call', 'ping', '--url', url]);
+      expect(call).toMatchObject({ code: 0, stdout: 'pong\n' });
+      cli.child.kill('SIGINT');
+      expect(await cli.exited).toBe(130);
+      expect(alive(pid)).toBe(false);
     } finally {
       cli.child.kill('SIGKILL');
     }
