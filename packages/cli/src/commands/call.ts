@@ -8,7 +8,7 @@
 import { type CallToolResult, type Progress, McpkitError } from '@mcpkit/protocol';
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
-import { taskStatusView } from '../observe/task-status.js';
+import { type TaskStatusView, taskStatusView } from '../observe/task-status.js';
 import { note, warn } from '../output/io.js';
 import { ServerAsks, rootsFrom } from '../interact/server-asks.js';
 import { parseJsonObject } from '../json-args.js';
@@ -28,9 +28,9 @@ interface CallOptions extends ConnectionOptions, ObserveOptions {
 const CANCEL_TIMEOUT_MS = 5000;
 
 /** Runs the tool as a task: status changes on stderr, Ctrl-C cancels it on the server. */
-async function runAsTask(ctx: CommandContext, session: Session, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+async function runAsTask(ctx: CommandContext, session: Session, view: TaskStatusView, call: { tool: string; args: Record<string, unknown>; signal: AbortSignal }): Promise<CallToolResult> {
   const { io } = ctx;
-  const view = taskStatusView(io);
+  const { tool, args, signal } = call;
   let task;
   try {
     task = await session.client.callToolAsTask(tool, args, { signal });
@@ -52,8 +52,6 @@ async function runAsTask(ctx: CommandContext, session: Session, tool: string, ar
       }
     }
     throw error;
-  } finally {
-    view.clear();
   }
 }
 
@@ -62,7 +60,15 @@ async function run(ctx: CommandContext, tool: string, argsText: string | undefin
   const args = argsText === undefined ? {} : parseJsonObject(argsText, 'JSON_ARGS');
   const asks = new ServerAsks(ctx.io, rootsFrom(options.root ?? []));
   const progress = progressView(ctx.io);
-  asks.beforePrompt = () => progress.clear();
+  const taskView = taskStatusView(ctx.io);
+  // Whichever line is drawn in place is erased before a prompt or any other stderr output.
+  const status = {
+    clear: () => {
+      progress.clear();
+      taskView.clear();
+    },
+  };
+  asks.beforePrompt = () => status.clear();
   let result;
   try {
     result = await withSession(
@@ -74,7 +80,7 @@ async function run(ctx: CommandContext, tool: string, argsText: string | undefin
           return await session.request(`tools/call ${tool}`, async (signal, scope) => {
             // Listing first lets the client check structuredContent against the tool's outputSchema.
             known = (await session.client.listTools({ signal })).map((t) => t.name);
-            if (options.task) return runAsTask(ctx, session, tool, args, signal);
+            if (options.task) return runAsTask(ctx, session, taskView, { tool, args, signal });
             // Each progress notification restarts the timeout: the engine's (resetTimeoutOnProgress) and mcpkit's.
             const onProgress = (p: Progress): void => {
               scope.progressed();
@@ -86,10 +92,10 @@ async function run(ctx: CommandContext, tool: string, argsText: string | undefin
           throw withSuggestion(error, tool, known);
         }
       },
-      { asks, status: progress },
+      { asks, status },
     );
   } finally {
-    progress.clear();
+    status.clear();
   }
   const { io } = ctx;
   if (options.json) printJson(io, result);

@@ -70,7 +70,8 @@ async function login(ctx: CommandContext, text: string, options: LoginOptions): 
     // Connecting is what makes the server ask for authorization (401); the provider does the rest.
     await connectHttp(client, url, { authProvider: provider, signal, timeoutMs: options.timeout });
   } catch (error) {
-    if (timeout.aborted && !ctx.signal.aborted) {
+    if (ctx.signal.aborted) throw new CliError(ExitCode.Interrupted, 'login interrupted', undefined, { cause: error });
+    if (timeout.aborted) {
       throw new CliError(ExitCode.Connect, `no login completed within ${options.timeout} ms`, 'open the printed URL in a browser, or raise --timeout', { cause: error });
     }
     const failure = describeFailure(error, { target: url, connecting: true });
