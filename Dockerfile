@@ -16,48 +16,37 @@
 ARG NODE_VERSION=20.20.2
 
 # ---------------------------------------------------------------------------------------------------------------
+# The lockfile and every workspace's package.json, in their folders: what `npm ci` reads. Read from the root
+# package.json's `workspaces`, so that a new workspace needs no edit here. Only this layer changes when a source
+# file does; the install layers below are reused until a manifest or the lockfile changes.
+FROM node:${NODE_VERSION}-bookworm AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir -p /manifests \
+ && cp package.json package-lock.json /manifests/ \
+ && for ws in $(node -p "require('./package.json').workspaces.join(' ')"); do \
+      mkdir -p "/manifests/$ws" && cp "$ws/package.json" "/manifests/$ws/"; \
+    done
+
+# ---------------------------------------------------------------------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /src
-# The manifests first, so that the install layer is reused until a dependency changes.
-COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
-COPY packages/protocol/package.json packages/protocol/
-COPY packages/server/package.json packages/server/
-COPY packages/client/package.json packages/client/
-COPY packages/trust/package.json packages/trust/
-COPY packages/gateway/package.json packages/gateway/
-COPY packages/cli/package.json packages/cli/
-COPY servers/everything/package.json servers/everything/
-COPY servers/filesystem/package.json servers/filesystem/
-COPY servers/github/package.json servers/github/
-COPY servers/sqlite/package.json servers/sqlite/
-COPY servers/weather/package.json servers/weather/
-COPY test/package.json test/
-COPY bench/package.json bench/
+COPY --from=manifests /manifests/ ./
 # --ignore-scripts: the root's prepare (a build, before the sources are here) and postinstall (the conformance
 # suite, a test tool) are not wanted; nothing the build needs has an install script of its own.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN npm run build
+# /runtime: what npm would publish of the CLI, the demo upstream and every workspace they depend on, each in
+# its folder (dist, bin, schema, package.json …), for the runtime stage to copy in one piece.
+RUN npm run build \
+ && node deploy/docker/runtime-tree.mjs /runtime packages/cli servers/everything
 
 # ---------------------------------------------------------------------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm AS deps
 WORKDIR /app
-# npm ci checks the lockfile against every workspace's manifest, so all of them are copied, but only the
+# npm ci checks the lockfile against every workspace's manifest, so all of them are here, but only the
 # workspaces named with -w (and what they depend on) are installed.
-COPY package.json package-lock.json ./
-COPY packages/protocol/package.json packages/protocol/
-COPY packages/server/package.json packages/server/
-COPY packages/client/package.json packages/client/
-COPY packages/trust/package.json packages/trust/
-COPY packages/gateway/package.json packages/gateway/
-COPY packages/cli/package.json packages/cli/
-COPY servers/everything/package.json servers/everything/
-COPY servers/filesystem/package.json servers/filesystem/
-COPY servers/github/package.json servers/github/
-COPY servers/sqlite/package.json servers/sqlite/
-COPY servers/weather/package.json servers/weather/
-COPY test/package.json test/
-COPY bench/package.json bench/
+COPY --from=manifests /manifests/ ./
 # better-sqlite3 is the one dependency with an install script: `npm rebuild` runs it, which downloads the
 # prebuilt binary for this Node and glibc, or compiles it with the python3, make and g++ this image has.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund -w packages/cli -w servers/everything \
@@ -76,25 +65,11 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/package.json ./package.json
-COPY --from=build /src/packages/protocol/package.json packages/protocol/
-COPY --from=build /src/packages/protocol/dist packages/protocol/dist
-COPY --from=build /src/packages/server/package.json packages/server/
-COPY --from=build /src/packages/server/dist packages/server/dist
-COPY --from=build /src/packages/client/package.json packages/client/
-COPY --from=build /src/packages/client/dist packages/client/dist
-COPY --from=build /src/packages/trust/package.json packages/trust/
-COPY --from=build /src/packages/trust/dist packages/trust/dist
-COPY --from=build /src/packages/gateway/package.json packages/gateway/
-COPY --from=build /src/packages/gateway/dist packages/gateway/dist
-COPY --from=build /src/packages/gateway/schema packages/gateway/schema
-COPY --from=build /src/packages/cli/package.json packages/cli/
-COPY --from=build /src/packages/cli/dist packages/cli/dist
-COPY --from=build /src/packages/cli/bin packages/cli/bin
-# The demo upstream of deploy/docker/mcp.yaml; your own stdio servers go in an image built FROM this one.
-COPY --from=build /src/servers/everything/package.json servers/everything/
-COPY --from=build /src/servers/everything/dist servers/everything/dist
-COPY --from=build /src/servers/everything/bin servers/everything/bin
-# The default configuration; mount your own over it (a ConfigMap, a bind mount, or a compose `configs:`).
+# The packages as published (deploy/docker/runtime-tree.mjs), where node_modules/@mcpkit/* links point. The
+# demo upstream of deploy/docker/mcp.yaml is servers/everything; your own stdio servers go in an image built
+# FROM this one.
+COPY --from=build /runtime/ ./
+# The default configuration; mount your own over it (a bind mount, a ConfigMap).
 COPY deploy/docker/mcp.yaml /etc/mcpkit/mcp.yaml
 
 # The node image's unprivileged user (uid 1000). State (SQLite, lockfile) lives in /var/lib/mcpkit, the one

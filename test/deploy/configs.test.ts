@@ -56,17 +56,21 @@ describe('deployment YAML', () => {
       expect(obj(config.trust).lockfile ?? '/var/lib/mcpkit/', 'trust.lockfile').toMatch(/^\/var\/lib\/mcpkit\//);
     });
 
-    it('starts stdio upstreams from files the image has (/app/… copied into its last stage)', () => {
-      const instructions = dockerfileInstructions();
-      const final = Math.max(...instructions.map((i) => i.stage));
-      const copied = instructions.filter((i) => i.stage === final && i.keyword === 'COPY').map((i) => i.args.split(/\s+/).at(-1)!);
+    it('starts stdio upstreams from workspaces the image lays out (runtime-tree.mjs roots), by files they publish', () => {
+      const build = dockerfileInstructions()
+        .filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args)
+        .join(' && ');
+      const roots = /node deploy\/docker\/runtime-tree\.mjs \S+ ([^&]+)/.exec(build)![1]!.trim().split(/\s+/);
       for (const server of Object.values(obj(obj(parse(text)).servers)).map(obj)) {
         for (const arg of [server.command, ...list(server.args)].map(String).filter((a) => a.startsWith('/app/'))) {
           const inImage = arg.slice('/app/'.length);
-          expect(
-            copied.some((dest) => inImage.startsWith(dest.replace(/\/?$/, '/'))),
-            `${arg} is not copied into the image`,
-          ).toBe(true);
+          const root = roots.find((r) => inImage.startsWith(`${r}/`));
+          expect(root, `${arg} is not in a workspace the image lays out`).toBeDefined();
+          const files = (JSON.parse(readFileSync(join(ROOT, root!, 'package.json'), 'utf8')) as { files?: string[] }).files ?? [];
+          expect(files, `${root} publishes ${inImage.slice(root!.length + 1).split('/')[0]}`).toContain(
+            inImage.slice(root!.length + 1).split('/')[0],
+          );
           expect(existsSync(join(ROOT, inImage)), `${inImage} in this checkout`).toBe(true);
         }
       }

@@ -9,6 +9,7 @@ import { ROOT, dockerfileInstructions, execForm, read } from './support.js';
 const instructions = dockerfileInstructions();
 const finalStage = Math.max(...instructions.map((i) => i.stage));
 const inFinal = (keyword: string) => instructions.filter((i) => i.stage === finalStage && i.keyword === keyword);
+const stageNamed = (name: string) => instructions.find((i) => i.keyword === 'FROM' && new RegExp(`\\bAS\\s+${name}$`, 'i').test(i.args))!.stage;
 
 /** ARG defaults declared before the first FROM, which FROM lines may use. */
 const globalArgs = new Map(
@@ -90,13 +91,31 @@ describe('Dockerfile lint', () => {
     expect(inFinal('COPY').some((c) => c.args.includes(`--from=${depsName}`) && c.args.includes('node_modules'))).toBe(true);
   });
 
-  it('copies the manifest of every workspace before each npm ci (the lockfile names them all)', () => {
-    const workspaces = (JSON.parse(read('package.json')) as { workspaces: string[] }).workspaces;
+  it('gives each npm ci the lockfile and every workspace manifest, collected from package.json workspaces', () => {
+    // npm ci refuses a lockfile that names a workspace whose package.json is missing: the manifests stage
+    // copies them all, reading the list from the root package.json, so a new workspace needs no edit here.
+    const manifests = stageNamed('manifests');
+    const collect = instructions.find((i) => i.stage === manifests && i.keyword === 'RUN')!.args;
+    expect(collect).toMatch(/require\('\.\/package\.json'\)\.workspaces/);
+    expect(collect).toMatch(/cp package\.json package-lock\.json \/manifests\//);
     for (const run of instructions.filter((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args))) {
       const copied = instructions.filter((i) => i.stage === run.stage && i.keyword === 'COPY' && i.line < run.line).map((i) => i.args);
-      expect(copied.some((c) => /\bpackage-lock\.json\b/.test(c))).toBe(true);
-      for (const ws of workspaces) expect(copied, `stage ${run.stage} lacks ${ws}/package.json`).toContain(`${ws}/package.json ${ws}/`);
+      expect(copied, `stage ${run.stage}`).toContain('--from=manifests /manifests/ ./');
     }
+  });
+
+  it('lays out the runtime packages for the same workspaces the production install is for, and copies them whole', () => {
+    const prod = instructions.find((i) => i.keyword === 'RUN' && /--omit=dev/.test(i.args))!.args;
+    const installed = [...prod.matchAll(/-w\s+(\S+)/g)].map((m) => m[1]!);
+    const build = instructions
+      .filter((i) => i.stage === stageNamed('build') && i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' && ');
+    const tree = /node deploy\/docker\/runtime-tree\.mjs (\/\S+) ([^&]+)/.exec(build);
+    expect(tree, 'the build stage runs deploy/docker/runtime-tree.mjs').not.toBeNull();
+    expect(tree![2]!.trim().split(/\s+/)).toEqual(installed);
+    expect(inFinal('COPY').map((c) => c.args)).toContain(`--from=build ${tree![1]}/ ./`);
+    expect(existsSync(join(ROOT, 'deploy/docker/runtime-tree.mjs'))).toBe(true);
   });
 
   it('copies from the build context only files that exist and that .dockerignore lets in', () => {

@@ -1,13 +1,14 @@
-// Issue 10: the runtime image's file tree, rehearsed without Docker. The `deps` stage's COPYs and its `npm ci`
-// run in a scratch folder (against the npm cache or registry), the runtime stage's COPYs are replayed from there
-// and from this checkout's build (the `build` stage's output), and the ENTRYPOINT runs from that tree alone: if
-// the runtime stage misses a dist folder, a schema file or a production dependency, the gateway fails here.
+// Issue 10: the runtime image's file tree, rehearsed without Docker. Each stage's steps run here in scratch
+// folders, read from the Dockerfile: the manifests stage's RUN (its /manifests moved to a scratch folder), the
+// deps stage's `npm ci` (against the npm cache or registry), the build stage's runtime-tree.mjs over this
+// checkout's build (the build itself is `npm test`'s), and the runtime stage's COPYs; then the ENTRYPOINT runs
+// from that tree alone. A runtime that misses a package, a schema file or a production dependency fails here.
 // Two steps differ from the image, both named below: better-sqlite3's binary is copied from this checkout's
 // node_modules instead of `npm rebuild` (same Node, same machine; compiling takes minutes on 2 cores), and the
 // stage's `npm cache clean --force` is not run (it would empty this machine's npm cache).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ import type { Instruction } from './support.js';
 
 const instructions = dockerfileInstructions();
 const stageOf = (name: string) => instructions.find((i) => i.keyword === 'FROM' && new RegExp(`\\bAS\\s+${name}$`, 'i').test(i.args))!.stage;
+const MANIFESTS = stageOf('manifests');
 const DEPS = stageOf('deps');
 const BUILD = stageOf('build');
 const FINAL = Math.max(...instructions.map((i) => i.stage));
@@ -31,12 +33,19 @@ function copyOf(i: Instruction): { from?: string; sources: string[]; dest: strin
   return { ...(from ? { from } : {}), sources: rest.slice(0, -1), dest: rest.at(-1)! };
 }
 
-/** Docker's COPY semantics for one source: a file into a folder (dest ending in /), or onto a path. */
+/** Docker's COPY for one source: a folder's contents into dest; a file into dest/ or onto dest. */
 function copyInto(source: string, dest: string): void {
-  const target = dest.endsWith('/') ? join(dest, source.split('/').at(-1)!) : dest;
-  mkdirSync(dirname(target), { recursive: true });
+  const target = statSync(source).isDirectory() || !dest.endsWith('/') ? dest : join(dest, source.split('/').at(-1)!);
+  mkdirSync(statSync(source).isDirectory() ? target : dirname(target), { recursive: true });
   cpSync(source, target, { recursive: true, verbatimSymlinks: true });
 }
+
+/** The steps of a stage's RUN instructions, split at &&. */
+const steps = (stage: number) =>
+  instructions
+    .filter((x) => x.stage === stage && x.keyword === 'RUN')
+    .flatMap((x) => x.args.split('&&'))
+    .map((s) => s.trim());
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -54,35 +63,49 @@ describe('the runtime image tree, rehearsed from the Dockerfile without Docker',
   let child: ChildProcess | undefined;
 
   beforeAll(() => {
+    // manifests: the stage's RUN as written, reading this checkout, writing a scratch folder for /manifests.
+    const manifests = join(dir, 'manifests');
+    const collect = instructions.find((x) => x.stage === MANIFESTS && x.keyword === 'RUN')!.args;
+    const collected = spawnSync('sh', ['-c', collect.replaceAll('/manifests', manifests)], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(collected.status, collected.stderr).toBe(0);
+    // build: runtime-tree.mjs over this checkout's build, /runtime moved to a scratch folder.
+    const runtime = join(dir, 'runtime');
+    const tree = steps(BUILD).find((s) => s.startsWith('node deploy/docker/runtime-tree.mjs'))!;
+    const laid = spawnSync('sh', ['-c', tree.replace(' /runtime ', ` ${runtime} `)], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(laid.status, laid.stderr).toBe(0);
+
+    // deps: its COPYs, then its npm ci as written (plus --prefer-offline).
+    const source = (from: string | undefined, s: string): string => {
+      if (from === 'manifests') return join(manifests, s.slice('/manifests'.length));
+      if (from === 'deps') return join(deps, s.slice(workdir(DEPS).length));
+      if (from === 'build') return s.startsWith('/runtime') ? join(runtime, s.slice('/runtime'.length)) : join(ROOT, s.slice(workdir(BUILD).length));
+      return join(ROOT, s);
+    };
     mkdirSync(deps);
     for (const i of instructions.filter((x) => x.stage === DEPS && x.keyword === 'COPY')) {
-      const { sources, dest } = copyOf(i);
-      for (const s of sources) copyInto(join(ROOT, s), dest === './' ? `${deps}/` : join(deps, dest) + (dest.endsWith('/') ? '/' : ''));
+      const { from, sources, dest } = copyOf(i);
+      for (const s of sources) copyInto(source(from, s), join(deps, dest) + (dest.endsWith('/') ? '/' : ''));
     }
-    const run = instructions.find((x) => x.stage === DEPS && x.keyword === 'RUN')!;
-    const steps = run.args.split('&&').map((s) => s.trim());
-    const ci = steps.find((s) => s.startsWith('npm ci '))!;
-    const args = ci.split(/\s+/).slice(1);
-    const installed = spawnSync('npm', [...args, '--prefer-offline'], { cwd: deps, encoding: 'utf8', timeout: 240_000 });
+    const ci = steps(DEPS).find((s) => s.startsWith('npm ci '))!;
+    const installed = spawnSync('npm', [...ci.split(/\s+/).slice(1), '--prefer-offline'], { cwd: deps, encoding: 'utf8', timeout: 240_000 });
     if (installed.status !== 0) {
       installFailure = `${installed.stderr}${installed.error?.message ?? ''}`;
       return;
     }
     // `npm rebuild better-sqlite3` in the image; here the binary this checkout's install built.
-    expect(steps).toContain('npm rebuild better-sqlite3');
+    expect(steps(DEPS)).toContain('npm rebuild better-sqlite3');
     cpSync(join(ROOT, 'node_modules/better-sqlite3/build'), join(deps, 'node_modules/better-sqlite3/build'), { recursive: true });
-    const load = steps.find((s) => s.startsWith('node -e'))!;
+    const load = steps(DEPS).find((s) => s.startsWith('node -e'))!;
     expect(spawnSync('sh', ['-c', load], { cwd: deps, encoding: 'utf8', timeout: 30_000 }).status).toBe(0);
 
+    // runtime: its COPYs into the image's / (relative destinations under its WORKDIR).
     const app = workdir(FINAL);
     for (const i of instructions.filter((x) => x.stage === FINAL && x.keyword === 'COPY')) {
       const { from, sources, dest } = copyOf(i);
       const destIn = join(image, dest.startsWith('/') ? dest : join(app, dest)) + (dest.endsWith('/') ? '/' : '');
       for (const s of sources) {
-        const source =
-          from === 'deps' ? join(deps, s.slice(workdir(DEPS).length)) : from === 'build' ? join(ROOT, s.slice(workdir(BUILD).length)) : join(ROOT, s);
-        expect(existsSync(source), `line ${i.line}: ${s}`).toBe(true);
-        copyInto(source, destIn);
+        expect(existsSync(source(from, s)), `line ${i.line}: ${s}`).toBe(true);
+        copyInto(source(from, s), destIn);
       }
     }
   }, 300_000);
@@ -90,6 +113,27 @@ describe('the runtime image tree, rehearsed from the Dockerfile without Docker',
   afterAll(() => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lays out the published files of the CLI, the demo upstream and the workspaces they depend on', () => {
+    for (const dir of [
+      'packages/cli',
+      'packages/gateway',
+      'packages/server',
+      'packages/client',
+      'packages/protocol',
+      'packages/trust',
+      'servers/everything',
+    ]) {
+      expect(existsSync(join(image, 'app', dir, 'package.json')), dir).toBe(true);
+      expect(existsSync(join(image, 'app', dir, 'dist')), `${dir}/dist`).toBe(true);
+    }
+    expect(existsSync(join(image, 'app/packages/gateway/schema/mcp.schema.json'))).toBe(true);
+    expect(existsSync(join(image, 'app/packages/cli/bin/mcpkit.js'))).toBe(true);
+    // Not what npm publishes: tests, test harnesses, build info, the servers nothing here runs.
+    expect(existsSync(join(image, 'app/packages/gateway/dist/config/load.test.js'))).toBe(false);
+    expect(existsSync(join(image, 'app/packages/gateway/tsconfig.tsbuildinfo'))).toBe(false);
+    expect(existsSync(join(image, 'app/servers/github'))).toBe(false);
   });
 
   it('installs production dependencies only: no TypeScript, vitest or test SDKs', (ctx) => {
