@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.js';
 import { callCommand } from './commands/call.js';
+import { chatCommand } from './commands/chat.js';
 import { devCommand } from './commands/dev.js';
 import { discoverCommand } from './commands/discover.js';
 import { gatewayCommand } from './commands/gateway.js';
@@ -94,8 +95,9 @@ function buildProgram(ctx: CommandContext): Command {
   trustCommand(program, ctx);
   signCommand(program, ctx);
   inspectCommand(program, ctx);
+  chatCommand(program, ctx);
   // The trust commands carry their own targets and exit codes in their help.
-  const ownHelp = ['scan', 'lock', 'trust', 'sign', 'dev', 'run', 'test'];
+  const ownHelp = ['scan', 'lock', 'trust', 'sign', 'dev', 'run', 'test', 'chat'];
   for (const command of program.commands) {
     if (ownHelp.includes(command.name())) continue;
     const observe = ['list', 'call', 'read', 'get'].includes(command.name()) ? `${SERVER_ASKS_HELP}\n\n` : '';

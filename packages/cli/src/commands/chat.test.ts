@@ -1,0 +1,157 @@
+// `mcpkit chat` as a process: --print against the LLM double (both wire formats) and real stdio servers, and the
+// interactive chat on a pseudo-terminal answering approval questions.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LlmDouble, type ScriptedTurn, lastToolResults, offeredTools } from '@mcpkit/host/testing';
+import { CLI, EVERYTHING, ROOT, cleanEnv, runCli, runInTerminal } from '../testing/harness.js';
+import { serverNameFor } from './chat.js';
+
+const SLOW = 60_000;
+const WEATHER = ['node', join(ROOT, 'servers', 'weather', 'dist', 'bin.js')];
+const KEY = 'sk-ant-secret-key-123';
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function double(turns: ScriptedTurn[]): Promise<LlmDouble> {
+  const llm = await LlmDouble.start({ turns });
+  cleanups.push(() => llm.close());
+  return llm;
+}
+
+const env = () => cleanEnv({ ANTHROPIC_API_KEY: KEY, OPENAI_API_KEY: KEY, NO_COLOR: '1' });
+const echoResult: ScriptedTurn = (req) => ({ text: `Result: ${lastToolResults(req)[0]?.content.replace(/^Error: /, '')}` });
+
+describe('mcpkit chat --print', () => {
+  it.each(['anthropic', 'openai'] as const)('%s: runs an allowed tool and prints only the final answer', { timeout: SLOW }, async (provider) => {
+    const llm = await double([{ text: 'Let me check.', toolCalls: [{ name: 'weather__get_weather', arguments: { city: 'Paris' } }] }, echoResult]);
+    const r = await runCli(['chat', '--provider', provider, '--base-url', provider === 'anthropic' ? llm.url : llm.openAiUrl, '--model', 'm-1', '--print', 'Weather in Paris?', '--allow-tool', 'get_weather', '--', ...WEATHER], { env: env() });
+    expect(r.stderr).not.toContain(KEY);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Result: Paris, FR: [a-z ]+, -?\d+(\.\d)? °C \(feels like -?\d+(\.\d)? °C\), humidity \d+%, wind \d+ km\/h [A-Z]+, precipitation [\d.]+ mm\n$/);
+    expect(r.stderr).toContain('\u2192 weather__get_weather {"city":"Paris"}');
+    expect(llm.requests).toHaveLength(2);
+    expect(llm.requests[0]!.body.model).toBe('m-1');
+    if (provider === 'anthropic') expect(llm.requests[0]!.headers['x-api-key']).toBe(KEY);
+    else expect(llm.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(offeredTools(llm.requests[0]!)).toEqual(['weather__get_weather', 'weather__get_forecast']);
+  });
+
+  it('refuses a tool not named with --allow-tool and tells the model', { timeout: SLOW }, async () => {
+    const llm = await double([{ toolCalls: [{ name: 'weather__get_forecast', arguments: { city: 'Paris', days: 2 } }] }, echoResult]);
+    const r = await runCli(['chat', '--provider', 'anthropic', '--base-url', llm.url, '--print', 'Forecast?', '--allow-tool', 'get_weather', '--', ...WEATHER], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Result: The tool weather__get_forecast is not allowed in this non-interactive session (the user did not allow it with --allow-tool), so it was not run. Do not retry it; answer without it.\n');
+    expect(lastToolResults(llm.requests[1]!)[0]!.isError).toBe(true);
+  });
+
+  it('--config uses every server of the file; a 429 is retried after retry-after', { timeout: SLOW }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-chat-'));
+    const config = join(dir, '.mcp.json');
+    writeFileSync(config, JSON.stringify({ mcpServers: { everything: { command: EVERYTHING[0], args: EVERYTHING.slice(1) }, weather: { command: WEATHER[0], args: WEATHER.slice(1) } } }));
+    const llm = await double([
+      { status: 429, retryAfter: '1' },
+      { toolCalls: [{ name: 'everything__add', arguments: { a: 20, b: 22 } }, { name: 'weather__get_weather', arguments: { city: 'Oslo' } }] },
+      (req) => ({ text: lastToolResults(req).map((t) => t.content.split(':')[0]).join(' | ') }),
+    ]);
+    const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--allow-tool', 'everything__add', '--allow-tool', 'weather:get_weather', '--config', config], { env: env() });
+    expect(r.stderr).toContain('model API answered 429; retrying in 1000 ms');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('42 | Oslo, NO\n');
+    expect(llm.requests).toHaveLength(3);
+  });
+
+  it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {
+    const llm = await double([{ status: 400 }]);
+    const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--', ...WEATHER], { env: env() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('mcpkit: the model API failed: Anthropic API answered HTTP 400: scripted 400');
+    expect(r.stderr).not.toContain(KEY);
+  });
+
+  it('usage errors: no server (exit 2), no key (exit 2), a server that cannot start (exit 3)', { timeout: SLOW }, async () => {
+    const noServer = await runCli(['chat', '--print', 'p'], { env: env() });
+    expect(noServer.code).toBe(2);
+    expect(noServer.stderr).toContain('no MCP server to chat with');
+    const noKey = await runCli(['chat', '--provider', 'anthropic', '--print', 'p', '--', ...WEATHER], { env: cleanEnv({ ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' }) });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('no API key for Anthropic');
+    const broken = await runCli(['chat', '--base-url', 'http://127.0.0.1:9', '--print', 'p', '--', join(ROOT, 'no-such-server')], { env: env() });
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toContain('no MCP server could be started');
+  });
+
+  it('Ctrl-C while the model streams ends the conversation with exit 130', { timeout: SLOW }, async () => {
+    const llm = await double([{ text: 'thinking forever', hang: true }]);
+    const child = spawn(process.execPath, [CLI, 'chat', '--base-url', llm.url, '--print', 'p', '--', ...WEATHER], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (llm.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted');
+  });
+});
+
+describe('mcpkit chat on a terminal', () => {
+  it('asks before each tool call: allow once, then deny, and streams the answers', { timeout: SLOW }, async () => {
+    const llm = await double([
+      { toolCalls: [{ name: 'weather__get_weather', arguments: { city: 'Tokyo' } }] },
+      (req) => ({ text: `first: ${lastToolResults(req)[0]!.content.split(',')[0]}` }),
+      { toolCalls: [{ name: 'weather__get_weather', arguments: { city: 'Lima' } }] },
+      (req) => ({ text: `second: ${lastToolResults(req)[0]!.content.replace(/^Error: /, '')}` }),
+    ]);
+    const r = await runInTerminal(['chat', '--base-url', llm.url, '--', ...WEATHER], {
+      env: env(),
+      answers: [
+        ['you> ', 'Tokyo?\r'],
+        ['[N] deny: ', 'y\r'],
+        ['you> ', 'Lima?\r'],
+        ['[N] deny: ', 'n\r'],
+        ['you> ', '/exit\r'],
+      ],
+    });
+    expect(r.output).toContain('weather__get_weather on server "weather" wants to run with {"city":"Tokyo"}');
+    expect(r.output).toContain('first: Tokyo');
+    expect(r.output).toContain('second: The user denied the call to weather__get_weather; it was not run.');
+    expect(r.code).toBe(0);
+    expect(llm.requests).toHaveLength(4);
+  });
+
+  it('serves a sampling request after the user approves it', { timeout: SLOW }, async () => {
+    const llm = await double([
+      { toolCalls: [{ name: 'everything__sample_llm', arguments: { prompt: 'Name a colour' } }] },
+      { text: 'teal' },
+      (req) => ({ text: `final: ${lastToolResults(req)[0]!.content}` }),
+    ]);
+    const r = await runInTerminal(['chat', '--base-url', llm.url, '--allow-tool', 'sample_llm', '--', ...EVERYTHING], {
+      env: env(),
+      answers: [
+        ['you> ', 'go\r'],
+        ['send it to the model? [y/N]: ', 'y\r'],
+        ['you> ', '/exit\r'],
+      ],
+    });
+    expect(r.output).toContain('server "everything" asks the model (sampling, up to 100 tokens):');
+    expect(r.output).toContain('user: Name a colour');
+    expect(r.output).toContain('final: LLM said: teal');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('serverNameFor', () => {
+  it('names a server after what it runs', () => {
+    expect(serverNameFor(['node', '/repo/servers/weather/dist/bin.js'])).toBe('weather');
+    expect(serverNameFor(['npx', '-y', '@acme/mcp-files@1.2.0'])).toBe('mcp-files');
+    expect(serverNameFor(['mcpkit-weather'])).toBe('mcpkit-weather');
+    expect(serverNameFor(['uvx', 'mcp-server-git', '--repo', '.'])).toBe('mcp-server-git');
+    expect(serverNameFor(['node', 'index.js'])).toBe('server');
+  });
+});
