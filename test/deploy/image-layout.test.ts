@@ -115,8 +115,9 @@ describe('the runtime image tree, rehearsed from the Dockerfile without Docker',
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lays out the published files of the CLI, the demo upstream and the workspaces they depend on', () => {
-    for (const dir of [
+  it('lays out the published files of the CLI, the demo upstream and the workspaces they depend on', (ctx) => {
+    if (installFailure !== undefined) ctx.skip(); // the install test says why
+    for (const ws of [
       'packages/cli',
       'packages/gateway',
       'packages/server',
@@ -125,8 +126,8 @@ describe('the runtime image tree, rehearsed from the Dockerfile without Docker',
       'packages/trust',
       'servers/everything',
     ]) {
-      expect(existsSync(join(image, 'app', dir, 'package.json')), dir).toBe(true);
-      expect(existsSync(join(image, 'app', dir, 'dist')), `${dir}/dist`).toBe(true);
+      expect(existsSync(join(image, 'app', ws, 'package.json')), ws).toBe(true);
+      expect(existsSync(join(image, 'app', ws, 'dist')), `${ws}/dist`).toBe(true);
     }
     expect(existsSync(join(image, 'app/packages/gateway/schema/mcp.schema.json'))).toBe(true);
     expect(existsSync(join(image, 'app/packages/cli/bin/mcpkit.js'))).toBe(true);
