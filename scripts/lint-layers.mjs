@@ -14,7 +14,8 @@ const allowed = {
   'packages/trust': ['@mcpkit/protocol'],
   'packages/gateway': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust'],
   'packages/inspector': ['@mcpkit/protocol', '@mcpkit/client', '@mcpkit/trust'],
-  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust', '@mcpkit/gateway', '@mcpkit/inspector', 'mcpkit'],
+  'packages/host': ['@mcpkit/protocol', '@mcpkit/client', '@mcpkit/trust'],
+  'packages/cli': ['@mcpkit/protocol', '@mcpkit/server', '@mcpkit/client', '@mcpkit/trust', '@mcpkit/gateway', '@mcpkit/inspector', '@mcpkit/host', 'mcpkit'],
 };
 // Reference servers are users of the server SDK only (DESIGN.md's layer table).
 for (const name of readdirSync(join(root, 'servers'))) allowed[`servers/${name}`] = ['@mcpkit/server'];
