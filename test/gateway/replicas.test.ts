@@ -16,6 +16,7 @@ import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import pg from 'pg';
 import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client as OfficialV2, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
 import { type GatewayProcess, ROOT, createKey, mcpkit, startGatewayProcess } from './harness.js';
@@ -187,6 +188,26 @@ describe.runIf(available)('three gateway replicas behind a round-robin proxy (se
     }
     // The DELETE went to one replica; the id is dead on all three.
     for (const r of replicas) expect(await pingStatus(r.url, key, transport.sessionId ?? 'gone')).toBe(404);
+  }, 60_000);
+
+  it.each([
+    ['session era', undefined],
+    ['2026-07-28', { mode: { pin: '2026-07-28' } }],
+  ] as const)('the official v2 client in the %s: elicitation and sampling relayed whichever replica each request reaches', async (_era, versionNegotiation) => {
+    const client = new OfficialV2({ name: 'v2-rr', version: '1' }, { capabilities: { elicitation: {}, sampling: {} }, ...(versionNegotiation ? { versionNegotiation } : {}) });
+    client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { name: 'Hedy', age: 40 } }));
+    client.setRequestHandler('sampling/createMessage', () => ({ model: 'v2-model', role: 'assistant', content: { type: 'text', text: 'v2 sampled' } }));
+    await client.connect(new V2Transport(endpoint(), { requestInit: { headers: { 'x-api-key': key } } }));
+    const first = proxy.log.length;
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(JSON.stringify((await client.callTool({ name: 'everything__elicit_info', arguments: {} })).content)).toContain('Hedy');
+        expect(JSON.stringify((await client.callTool({ name: 'everything__sample_llm', arguments: { prompt: 'hi', maxTokens: 5 } })).content)).toContain('v2 sampled');
+      }
+      expect(new Set(proxy.log.slice(first).map((h) => h.backend))).toEqual(new Set([0, 1, 2]));
+    } finally {
+      await client.close();
+    }
   }, 60_000);
 
   it('refuses the session to another principal on every replica', async () => {

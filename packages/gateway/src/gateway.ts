@@ -8,7 +8,7 @@ import type { AuthVerifier } from '@mcpkit/server';
 import { jwtVerifier } from '@mcpkit/server/auth';
 import { type HttpServerHandle, serveHttp, toNodeListener } from '@mcpkit/server/node';
 import { createHttpHandler } from '@mcpkit/server';
-import { type GatewaySessionSealing, gatewaySessionSealing } from './front/shared-sessions.js';
+import { type GatewaySessionSealing, gatewaySessionSealing, requestStateSecret } from './front/shared-sessions.js';
 import type { GatewayConfig } from './config/types.js';
 import { type AuditLog, openAuditLog } from './audit/index.js';
 import { type Logger, createLogger } from './log.js';
@@ -162,6 +162,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         ...(trust ? { verdictOf: (name: string) => trust.decision(name) } : {}),
         results,
         log,
+        // sessions.secret: an input_required round's retry may reach another replica, which must accept its state.
+        ...(config.sessions ? { requestStateSecret: requestStateSecret(config.sessions.secret, route) } : {}),
       },
       (name) => upstreams.get(name),
     );

@@ -68,6 +68,8 @@ export interface FrontOptions {
   verdictOf?: (upstream: string) => PinVerdict | undefined;
   log: Logger;
   instructions?: string;
+  /** HMAC key of the 2026-07-28 `requestState` (shared by replicas, so a retry may reach any); random when unset. */
+  requestStateSecret?: Uint8Array;
 }
 
 export class GatewayFront {
@@ -90,6 +92,7 @@ export class GatewayFront {
         // The catalogue can be empty for a moment (upstreams starting): advertise what a gateway serves anyway.
         capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: { listChanged: true }, completions: {} },
         ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
+        ...(options.requestStateSecret === undefined ? {} : { requestStateSecret: options.requestStateSecret }),
         onError: (error, context) => options.log.warn({ err: error.message, context }, 'front server error'),
       },
     );

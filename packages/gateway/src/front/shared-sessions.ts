@@ -3,7 +3,7 @@
  * session everywhere) and answers to server→client requests that reached another replica than the asker.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
 import { type JsonObject, type SessionMessageBus, type SessionRevocations, type SessionSealOptions, MemorySessionRevocations } from '@mcpkit/server';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
@@ -119,3 +119,11 @@ export async function gatewaySessionSealing(config: GatewayConfig, log: Logger):
 }
 
 const frontKeyId = (index: number) => (index === 0 ? 'gw' : `route${index}`);
+
+/**
+ * The HMAC key of a front's 2026-07-28 `requestState`, derived from `sessions.secret` and the front's path, so
+ * every replica accepts a state another issued and no path accepts another's.
+ */
+export function requestStateSecret(secret: string, path: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, 'mcpkit request state v1', path, 32));
+}
