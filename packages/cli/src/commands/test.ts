@@ -7,10 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import type { Io } from '../output/io.js';
-import { ScenarioError, loadScenario } from '../scenario/load.js';
-import { junitXml } from '../scenario/junit.js';
-import { type StepReport, passed, runStep } from '../scenario/run.js';
-import type { Scenario } from '../scenario/types.js';
+import { type Scenario, type StepReport, passed } from '../scenario/types.js';
 import { type CommandContext, type ConnectionOptions, addConnectionOptions, withTargetSession } from '../session.js';
 import { type Target, type TargetOptions, addTargetOptions, describeTarget, resolveTarget } from '../target.js';
 
@@ -56,6 +53,15 @@ function scenarioTarget(scenario: Scenario): Target | undefined {
   return { kind: 'stdio', command: server.command, args: server.args, env: server.env, cwd: server.cwd, inheritEnv: true };
 }
 
+/**
+ * The scenario runner, imported on first use: YAML and ajv (with its formats) cost every other command about a
+ * fifth of a second of start-up when imported up front.
+ */
+const loadRunner = async () => {
+  const [load, run, junit] = await Promise.all([import('../scenario/load.js'), import('../scenario/run.js'), import('../scenario/junit.js')]);
+  return { ...load, ...run, ...junit };
+};
+
 function reportLine(io: Io, report: StepReport): string {
   const c = io.color;
   const time = c.dim(`(${report.ms} ms)`);
@@ -68,7 +74,7 @@ function reportLine(io: Io, report: StepReport): string {
   return text;
 }
 
-function writeJunit(file: string | undefined, scenario: Scenario, reports: StepReport[], ms: number, timestamp: Date): void {
+function writeJunit(junitXml: (typeof import('../scenario/junit.js'))['junitXml'], file: string | undefined, scenario: Scenario, reports: StepReport[], ms: number, timestamp: Date): void {
   if (file === undefined) return;
   try {
     writeFileSync(file, junitXml({ name: scenario.name, file: scenario.file, reports, ms, timestamp }));
@@ -79,6 +85,7 @@ function writeJunit(file: string | undefined, scenario: Scenario, reports: StepR
 
 async function test(ctx: CommandContext, file: string, options: TestOptions, command: Command): Promise<void> {
   const { io } = ctx;
+  const { ScenarioError, loadScenario, runStep, junitXml } = await loadRunner();
   let scenario: Scenario;
   try {
     scenario = await loadScenario(file);
@@ -107,12 +114,12 @@ async function test(ctx: CommandContext, file: string, options: TestOptions, com
     if (error instanceof CliError && !ctx.signal.aborted) {
       const message = `not run: ${error.message}`;
       for (const step of scenario.steps.slice(reports.length)) reports.push({ step, ms: 0, mismatches: [], error: { message, hint: error.hint } });
-      writeJunit(options.junit, scenario, reports, Math.round(performance.now() - started), timestamp);
+      writeJunit(junitXml, options.junit, scenario, reports, Math.round(performance.now() - started), timestamp);
     }
     throw error;
   }
   const ms = Math.round(performance.now() - started);
-  writeJunit(options.junit, scenario, reports, ms, timestamp);
+  writeJunit(junitXml, options.junit, scenario, reports, ms, timestamp);
   const failed = reports.filter((r) => !passed(r)).length;
   const c = io.color;
   io.out(`${failed ? c.red(`${failed} failed`) : c.green('all passed')}: ${reports.length - failed} of ${reports.length} steps passed ${c.dim(`(${ms} ms)`)}\n`);

@@ -3,7 +3,7 @@
  * step, a failure element (message and details) for each step that did not pass.
  * @module
  */
-import { type StepReport, passed } from './run.js';
+import { type StepReport, passed } from './types.js';
 
 /** Characters XML 1.0 does not allow at all, even escaped. */
 // eslint-disable-next-line no-control-regex

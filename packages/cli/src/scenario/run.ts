@@ -5,23 +5,8 @@
 import type { CallToolResult, ContentBlock, GetPromptResult, ReadResourceResult } from '@mcpkit/protocol';
 import { describeFailure } from '../failure.js';
 import type { Session } from '../session.js';
-import { type Mismatch, type StepOutcome, checkExpectations } from './expect.js';
-import type { Step } from './types.js';
-
-/** How one step went. */
-export interface StepReport {
-  step: Step;
-  /** Milliseconds the request took. */
-  ms: number;
-  /** The expectations that did not hold (empty when it passed). */
-  mismatches: Mismatch[];
-  /** The request itself failed (a JSON-RPC error, a lost connection): why, as the CLI explains it. */
-  error?: { message: string; hint?: string | undefined } | undefined;
-}
-
-export function passed(report: StepReport): boolean {
-  return report.error === undefined && report.mismatches.length === 0;
-}
+import { type StepOutcome, checkExpectations } from './expect.js';
+import type { Step, StepReport } from './types.js';
 
 function textOf(blocks: ContentBlock[]): string[] {
   return blocks.flatMap((b) => (b.type === 'text' ? [b.text] : b.type === 'resource' && 'text' in b.resource ? [String(b.resource.text)] : []));

@@ -3,6 +3,7 @@
  * @module
  */
 import type { ValidateFunction } from 'ajv';
+import type { Mismatch } from './expect.js';
 
 export type ListKind = 'tools' | 'resources' | 'templates' | 'prompts';
 
@@ -49,3 +50,20 @@ export interface Scenario {
   timeout: number | undefined;
   steps: Step[];
 }
+
+/** How one step went. */
+export interface StepReport {
+  step: Step;
+  /** Milliseconds the request took. */
+  ms: number;
+  /** The expectations that did not hold (empty when it passed). */
+  mismatches: Mismatch[];
+  /** The request itself failed (a JSON-RPC error, a lost connection): why, as the CLI explains it. */
+  error?: { message: string; hint?: string | undefined } | undefined;
+}
+
+/** Whether the step passed: its request succeeded and every expectation held. */
+export function passed(report: StepReport): boolean {
+  return report.error === undefined && report.mismatches.length === 0;
+}
+
