@@ -132,6 +132,13 @@ describe('mcpkit dev', () => {
       expect(out).toMatch(/ {2}tools \(1\) +hello\n/);
       expect(out).toMatch(/ {2}prompts +\(not offered\)\n/);
       const firstPid = Number((await cli.waitFor(/tiny pid=(\d+)/))[1]);
+      // Writes under node_modules, dist and .git are no edits of the server.
+      for (const ignored of ['node_modules', 'dist', '.git']) {
+        mkdirSync(join(dir, ignored), { recursive: true });
+        writeFileSync(join(dir, ignored, 'noise.js'), 'export {};\n');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(cli.output()).not.toContain('restarting');
       const mark = cli.output().length;
       write('server.ts', serverSource(['hello', 'goodbye']));
       await cli.waitFor(/↻ server\.ts changed: restarting\n/, mark);
