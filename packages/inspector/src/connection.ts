@@ -5,7 +5,7 @@
  */
 import { Client, type ClientHandlers, LegacySseClientTransport, StreamableHttpClientTransport } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
-import { type ElicitResult, HttpError, type JsonObject, type Transport, type CreateMessageResult, type Root, ConnectionClosedError, ErrorCode, ProtocolError } from '@mcpkit/protocol';
+import { type ElicitResult, HttpError, type JsonObject, type Transport, type CreateMessageResult, type Root, ConnectionClosedError, ErrorCode, McpkitError, ProcessExitedError, ProtocolError } from '@mcpkit/protocol';
 import { type DoctorContext, diagnose } from './doctor.js';
 import type { EventHub } from './event-hub.js';
 import type { ConnectionState } from './events.js';
@@ -26,6 +26,7 @@ const NOT_STREAMABLE = new Set([400, 404, 405]);
 /** Calls wait for a person answering asks by hand, so the engine's timeout is long; the UI can cancel. */
 const REQUEST_TIMEOUT_MS = 30 * 60_000;
 const MAX_CALLS = 256;
+const DISCONNECTED = new Set(['MCPKIT_CONNECTION_CLOSED', 'MCPKIT_TRANSPORT_STATE', 'MCPKIT_SEND_FAILED']);
 
 function asJsonObject(value: unknown, what: string): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError(ErrorCode.InvalidParams, `${what} must be a JSON object`);
@@ -104,7 +105,10 @@ export class InspectorConnection {
     client.on('notification', (n) => {
       if (n.method !== 'notifications/message' && n.method !== 'notifications/progress') this.#hub.publish({ type: 'notification', method: n.method, params: n.params });
     });
+    // A stdio server that exits is reported through the error event; the handshake itself only sees a close.
+    let exited: ProcessExitedError | undefined;
     client.on('error', (error) => {
+      if (error instanceof ProcessExitedError) exited ??= error;
       // A stdio server's stdout line that is no JSON-RPC: flagged as a diagnosis rather than dropped.
       if (error instanceof ProtocolError && (error.code === ErrorCode.ParseError || error.code === ErrorCode.InvalidRequest)) this.#hub.publish({ type: 'stdout-noise', text: error.message });
     });
@@ -142,7 +146,13 @@ export class InspectorConnection {
       });
       // The inspector wants every log line the server will send.
       if (negotiated.era === 'stateless' || negotiated.capabilities.logging !== undefined) await client.setLogLevel('debug').catch(() => undefined);
-    } catch (error) {
+    } catch (failure) {
+      let error = failure;
+      if (failure instanceof McpkitError && DISCONNECTED.has(failure.code) && this.#target.kind === 'stdio') {
+        // The exit report follows the close once the pipes are drained: give it a moment.
+        for (let i = 0; i < 20 && !exited; i++) await new Promise((r) => setTimeout(r, 50));
+        error = exited ?? failure;
+      }
       const t = transport as Transport & { stderrTail?: string; nonJsonLines?: { count: number; first: string } };
       const diagnosis = diagnose(error, { transport: this.#target.kind, stderrTail: t.stderrTail, nonJsonLines: t.nonJsonLines, explain: this.#options.explain });
       this.#client = undefined;

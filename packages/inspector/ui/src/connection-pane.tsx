@@ -42,11 +42,12 @@ function ServerInfo({ info }: { info: Record<string, unknown> }) {
   );
 }
 
-export function StatusBadge({ state }: { state: ConnectionState | undefined }) {
+/** The status pill; the page header's one carries the `connection-status` test id (exactly one on the page). */
+export function StatusBadge({ state, testid }: { state: ConnectionState | undefined; testid?: string }) {
   const status = state?.status ?? 'idle';
   const text = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting…' : status === 'failed' ? 'failed' : status === 'closed' ? 'closed' : 'waiting';
   return (
-    <span class={`status status-${status}`} data-testid="connection-status">
+    <span class={`status status-${status}`} data-testid={testid}>
       {text}
     </span>
   );

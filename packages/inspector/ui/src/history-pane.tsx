@@ -3,11 +3,15 @@ import { useMemo, useState } from 'preact/hooks';
 import { Json } from './content-view';
 import type { HistoryEntry } from './model';
 
-type Msg = { id?: unknown; method?: unknown; error?: { code?: unknown; message?: unknown }; result?: unknown };
+type Msg = { id?: unknown; method?: unknown; params?: { name?: unknown; uri?: unknown }; error?: { code?: unknown; message?: unknown }; result?: unknown };
 
 function summary(e: HistoryEntry): { kind: string; label: string } {
   const m = (e.message ?? {}) as Msg;
-  if (typeof m.method === 'string') return { kind: m.id === undefined ? 'notification' : 'request', label: m.method };
+  if (typeof m.method === 'string') {
+    // The tool, prompt or resource a request names, so the list reads without opening each entry.
+    const what = typeof m.params?.name === 'string' ? m.params.name : typeof m.params?.uri === 'string' ? m.params.uri : '';
+    return { kind: m.id === undefined ? 'notification' : 'request', label: what ? `${m.method} ${what}` : m.method };
+  }
   if (m.error) return { kind: 'error', label: `error ${String(m.error.code)}: ${String(m.error.message)}` };
   return { kind: 'response', label: 'result' };
 }

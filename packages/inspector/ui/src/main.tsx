@@ -48,7 +48,7 @@ function App({ api }: { api: Api }) {
     <div class="app">
       <header>
         <h1>mcpkit inspector</h1>
-        <StatusBadge state={model.state} />
+        <StatusBadge state={model.state} testid="connection-status" />
         <span class="server-name">{connected ? `${String(info.name ?? '')} ${String(info.version ?? '')}` : (model.state?.target ?? '')}</span>
         {!linked ? <span class="error">lost the inspector (reconnecting…)</span> : null}
       </header>
