@@ -1,0 +1,219 @@
+// Browser tests for the inspector (issue 12): headless Chromium (Debian's package) driven by playwright-core
+// against the real `mcpkit inspect` process, over stdio and Streamable HTTP to the everything server, plus a
+// hostile server and a broken one. Any page error or console error fails the test. Without /usr/bin/chromium the
+// suite is skipped with a warning, unless CI is set, when that is an error.
+// MCPKIT_INSPECTOR_SCREENSHOTS=1 writes the panes to docs/inspector/*.png.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EVERYTHING, HOSTILE, type InspectProcess, REPO, startInspect } from '../test-support/inspect-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI needs it for the inspector's browser tests (apt-get install -y chromium)`);
+  console.warn(`[mcpkit] no ${CHROMIUM}: skipping the inspector's browser tests (apt-get install -y chromium to run them)`);
+}
+const SHOTS = process.env.MCPKIT_INSPECTOR_SCREENSHOTS ? join(REPO, 'docs', 'inspector') : undefined;
+
+describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
+  let context: BrowserContext;
+  let profile: string;
+  const running: { stop(): Promise<unknown> }[] = [];
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'mcpkit-inspector-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 820 },
+      timeout: 20_000,
+    });
+    context.setDefaultTimeout(10_000);
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  });
+  afterEach(async () => {
+    for (const r of running.splice(0)) await r.stop();
+    for (const page of context.pages()) await page.close();
+    expect(problems).toEqual([]);
+    problems = [];
+  });
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function open(args: string[], { connected = true } = {}): Promise<{ page: Page; inspect: InspectProcess }> {
+    const inspect = await startInspect(args);
+    running.push(inspect);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    await page.goto(inspect.url);
+    if (connected) await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toContain('connected');
+    return { page, inspect };
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  }
+
+  async function callTool(page: Page, name: string, fields: Record<string, string> = {}): Promise<void> {
+    await page.getByTestId('tab-tools').click();
+    await page.getByTestId('tool-item').filter({ hasText: new RegExp(`^${name}$`) }).click();
+    for (const [field, value] of Object.entries(fields)) await page.getByTestId(`field-${field}`).fill(value);
+    await page.getByTestId('tool-call').click();
+  }
+
+  it('over stdio: lists, calls with the form, answers an elicitation, shows progress and logs, reads, gets, keeps the history', async () => {
+    const { page } = await open(['--', process.execPath, EVERYTHING]);
+    expect(await page.getByTestId('revision').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await shot(page, 'connection');
+
+    await page.getByTestId('tab-tools').click();
+    await expect.poll(() => page.getByTestId('tool-item').allTextContents()).toEqual(expect.arrayContaining(['echo', 'add', 'elicit_info', 'long_running', 'log_messages']));
+
+    // Validation before sending: the required field is empty.
+    await callTool(page, 'echo');
+    await expect.poll(() => page.getByTestId('tool-problems').textContent()).toContain('text: is required');
+    await page.getByTestId('field-text').fill('hello inspector');
+    await page.getByTestId('tool-call').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('hello inspector');
+
+    await callTool(page, 'add', { a: '2', b: '3' });
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('matches outputSchema');
+    expect(await page.getByTestId('tool-result').textContent()).toContain('"sum": 5');
+    await shot(page, 'tools');
+
+    await callTool(page, 'elicit_info');
+    const ask = page.getByTestId('ask');
+    await ask.getByTestId('field-name').fill('Ada');
+    await ask.getByTestId('field-age').fill('36');
+    await shot(page, 'elicitation');
+    await ask.getByTestId('ask-accept').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Hello Ada');
+    expect(await page.getByTestId('ask').count()).toBe(0);
+
+    await callTool(page, 'long_running', { seconds: '0.6', steps: '3' });
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('finished');
+    expect(await page.getByTestId('tool-progress').textContent()).toContain('3 / 3');
+
+    await callTool(page, 'log_messages');
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Logged at five levels');
+    await page.getByTestId('tab-logs').click();
+    await expect.poll(() => page.getByTestId('log-log').count()).toBeGreaterThanOrEqual(5);
+    expect(await page.getByTestId('log-log').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('a warning message')]));
+    expect(await page.getByTestId('log-progress').count()).toBeGreaterThanOrEqual(3);
+    await shot(page, 'logs');
+
+    await page.getByTestId('tab-resources').click();
+    await page.getByTestId('resource-item').filter({ hasText: 'readme' }).click();
+    await expect.poll(() => page.getByTestId('resource-contents').textContent()).toContain('A demo of every MCP feature');
+    await shot(page, 'resources');
+
+    await page.getByTestId('tab-prompts').click();
+    await page.getByTestId('prompt-item').filter({ hasText: 'greeting' }).click();
+    await page.getByTestId('prompt-arg-name').fill('Grace');
+    await page.getByTestId('prompt-get').click();
+    await expect.poll(() => page.getByTestId('prompt-result').textContent()).toContain('greeting for Grace');
+
+    await page.getByTestId('tab-history').click();
+    const entries = await page.getByTestId('history-entry').count();
+    expect(entries).toBeGreaterThan(12);
+    await shot(page, 'history');
+    await page.getByTestId('history-filter').fill('tools/call');
+    await expect.poll(() => page.getByTestId('history-entry').count()).toBeLessThan(entries);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('history-export').click();
+    const lines = (await (await download).createReadStream()).toArray();
+    const text = Buffer.concat((await lines) as Buffer[]).toString('utf8').trim().split('\n');
+    expect(text.length).toBeGreaterThan(0);
+    for (const line of text) expect(JSON.stringify((JSON.parse(line) as { message: unknown }).message)).toContain('tools/call');
+  });
+
+  it('over Streamable HTTP: lists, calls with the form, answers an elicitation', async () => {
+    const server = await startEverythingHttp();
+    running.push(server);
+    const { page } = await open(['--url', server.url]);
+    expect(await page.getByTestId('connection-status').textContent()).toContain('connected');
+    await callTool(page, 'echo', { text: 'over http' });
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('over http');
+    await callTool(page, 'elicit_info');
+    await page.getByTestId('ask').getByTestId('field-name').fill('Lin');
+    await page.getByTestId('ask').getByTestId('ask-accept').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Hello Lin');
+    await page.getByTestId('tab-history').click();
+    expect(await page.getByTestId('history-entry').count()).toBeGreaterThan(4);
+  });
+
+  it('never follows or links a javascript: URL from a server, and shows its HTML as text', async () => {
+    const { page } = await open(['--', process.execPath, HOSTILE]);
+    const pwned = () => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+    expect(await page.getByTestId('website-url').textContent()).toBe('javascript:window.__pwned=3');
+    expect(await page.getByTestId('website-url').locator('a').count()).toBe(0);
+    expect(await page.getByTestId('instructions').textContent()).toContain('<script>window.__pwned=2</script>');
+    await page.getByTestId('website-url').getByTestId('unlinked-url').click();
+    expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+
+    await callTool(page, 'html_result');
+    const result = page.getByTestId('tool-result');
+    await expect.poll(() => result.textContent()).toContain('Result with HTML: <img src=x onerror="window.__pwned=1">');
+    expect(await result.locator('b', { hasText: 'bold?' }).count()).toBe(0);
+    expect(await result.locator('img').count()).toBe(0); // the SVG is not rendered either
+    expect(await result.locator('a[href="https://example.com/doc"]').count()).toBe(1);
+    await result.getByText('javascript:window.__pwned=5').click();
+    expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.filter((h) => !/^https?:/.test(h))).toEqual([]);
+    expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
+    expect(await pwned()).toBeUndefined();
+
+    await page.getByTestId('tab-logs').click();
+    expect(await page.getByTestId('stdout-noise').textContent()).toContain('not JSON-RPC');
+    expect(await page.getByTestId('log-stderr').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('hostile server: stderr works')]));
+  });
+
+  it('names the real cause when a connection fails (connection doctor)', async () => {
+    const { page } = await open(['--', process.execPath, '-e', 'console.error("fatal: config file missing"); process.exit(3)'], { connected: false });
+    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toContain('failed');
+    const doctor = page.getByTestId('doctor');
+    expect(await doctor.textContent()).toContain('fatal: config file missing');
+    expect(await doctor.textContent()).toContain('code 3');
+    await shot(page, 'doctor');
+
+    const missing = await open(['--', 'mcpkit-no-such-command-xyz'], { connected: false });
+    await expect.poll(() => missing.page.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toContain('failed');
+    expect(await missing.page.getByTestId('doctor').textContent()).toContain('command-not-found');
+  });
+});
+
+/** The everything server over Streamable HTTP on a free port. */
+function startEverythingHttp(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [EVERYTHING, '--http', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`the everything server did not start: ${out}`))), 10_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve({
+        url,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
