@@ -156,7 +156,7 @@ describe('mcpkit dev', () => {
     }
   }, 90_000);
 
-  it('--http: gives the server --http PORT, connects to the URL it prints and leaves it serving; Ctrl-C stops it', async () => {
+  it('--http: gives the server --http PORT, connects to the URL it prints and leaves it serving; SIGTERM stops it as Ctrl-C does', async () => {
     const file = write(
       'http-server.ts',
       `import { McpServer } from '@mcpkit/server';
@@ -178,8 +178,8 @@ console.error(\`tiny-http pid=\${process.pid} listening on \${handle.url}\`);
       // dev disconnected; the server goes on serving other clients.
       const call = await runCli(['call', 'ping', '--url', url]);
       expect(call).toMatchObject({ code: 0, stdout: 'pong\n' });
-      cli.child.kill('SIGINT');
-      expect(await cli.exited).toBe(130);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(143);
       expect(alive(pid)).toBe(false);
     } finally {
       cli.child.kill('SIGKILL');

@@ -29,7 +29,7 @@ What dev does:
   HTTP, its stdout) shows up prefixed [server ...]. When it crashes, dev prints its exit code and the last lines
   of its stderr and waits for the next change. Ctrl-C stops the server (and what it started) and dev.
 
-Exit codes: 2 for bad arguments (no such file, not a .ts/.js file), 130 after Ctrl-C.
+Exit codes: 2 for bad arguments (no such file, not a .ts/.js file), 130 after Ctrl-C (SIGTERM: 143, SIGHUP: 129).
 
 Examples:
   mcpkit dev src/server.ts
@@ -72,16 +72,28 @@ async function dev(ctx: CommandContext, file: string, options: DevOptions): Prom
   const httpPort = httpPortIn(serverArgs);
   const changes = new ChangeQueue();
   const watcher = watchTree(server.dir, (files) => changes.push(files));
+  // SIGTERM and SIGHUP stop dev as Ctrl-C does: the server must not outlive it.
+  const terminated = new AbortController();
+  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  const terminate = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
+    terminated.abort();
+  };
+  process.on('SIGTERM', terminate);
+  process.on('SIGHUP', terminate);
+  const loopCtx: CommandContext = { ...ctx, signal: AbortSignal.any([ctx.signal, terminated.signal]) };
   try {
     io.out(`${io.color.bold('mcpkit dev')} ${server.path}${httpPort === undefined ? ' (stdio)' : ` (HTTP, --http ${httpPort})`}\n`);
     if (httpPort === undefined) io.out(connectHint(server, undefined));
     note(io, `watching ${server.dir} (${watcher.size} directories; node_modules, dist and .git left out); Ctrl-C to stop`);
     if (watcher.truncated) note(io, `only the first ${watcher.size} directories are watched: is ${server.dir} the project's folder?`);
-    await devLoop(ctx, { server, httpPort, timeout: options.timeout, protocol: options.protocol, changes });
+    await devLoop(loopCtx, { server, httpPort, timeout: options.timeout, protocol: options.protocol, changes });
   } finally {
     watcher.close();
+    process.off('SIGTERM', terminate);
+    process.off('SIGHUP', terminate);
   }
-  ctx.exitCode = ExitCode.Interrupted;
+  ctx.exitCode = stoppedBy === 'SIGINT' ? ExitCode.Interrupted : exitStatus({ code: null, signal: stoppedBy });
 }
 
 async function run(ctx: CommandContext, file: string): Promise<void> {
