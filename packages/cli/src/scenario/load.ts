@@ -270,7 +270,9 @@ export function parseScenario(text: string, file: string): Scenario {
   if (problems.length > 0 || !scenario) {
     throw new ScenarioError(
       file,
-      problems.map((p) => ({ ...locate(doc, lines, p.path, p.atKey), field: fieldName(p.path), message: p.message })),
+      problems
+        .map((p) => ({ ...locate(doc, lines, p.path, p.atKey), field: fieldName(p.path), message: p.message }))
+        .sort((x, y) => x.line - y.line || x.column - y.column),
     );
   }
   return scenario;
