@@ -2,7 +2,7 @@
  * McpServer: register tools, resources and prompts once; serve them to session-era and stateless clients.
  * @module
  */
-import type { CallToolResult, Implementation, JsonObject, LoggingLevel, Transport } from '@mcpkit/protocol';
+import type { CallToolResult, Implementation, JsonObject, LoggingLevel, ToolAnnotations, Transport } from '@mcpkit/protocol';
 import { type McpServerOptions, ServerCore } from './core.js';
 import { Handle, type Registered } from './registry/registry.js';
 import type { SchemaInput } from './schema/compile.js';
@@ -74,9 +74,9 @@ export class McpServer {
 
   /**
    * Registers a tool. Schemas are converted and validators compiled here, once. The forms:
-   * `tool(name, config, handler)`, `tool(name, inputSchema, handler)`, `tool(name, description, inputSchema,
-   * handler)`, `tool(name, description, handler)` and `tool(name, handler)`; an input schema is a shape of
-   * Standard Schemas (`{ city: z.string() }`), a Standard Schema object, or a JSON Schema with `type: "object"`.
+   * `tool(name, config, handler)`, and the official SDK's `tool(name, [description,] [inputSchema,]
+   * [annotations,] handler)`; an input schema is a shape of Standard Schemas (`{ city: z.string() }`), a
+   * Standard Schema object, or a JSON Schema with `type: "object"`.
    * The handler may return a string, a plain object (structured content) or a `CallToolResult`.
    * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a bad name, a duplicate, an unusable schema, or
    * arguments that fit none of the forms.
@@ -96,6 +96,16 @@ export class McpServer {
   ): RegisteredTool;
   tool<S extends ToolInputSchema>(name: string, inputSchema: S, handler: ToolHandler<ToolArgs<S>, ToolReturn>): RegisteredTool;
   tool<S extends ToolInputSchema>(name: string, description: string, inputSchema: S, handler: ToolHandler<ToolArgs<S>, ToolReturn>): RegisteredTool;
+  tool<S extends ToolInputSchema>(name: string, inputSchema: S, annotations: ToolAnnotations, handler: ToolHandler<ToolArgs<S>, ToolReturn>): RegisteredTool;
+  tool<S extends ToolInputSchema>(
+    name: string,
+    description: string,
+    inputSchema: S,
+    annotations: ToolAnnotations,
+    handler: ToolHandler<ToolArgs<S>, ToolReturn>,
+  ): RegisteredTool;
+  tool(name: string, description: string, annotations: ToolAnnotations, handler: ToolHandler<ToolArgs<undefined>, ToolReturn>): RegisteredTool;
+  tool(name: string, annotations: ToolAnnotations, handler: ToolHandler<ToolArgs<undefined>, ToolReturn>): RegisteredTool;
   tool(name: string, description: string, handler: ToolHandler<ToolArgs<undefined>, ToolReturn>): RegisteredTool;
   tool(name: string, handler: ToolHandler<ToolArgs<undefined>, ToolReturn>): RegisteredTool;
   tool(name: string, ...rest: unknown[]): RegisteredTool {

@@ -85,15 +85,36 @@ describe('tool(): the argument forms (issue 13)', () => {
     const { server } = createServer();
     const bad: Array<[string, () => unknown]> = [
       ['a mixed shape', () => (server.tool as (...a: unknown[]) => unknown)('m', { a: z.string(), b: 'x' }, () => 'x')],
-      ['official-style annotations', () => (server.tool as (...a: unknown[]) => unknown)('an', 'd', { readOnlyHint: true }, () => 'x')],
+      ['annotations with an unknown hint', () => (server.tool as (...a: unknown[]) => unknown)('an', 'd', { readOnlyHint: true, fastHint: true }, () => 'x')],
+      ['annotations before the schema', () => (server.tool as (...a: unknown[]) => unknown)('ab', { readOnlyHint: true }, { a: z.string() }, () => 'x')],
       ['a config in the schema position', () => (server.tool as (...a: unknown[]) => unknown)('cfg', 'd', { description: 'x' }, () => 'x')],
+      ['a config before annotations', () => (server.tool as (...a: unknown[]) => unknown)('ca', { description: 'x' }, { readOnlyHint: true }, () => 'x')],
       ['no handler', () => (server.tool as (...a: unknown[]) => unknown)('nh', { a: z.string() })],
       ['an array', () => (server.tool as (...a: unknown[]) => unknown)('arr', [], () => 'x')],
-      ['too many arguments', () => (server.tool as (...a: unknown[]) => unknown)('many', 'd', {}, {}, () => 'x')],
+      ['too many arguments', () => (server.tool as (...a: unknown[]) => unknown)('many', 'd', {}, {}, {}, () => 'x')],
       ['a JSON Schema without type object', () => server.tool('js', { properties: { a: { type: 'string' } } } as never, () => 'x')],
     ];
     for (const [what, register] of bad) expect(register, what).toThrow(InvalidArgumentError);
     expect(server.core.tools.size).toBe(0);
+  });
+
+  it('takes the official SDK\'s positional annotations: after the schema, or alone', async () => {
+    const tools = await listTools((s) => {
+      s.tool('a1', 'Reads', { path: z.string() }, { readOnlyHint: true, title: 'Read' }, ({ path }) => path);
+      s.tool('a2', { path: z.string() }, { destructiveHint: true }, ({ path }) => path);
+      s.tool('a3', 'Lists', { readOnlyHint: true }, () => 'x');
+      s.tool('a4', { openWorldHint: false }, () => 'x');
+      s.tool('a5', 'Titled', { title: 'A title' }, () => 'x');
+      // After the name, `{ title }` alone is a config (its title), not annotations.
+      s.tool('a6', { title: 'Config title' }, () => 'x');
+    });
+    expect(tools.get('a1')).toMatchObject({ description: 'Reads', annotations: { readOnlyHint: true, title: 'Read' }, inputSchema: { required: ['path'] } });
+    expect(tools.get('a2')).toMatchObject({ annotations: { destructiveHint: true }, inputSchema: { required: ['path'] } });
+    expect(tools.get('a3')).toMatchObject({ description: 'Lists', annotations: { readOnlyHint: true }, inputSchema: { properties: {} } });
+    expect(tools.get('a4')).toMatchObject({ annotations: { openWorldHint: false } });
+    expect(tools.get('a5')).toMatchObject({ description: 'Titled', annotations: { title: 'A title' } });
+    expect(tools.get('a6')).toMatchObject({ title: 'Config title' });
+    expect(tools.get('a6')).not.toHaveProperty('annotations');
   });
 
   it('types arguments from the shape in every form', () => {
@@ -104,6 +125,10 @@ describe('tool(): the argument forms (issue 13)', () => {
     });
     server.tool('t2', { n: z.number() }, (args) => {
       expectTypeOf(args.n).toEqualTypeOf<number>();
+      return '';
+    });
+    server.tool('t4', 'd', { n: z.number() }, { readOnlyHint: true }, ({ n }) => {
+      expectTypeOf(n).toEqualTypeOf<number>();
       return '';
     });
     server.tool('t3', z.object({ q: z.string() }), (args) => {
