@@ -60,7 +60,8 @@ describe('mcpkit inspect: security (issue 12)', () => {
       ['GET', '/assets/../../package.json'],
     ];
     for (const [method, path] of routes) {
-      for (const headers of [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: `Basic ${inspect.token}` }, { Cookie: `token=${inspect.token}` }]) {
+      const variants: Record<string, string>[] = [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: `Basic ${inspect.token}` }, { Cookie: `token=${inspect.token}` }];
+      for (const headers of variants) {
         const res = await fetch(`${inspect.origin}${path}`, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(method === 'POST' ? { body: '{"name":"echo"}' } : {}) });
         expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 401`);
       }
