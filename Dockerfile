@@ -33,8 +33,10 @@ FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /src
 COPY --from=manifests /manifests/ ./
 # --ignore-scripts: the root's prepare (a build, before the sources are here) and postinstall (the conformance
-# suite, a test tool) are not wanted; nothing the build needs has an install script of its own.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# suite, a test tool) are not wanted. Of the build's own tools only esbuild (under the inspector's Vite) has an
+# install script, which checks its platform binary: run that one.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm rebuild esbuild
 COPY . .
 # /runtime: what npm would publish of the CLI, the demo upstream and every workspace they depend on, each in
 # its folder (dist, bin, schema, package.json …), for the runtime stage to copy in one piece.
