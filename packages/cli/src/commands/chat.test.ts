@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LlmDouble, type ScriptedTurn, lastToolResults, offeredTools } from '@mcpkit/host/testing';
 import { CLI, EVERYTHING, ROOT, cleanEnv, runCli, runInTerminal } from '../testing/harness.js';
@@ -63,6 +64,13 @@ describe('mcpkit chat --print', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('42 | Oslo, NO\n');
     expect(llm.requests).toHaveLength(3);
+  });
+
+  it('--root answers roots/list for the servers', { timeout: SLOW }, async () => {
+    const llm = await double([{ toolCalls: [{ name: 'everything__list_roots' }] }, echoResult]);
+    const r = await runCli(['chat', '--base-url', llm.url, '--print', 'roots?', '--allow-tool', 'list_roots', '--root', 'docs', '--', ...EVERYTHING], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Result: docs ${pathToFileURL(join(ROOT, 'docs')).href}\n`);
   });
 
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {

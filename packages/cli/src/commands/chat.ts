@@ -5,6 +5,7 @@
  */
 import { basename, extname } from 'node:path';
 import { type Interface, createInterface } from 'node:readline';
+import type { ClientHandlers } from '@mcpkit/client';
 import { McpHost, type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
 import {
   Agent,
@@ -114,9 +115,10 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
   const provider = pickProvider(options, io.env);
   const configs = await servers(options, ctx);
   const roots = rootsFrom(options.root);
+  const handlers = roots.length ? { roots: () => roots } : {};
   const host = new McpHost({
     clientInfo: { name: 'mcpkit-chat', version: VERSION },
-    clientOptions: agentClientOptions(roots.length ? { handlers: { roots: () => roots } } : {}),
+    clientOptions: agentClientOptions({ handlers }),
     reconnect: false,
   });
   try {
@@ -126,8 +128,8 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
     if (failed.length === configs.length) throw new CliError(ExitCode.Connect, `no MCP server could be started:\n  ${failed.join('\n  ')}`);
     for (const f of failed) warn(io, `server ${f}; chatting without it`);
     if (ctx.signal.aborted) throw new CliError(ExitCode.Interrupted, 'interrupted');
-    if (interactive) await repl(options, ctx, host, provider);
-    else await printOnce(options, ctx, host, provider);
+    if (interactive) await repl(options, ctx, host, provider, handlers);
+    else await printOnce(options, ctx, host, provider, handlers);
   } finally {
     await host.close();
   }
@@ -147,11 +149,12 @@ function modelFailure(error: unknown): unknown {
   return error;
 }
 
-async function printOnce(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider): Promise<void> {
+async function printOnce(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider, handlers: ClientHandlers): Promise<void> {
   const { io } = ctx;
   const agent = new Agent({
     host,
     provider,
+    handlers,
     approvals: new ToolApprovals({ allowTools: options.allowTool }),
     // Non-interactive: sampling only with the explicit --allow-sampling.
     approveSampling: async (r) => {
@@ -209,7 +212,7 @@ class Lines {
   }
 }
 
-async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider): Promise<void> {
+async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider, handlers: ClientHandlers): Promise<void> {
   const { io } = ctx;
   const c = io.errColor;
   const lines = new Lines();
@@ -241,6 +244,7 @@ async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, pr
   const agent = new Agent({
     host,
     provider,
+    handlers,
     approvals: new ToolApprovals({ ask: askTool, allowTools: options.allowTool, autoApproveReadOnly: options.autoApproveReadOnly === true }),
     approveSampling: askSampling,
     maxToolCallsPerTurn: options.maxToolCalls,

@@ -3,6 +3,7 @@
  * its server, results go back, and the loop repeats until the model answers or the cap on tool calls is reached.
  * @module
  */
+import type { ClientHandlers } from '@mcpkit/client';
 import type { McpHost } from '@mcpkit/client/host';
 import { CancelledError, type CallToolResult } from '@mcpkit/protocol';
 import type { ModelMessage, ModelPart, ModelProvider, ModelResponse, ModelUsage, StopReason, ToolCallPart, ToolResultPart } from '../providers/types.js';
@@ -17,6 +18,11 @@ export interface AgentOptions {
   provider: ModelProvider;
   /** Who may run which tool. Default: non-interactive with nothing allowed, so every call is refused. */
   approvals?: ToolApprovals;
+  /**
+   * What servers may ask for while their tools run, besides sampling (which the agent serves): roots, elicitation.
+   * A tool call's own handlers replace the Client's, so give here the ones the McpHost's `clientOptions` have.
+   */
+  handlers?: Omit<ClientHandlers, 'sampling'>;
   /** Approves a server's sampling request before the host's model serves it. Default: every request declined. */
   approveSampling?: ApproveSampling;
   system?: string;
@@ -95,7 +101,8 @@ export class Agent {
       usage.inputTokens += response.usage.inputTokens;
       usage.outputTokens += response.usage.outputTokens;
       this.#emit({ type: 'model', response });
-      this.#push({ role: 'assistant', content: response.content });
+      // An empty answer is left out: the APIs refuse an assistant message with no content on the next request.
+      if (response.content.length > 0) this.#push({ role: 'assistant', content: response.content });
       const calls = response.content.filter((p): p is ToolCallPart => p.type === 'tool_call');
       const text = response.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
       const done = (stopReason: AgentTurn['stopReason']): AgentTurn => ({ text, stopReason, toolCalls: ran, messages: this.transcript.slice(start), usage });
@@ -159,7 +166,7 @@ export class Agent {
     let content: string;
     let isError: boolean;
     try {
-      const result: CallToolResult = await this.#o.host.callTool(call.name, input, { signal, handlers: { sampling }, ...(this.#o.toolTimeoutMs ? { timeoutMs: this.#o.toolTimeoutMs } : {}) });
+      const result: CallToolResult = await this.#o.host.callTool(call.name, input, { signal, handlers: { ...this.#o.handlers, sampling }, ...(this.#o.toolTimeoutMs ? { timeoutMs: this.#o.toolTimeoutMs } : {}) });
       content = resultText(result);
       isError = result.isError === true;
     } catch (error) {

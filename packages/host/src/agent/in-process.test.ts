@@ -1,0 +1,84 @@
+// The loop against an in-process McpServer (both eras): a destructiveHint tool asks every time, and cancelling the
+// turn reaches the server's handler (notifications/cancelled).
+import { afterEach, describe, expect, it } from 'vitest';
+import { McpHost } from '@mcpkit/client/host';
+import { InMemoryTransport } from '@mcpkit/protocol';
+import { McpServer } from '@mcpkit/server';
+import { LlmDouble, type ScriptedTurn, lastToolResults } from '../testing/index.js';
+import { Agent } from './agent.js';
+import { type ApprovalAnswer, type ApprovalRequest, ToolApprovals } from './approvals.js';
+import { agentClientOptions } from './sampling.js';
+import { AnthropicProvider } from '../providers/anthropic.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function setup(protocolVersion: string, turns: ScriptedTurn[]) {
+  const server = new McpServer({ name: 'mem', version: '1.0.0' });
+  const seen = { wiped: 0, waitAborted: undefined as Promise<void> | undefined };
+  server.tool('wipe', { description: 'Deletes everything', annotations: { destructiveHint: true } }, () => {
+    seen.wiped += 1;
+    return { content: [{ type: 'text', text: `wiped ${seen.wiped}` }] };
+  });
+  let markAborted!: () => void;
+  seen.waitAborted = new Promise<void>((resolve) => (markAborted = resolve));
+  server.tool('wait', { description: 'Waits until cancelled' }, async (_args, ctx) => {
+    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    markAborted();
+    return { content: [{ type: 'text', text: 'cancelled' }] };
+  });
+  const host = new McpHost({
+    clientInfo: { name: 'host-test', version: '0' },
+    clientOptions: agentClientOptions({ protocolVersion }),
+    reconnect: false,
+    createTransport: () => {
+      const [a, b] = InMemoryTransport.pair();
+      void server.connect(a);
+      return b;
+    },
+  });
+  host.add({ name: 'mem', transport: 'stdio', command: 'in-process', args: [], env: {} });
+  await host.connectAll();
+  const llm = await LlmDouble.start({ turns });
+  cleanups.push(async () => {
+    await host.close();
+    await server.close();
+    await llm.close();
+  });
+  return { host, llm, seen, provider: new AnthropicProvider({ baseUrl: llm.url, apiKey: 'k', retry: { maxAttempts: 1 } }) };
+}
+
+describe.each(['2025-11-25', '2026-07-28'])('the loop and an in-process server, %s', (protocolVersion) => {
+  it('a destructiveHint tool asks every time, even after "always"', async () => {
+    const { host, llm, seen, provider } = await setup(protocolVersion, [{ toolCalls: [{ name: 'mem__wipe' }] }, { toolCalls: [{ name: 'mem__wipe' }] }, { text: 'ok' }]);
+    const answers: ApprovalAnswer[] = ['always', 'once'];
+    const asked: ApprovalRequest[] = [];
+    const agent = new Agent({ host, provider, approvals: new ToolApprovals({ ask: async (r) => (asked.push(r), answers.shift() ?? 'deny') }) });
+    const turn = await agent.send('wipe twice');
+    expect(asked.map((r) => r.why)).toEqual(['destructive', 'destructive']);
+    expect(asked[0]!.annotations).toEqual({ destructiveHint: true });
+    expect(seen.wiped).toBe(2);
+    expect(lastToolResults(llm.requests[2]!)[0]!.content).toBe('wiped 2');
+    expect(turn.toolCalls).toBe(2);
+  });
+
+  it('cancelling the turn cancels the tool call on the server', async () => {
+    const { host, seen, provider } = await setup(protocolVersion, [{ toolCalls: [{ name: 'mem__wait' }] }, { text: 'never' }]);
+    const controller = new AbortController();
+    const agent = new Agent({
+      host,
+      provider,
+      approvals: new ToolApprovals({ allowTools: ['wait'] }),
+      onEvent: (e) => {
+        if (e.type === 'tool_call') setTimeout(() => controller.abort(), 100);
+      },
+    });
+    await expect(agent.send('wait', { signal: controller.signal })).rejects.toMatchObject({ code: 'MCPKIT_CANCELLED' });
+    let timer: NodeJS.Timeout | undefined;
+    const heard = await Promise.race([seen.waitAborted!.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5_000)))]);
+    clearTimeout(timer);
+    expect(heard).toBe(true);
+  });
+});
