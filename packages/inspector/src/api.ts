@@ -69,14 +69,17 @@ function serverFailure(error: unknown): { error: { message: string; code?: numbe
   return { error: { message: error instanceof Error ? error.message : String(error) } };
 }
 
-/** Runs a request to the MCP server: 200 with its result, or 502 with the error it ended in. */
+/**
+ * Runs a request to the MCP server: `{ result }`, or `{ error }` with the JSON-RPC or local error it ended in.
+ * Both are 200: the inspector did its job; a failed MCP request is something to show, not an HTTP failure.
+ */
 async function relay(res: ServerResponse, run: () => Promise<unknown>): Promise<void> {
   let result: unknown;
   try {
     result = await run();
   } catch (error) {
     if (error instanceof HttpProblem) throw error;
-    sendJson(res, 502, serverFailure(error));
+    sendJson(res, 200, serverFailure(error));
     return;
   }
   sendJson(res, 200, { result });

@@ -107,6 +107,24 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
 
     await callTool(page, 'log_messages');
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Logged at five levels');
+    // Sampling and roots, answered by hand.
+    await callTool(page, 'sample_llm', { prompt: 'Say hi' });
+    await page.getByTestId('ask').getByTestId('sampling-reply').fill('hi from a human');
+    await page.getByTestId('ask').getByTestId('ask-accept').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('LLM said: hi from a human');
+    await callTool(page, 'list_roots');
+    await page.getByTestId('ask').getByTestId('roots-input').fill('file:///tmp/project');
+    await page.getByTestId('ask').getByTestId('ask-accept').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('file:///tmp/project');
+
+    // An image result, and a call cancelled while it runs.
+    await callTool(page, 'get_image');
+    await expect.poll(() => page.getByTestId('tool-result').locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await callTool(page, 'long_running', { seconds: '30', steps: '30' });
+    await expect.poll(() => page.getByTestId('tool-progress').textContent()).toContain('/ 30');
+    await page.getByTestId('tool-cancel').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toMatch(/cancel/i);
+
     await page.getByTestId('tab-logs').click();
     await expect.poll(() => page.getByTestId('log-log').count()).toBeGreaterThanOrEqual(5);
     expect(await page.getByTestId('log-log').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('a warning message')]));
@@ -117,6 +135,11 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await page.getByTestId('resource-item').filter({ hasText: 'readme' }).click();
     await expect.poll(() => page.getByTestId('resource-contents').textContent()).toContain('A demo of every MCP feature');
     await shot(page, 'resources');
+
+    // A resource link in a tool result is read from the result.
+    await callTool(page, 'get_resource_link', { id: '2' });
+    await page.getByTestId('tool-result').getByRole('button', { name: 'read' }).click();
+    await expect.poll(() => page.getByTestId('resource-contents').textContent()).toContain('"name":"item 2"');
 
     await page.getByTestId('tab-prompts').click();
     await page.getByTestId('prompt-item').filter({ hasText: 'greeting' }).click();

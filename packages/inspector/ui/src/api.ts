@@ -52,7 +52,7 @@ export class Api {
     } catch {
       return { ok: false, error: { message: `HTTP ${res.status}` } };
     }
-    if (!res.ok) return { ok: false, error: body.error ?? { message: `HTTP ${res.status}` } };
+    if (!res.ok || body.error) return { ok: false, error: body.error ?? { message: `HTTP ${res.status}` } };
     return { ok: true, result: ('result' in body ? body.result : body) as T };
   }
 
