@@ -133,6 +133,23 @@ describe('mcpkit chat on a terminal', () => {
     expect(llm.requests).toHaveLength(4);
   });
 
+  it('Ctrl-C cancels the streaming answer and the chat goes on', { timeout: SLOW }, async () => {
+    const llm = await double([{ text: 'thinking forever', hang: true }, { text: 'second answer' }]);
+    const r = await runInTerminal(['chat', '--base-url', llm.url, '--', ...WEATHER], {
+      env: env(),
+      answers: [
+        ['you> ', 'first\r'],
+        ['thinking forever', '\x03', 100],
+        ['you> ', 'again\r'],
+        ['second answer', '/exit\r', 100],
+      ],
+    });
+    expect(r.output).toContain('(cancelled)');
+    expect(r.output).toContain('second answer');
+    expect(r.code).toBe(0);
+    expect(llm.requests).toHaveLength(2);
+  });
+
   it('serves a sampling request after the user approves it', { timeout: SLOW }, async () => {
     const llm = await double([
       { toolCalls: [{ name: 'everything__sample_llm', arguments: { prompt: 'Name a colour' } }] },

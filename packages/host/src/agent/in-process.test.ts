@@ -22,6 +22,10 @@ async function setup(protocolVersion: string, turns: ScriptedTurn[]) {
     seen.wiped += 1;
     return { content: [{ type: 'text', text: `wiped ${seen.wiped}` }] };
   });
+  server.tool('die', { description: 'The server goes away mid-call' }, async () => {
+    setTimeout(() => void server.close(), 20);
+    return new Promise(() => undefined);
+  });
   let markAborted!: () => void;
   seen.waitAborted = new Promise<void>((resolve) => (markAborted = resolve));
   server.tool('wait', { description: 'Waits until cancelled' }, async (_args, ctx) => {
@@ -80,5 +84,14 @@ describe.each(['2025-11-25', '2026-07-28'])('the loop and an in-process server, 
     const heard = await Promise.race([seen.waitAborted!.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5_000)))]);
     clearTimeout(timer);
     expect(heard).toBe(true);
+  });
+
+  it('a server that goes away mid-call: the model gets an error result and the turn ends normally', async () => {
+    const { llm, provider, host } = await setup(protocolVersion, [{ toolCalls: [{ name: 'mem__die' }] }, (req) => ({ text: `saw: ${lastToolResults(req)[0]!.content}` })]);
+    const agent = new Agent({ host, provider, approvals: new ToolApprovals({ allowTools: ['die'] }) });
+    const turn = await agent.send('die');
+    expect(turn.text).toMatch(/^saw: The tool call failed: /);
+    expect(lastToolResults(llm.requests[1]!)[0]!.isError).toBe(true);
+    expect(turn.toolCalls).toBe(1);
   });
 });
