@@ -37,9 +37,16 @@ export function lineDiff(expected: string, actual: string): string[] {
   // Keep the changes and a little context around each.
   const keep = lines.map((l, k) => lines.slice(Math.max(0, k - CONTEXT), k + CONTEXT + 1).some((m) => m.mark !== ' '));
   const out: string[] = [];
+  let skipped = false;
   lines.forEach((l, k) => {
-    if (keep[k]) out.push(`${l.mark} ${l.text}`);
-    else if (keep[k - 1]) out.push('  …');
+    if (!keep[k]) {
+      skipped = true;
+      return;
+    }
+    if (skipped) out.push('  …');
+    skipped = false;
+    out.push(`${l.mark} ${l.text}`);
   });
+  if (skipped && out.length > 0) out.push('  …');
   return out;
 }

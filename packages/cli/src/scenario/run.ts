@@ -17,7 +17,10 @@ async function perform(session: Session, step: Step): Promise<StepOutcome> {
   const { client } = session;
   switch (step.action) {
     case 'list': {
-      const items: Array<Record<string, unknown>> = await session.request(`${step.kind === 'templates' ? 'resources/templates' : step.kind}/list`, (signal) => {
+      // As `mcpkit list` does: a server without the capability offers nothing of the kind (asking earns a -32601).
+      const capability = step.kind === 'templates' ? 'resources' : step.kind;
+      const offered = client.server?.capabilities[capability] !== undefined;
+      const items: Array<Record<string, unknown>> = !offered ? [] : await session.request(`${step.kind === 'templates' ? 'resources/templates' : step.kind}/list`, (signal) => {
         if (step.kind === 'tools') return client.listTools({ signal }) as Promise<never>;
         if (step.kind === 'resources') return client.listResources({ signal }) as Promise<never>;
         if (step.kind === 'templates') return client.listResourceTemplates({ signal }) as Promise<never>;
