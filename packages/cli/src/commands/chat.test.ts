@@ -73,6 +73,14 @@ describe('mcpkit chat --print', () => {
     expect(r.stdout).toBe(`Result: docs ${pathToFileURL(join(ROOT, 'docs')).href}\n`);
   });
 
+  it('declines a server’s request for input in --print, and says so', { timeout: SLOW }, async () => {
+    const llm = await double([{ toolCalls: [{ name: 'everything__elicit_info' }] }, echoResult]);
+    const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--allow-tool', 'elicit_info', '--', ...EVERYTHING], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Result: You chose to decline\n');
+    expect(r.stderr).toContain(`declined a server's request for input ("Tell me about yourself"): --print has no one to ask`);
+  });
+
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {
     const llm = await double([{ status: 400 }]);
     const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--', ...WEATHER], { env: env() });
@@ -148,6 +156,24 @@ describe('mcpkit chat on a terminal', () => {
     expect(r.output).toContain('second answer');
     expect(r.code).toBe(0);
     expect(llm.requests).toHaveLength(2);
+  });
+
+  it('asks a server’s elicitation form on the terminal', { timeout: SLOW }, async () => {
+    const llm = await double([{ toolCalls: [{ name: 'everything__elicit_info' }] }, (req) => ({ text: `final: ${lastToolResults(req)[0]!.content}` })]);
+    const r = await runInTerminal(['chat', '--base-url', llm.url, '--allow-tool', 'elicit_info', '--', ...EVERYTHING], {
+      env: env(),
+      answers: [
+        ['you> ', 'go\r'],
+        ['  name (', 'Ada\r'],
+        ['  age (', '36\r'],
+        ['Send {', 'y\r'],
+        ['you> ', '/exit\r'],
+      ],
+    });
+    expect(r.output).toContain('The server asks: Tell me about yourself');
+    expect(r.output).toContain('Send {"name":"Ada","age":36}?');
+    expect(r.output).toContain('final: Hello Ada');
+    expect(r.code).toBe(0);
   });
 
   it('serves a sampling request after the user approves it', { timeout: SLOW }, async () => {

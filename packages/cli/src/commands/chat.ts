@@ -22,7 +22,9 @@ import {
 import { HttpError } from '@mcpkit/protocol';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
+import { askForm } from '../interact/elicit-form.js';
 import { rootsFrom } from '../interact/server-asks.js';
+import type { Answer, TerminalSession } from '../interact/terminal.js';
 import { type Io, note, warn } from '../output/io.js';
 import { type CommandContext, VERSION } from '../session.js';
 
@@ -115,7 +117,16 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
   const provider = pickProvider(options, io.env);
   const configs = await servers(options, ctx);
   const roots = rootsFrom(options.root);
-  const handlers = roots.length ? { roots: () => roots } : {};
+  // Elicitation is asked on the terminal once the chat has one (see repl); --print has no one to ask.
+  const asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> } = {};
+  const handlers: ClientHandlers = {
+    ...(roots.length ? { roots: () => roots } : {}),
+    elicitation: async (params, c) => {
+      if (asks.elicitation) return asks.elicitation(params, c);
+      warn(io, `declined a server's request for input (${JSON.stringify(params.message)}): --print has no one to ask`);
+      return { action: 'decline' };
+    },
+  };
   const host = new McpHost({
     clientInfo: { name: 'mcpkit-chat', version: VERSION },
     clientOptions: agentClientOptions({ handlers }),
@@ -128,7 +139,7 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
     if (failed.length === configs.length) throw new CliError(ExitCode.Connect, `no MCP server could be started:\n  ${failed.join('\n  ')}`);
     for (const f of failed) warn(io, `server ${f}; chatting without it`);
     if (ctx.signal.aborted) throw new CliError(ExitCode.Interrupted, 'interrupted');
-    if (interactive) await repl(options, ctx, host, provider, handlers);
+    if (interactive) await repl(options, ctx, host, provider, handlers, asks);
     else await printOnce(options, ctx, host, provider, handlers);
   } finally {
     await host.close();
@@ -212,7 +223,7 @@ class Lines {
   }
 }
 
-async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider, handlers: ClientHandlers): Promise<void> {
+async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider, handlers: ClientHandlers, asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> }): Promise<void> {
   const { io } = ctx;
   const c = io.errColor;
   const lines = new Lines();
@@ -230,6 +241,19 @@ async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, pr
     const always = r.why === 'destructive' ? '' : '  [a] allow always (this tool on this server)';
     const answer = ((await lines.next(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes' ? 'once' : (answer === 'a' || answer === 'always') && always ? 'always' : 'deny';
+  };
+  // askForm only calls ask(); this terminal is the chat's own readline, so the form and the chat share stdin.
+  const terminal = {
+    ask: async (query: string): Promise<Answer> => {
+      const line = await lines.next(query);
+      return line === undefined ? { end: turn?.signal.aborted ? 'interrupt' : 'eof' } : { line };
+    },
+  } as unknown as TerminalSession;
+  asks.elicitation = async (params) => {
+    if (params.mode !== 'url') return askForm(terminal, params.message, params.requestedSchema as never, c);
+    io.err(`${c.bold('The server asks you to open a URL:')} ${params.message}\n  ${params.url}\n${c.dim('(mcpkit does not open it; check where it points before you do)')}\n`);
+    const answer = ((await lines.next('Open it and continue? [y]es, [n]o = decline, [c]ancel: ')) ?? 'c').trim().toLowerCase();
+    return { action: answer === 'y' || answer === 'yes' ? 'accept' : answer === 'n' || answer === 'no' ? 'decline' : 'cancel' };
   };
   const askSampling = async (r: SamplingApprovalRequest): Promise<boolean> => {
     io.err(`${c.yellow('?')} server ${JSON.stringify(r.server)} asks the model (sampling, up to ${r.params.maxTokens} tokens):\n`);
