@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LlmDouble, type ScriptedTurn, lastToolResults, offeredTools } from '@mcpkit/host/testing';
-import { CLI, EVERYTHING, ROOT, cleanEnv, runCli, runInTerminal } from '../testing/harness.js';
+import { CLI, EVERYTHING, ROOT, cleanEnv, runCli, runInTerminal, startHttpServer } from '../testing/harness.js';
 import { serverNameFor } from './chat.js';
 
 const SLOW = 60_000;
@@ -79,6 +79,19 @@ describe('mcpkit chat --print', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Result: You chose to decline\n');
     expect(r.stderr).toContain(`declined a server's request for input ("Tell me about yourself"): --print has no one to ask`);
+  });
+
+  it('an HTTP server from --config, with OpenAI and --no-stream', { timeout: SLOW }, async () => {
+    const web = await startHttpServer(process.execPath, [EVERYTHING[1]!, '--http', '0']);
+    cleanups.push(() => web.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-chat-'));
+    const config = join(dir, '.mcp.json');
+    writeFileSync(config, JSON.stringify({ mcpServers: { web: { type: 'http', url: web.url } } }));
+    const llm = await double([{ toolCalls: [{ name: 'web__add', arguments: { a: 1, b: 2 } }] }, echoResult]);
+    const r = await runCli(['chat', '--provider', 'openai', '--base-url', llm.openAiUrl, '--no-stream', '--print', 'p', '--allow-tool', 'web__add', '--config', config], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Result: 3\n');
+    expect(llm.requests.map((q) => q.body.stream)).toEqual([false, false]);
   });
 
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {
