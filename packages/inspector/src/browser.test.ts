@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EVERYTHING, HOSTILE, type InspectProcess, REPO, startInspect } from '../test-support/inspect-process.js';
+import { EVERYTHING, FORMS, HOSTILE, type InspectProcess, REPO, startInspect } from '../test-support/inspect-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -174,6 +174,38 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Hello Lin');
     await page.getByTestId('tab-history').click();
     expect(await page.getByTestId('history-entry').count()).toBeGreaterThan(4);
+  });
+
+  it('builds the form from $defs, nested objects, arrays, enums and oneOf, validates it, and has a raw JSON toggle', async () => {
+    const { page } = await open(['--', process.execPath, FORMS]);
+    await callTool(page, 'order');
+    const problems = page.getByTestId('tool-problems');
+    await expect.poll(() => problems.textContent()).toContain('customer.name: is required');
+    expect(await problems.textContent()).toContain('items: is required');
+    await page.getByTestId('field-customer.name').fill('Ada');
+    await page.getByTestId('field-customer.vip').check();
+    await page.getByTestId('add-items').click();
+    await page.getByTestId('field-items[0].sku').fill('ab');
+    await page.getByTestId('field-items[0].qty').fill('2');
+    await page.getByTestId('field-priority').selectOption({ label: 'high' });
+    await page.getByTestId('variant-shipping').selectOption({ label: 'delivery' });
+    await page.getByTestId('field-shipping.address').fill('1 Main St');
+    await page.getByTestId('tool-call').click();
+    await expect.poll(() => problems.textContent()).toContain('items[0].sku: needs at least 3 characters');
+    await page.getByTestId('field-items[0].sku').fill('abc');
+    await page.getByTestId('tool-call').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('"sku":"abc"');
+    const sent = JSON.parse((await page.getByTestId('tool-result').locator('pre').first().textContent()) ?? '{}') as unknown;
+    expect(sent).toEqual({ customer: { name: 'Ada', vip: true }, items: [{ sku: 'abc', qty: 2 }], priority: 'high', shipping: { address: '1 Main St' } });
+    await shot(page, 'form');
+
+    await page.getByTestId('raw-json-toggle').check();
+    await page.getByTestId('raw-json').fill('{"customer": {"name": "Raw"}, "items": [{"sku": "xyz", "qty": 1}]}');
+    await page.getByTestId('tool-call').click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('"name":"Raw"');
+    await page.getByTestId('raw-json').fill('{not json');
+    await page.getByTestId('tool-call').click();
+    await expect.poll(() => problems.textContent()).toContain('raw JSON');
   });
 
   it('never follows or links a javascript: URL from a server, and shows its HTML as text', async () => {
