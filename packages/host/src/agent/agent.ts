@@ -9,8 +9,10 @@ import { CancelledError, type CallToolResult } from '@mcpkit/protocol';
 import type { ModelMessage, ModelPart, ModelProvider, ModelResponse, ModelUsage, StopReason, ToolCallPart, ToolResultPart } from '../providers/types.js';
 import { ToolApprovals, serverIdentity } from './approvals.js';
 import { type CatalogueEntry, toolCatalogue } from './catalogue.js';
+import { resourceMentions } from './mentions.js';
 import { type ApproveSampling, samplingHandler } from './sampling.js';
 import { resultText, truncate } from './tool-output.js';
+import { ToolSearch, type ToolSearchOptions } from './tool-search.js';
 
 /** How an {@link Agent} runs. */
 export interface AgentOptions {
@@ -36,6 +38,13 @@ export interface AgentOptions {
   toolTimeoutMs?: number;
   /** Sees what happens as it happens (streamed text, tool calls and results, retries). */
   onEvent?: (event: AgentEvent) => void;
+  /**
+   * When the catalogue is too big to send whole, the model gets a `search_tools` tool and the tools it found
+   * instead (see {@link ToolSearchOptions}); `false` always sends every tool. On by default.
+   */
+  toolSearch?: ToolSearchOptions | false;
+  /** Attach the resources a user message names as `@server:uri`. Default true. */
+  mentions?: boolean;
 }
 
 /** What an {@link Agent} reports while it runs. */
@@ -73,10 +82,12 @@ export class Agent {
   readonly transcript: ModelMessage[] = [];
   readonly #o: AgentOptions;
   readonly #approvals: ToolApprovals;
+  readonly #search: ToolSearch | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
     this.#approvals = options.approvals ?? new ToolApprovals();
+    this.#search = options.toolSearch === false ? undefined : new ToolSearch(options.toolSearch);
   }
 
   /**
@@ -87,7 +98,9 @@ export class Agent {
   async send(prompt: string | ModelPart[], options: { signal?: AbortSignal } = {}): Promise<AgentTurn> {
     const { signal } = options;
     const start = this.transcript.length;
-    this.#push({ role: 'user', content: typeof prompt === 'string' ? [{ type: 'text', text: prompt }] : prompt });
+    const maxChars = this.#o.maxResultChars ?? DEFAULTS.maxResultChars;
+    const mentioned = typeof prompt === 'string' && this.#o.mentions !== false ? await resourceMentions(this.#o.host, prompt, maxChars, signal) : [];
+    this.#push({ role: 'user', content: typeof prompt === 'string' ? [{ type: 'text', text: prompt }, ...mentioned] : prompt });
     const cap = this.#o.maxToolCallsPerTurn ?? DEFAULTS.maxToolCallsPerTurn;
     const usage = { inputTokens: 0, outputTokens: 0 };
     let ran = 0;
@@ -95,7 +108,7 @@ export class Agent {
     for (;;) {
       const catalogue = toolCatalogue(this.#o.host);
       const response = await this.#o.provider.complete(
-        { system: this.#o.system, messages: this.transcript, tools: [...catalogue.values()].map((e) => e.model), maxTokens: this.#o.maxTokens ?? DEFAULTS.maxTokens },
+        { system: this.#o.system, messages: this.transcript, tools: this.#search ? this.#search.offered(catalogue) : [...catalogue.values()].map((e) => e.model), maxTokens: this.#o.maxTokens ?? DEFAULTS.maxTokens },
         { signal, onText: (delta) => this.#emit({ type: 'text', delta }), onRetry: (r) => this.#emit({ type: 'retry', ...r }) },
       );
       usage.inputTokens += response.usage.inputTokens;
@@ -131,9 +144,17 @@ export class Agent {
   /** Approves the calls one by one (a human answers one question at a time), then runs the approved ones in parallel. */
   async #runCalls(calls: ToolCallPart[], catalogue: Map<string, CatalogueEntry>, signal: AbortSignal | undefined): Promise<Array<{ part: ToolResultPart; ran: boolean }>> {
     const plans: Array<(() => Promise<{ part: ToolResultPart; ran: boolean }>) | { part: ToolResultPart; ran: boolean }> = [];
+    const searchName = this.#search?.active(catalogue) ? this.#search.nameIn(catalogue) : undefined;
     for (const call of calls) {
       const entry = catalogue.get(call.name);
       this.#emit({ type: 'tool_call', id: call.id, name: call.name, server: entry?.host.server, arguments: call.input ?? call.rawInput });
+      if (call.name === searchName && this.#search) {
+        // The host's own tool: nothing reaches a server, so there is nothing to approve.
+        const content = this.#search.search(catalogue, String(call.input?.query ?? ''));
+        this.#emit({ type: 'tool_result', id: call.id, name: call.name, isError: false, content, truncated: false, ran: true });
+        plans.push({ part: { type: 'tool_result', callId: call.id, content, isError: false }, ran: true });
+        continue;
+      }
       if (!entry) {
         const names = [...catalogue.keys()];
         plans.push(this.#refuse(call, `There is no tool named ${JSON.stringify(call.name)}. The tools are: ${names.join(', ') || '(none)'}.`));
