@@ -205,7 +205,14 @@ describe('tool(): what a handler may return (issue 13)', () => {
     // A helper typed with the plain CallToolResult (untyped structuredContent) is still accepted.
     const helper: ToolHandler<Record<string, unknown>> = (): CallToolResult => ({ content: [], structuredContent: { total: 1 } });
     server.tool('legacy', { outputSchema: out }, helper);
-    expect(server.core.tools.size).toBe(7);
+    // An error built by a helper function (its `isError: true` widened to boolean) with no structuredContent is
+    // accepted, as the weather server's unknown-city result is; a widened one carrying a wrong one is not.
+    const failure = () => ({ isError: true, content: [{ type: 'text' as const, text: 'unknown city' }] });
+    server.tool('helperError', { outputSchema: out }, () => (Math.random() > 2 ? { content: [], structuredContent: { total: 1 } } : failure()));
+    const wrongFailure = () => ({ isError: true, content: [], structuredContent: { total: 'x' } });
+    // @ts-expect-error a widened isError does not excuse a wrong structuredContent
+    server.tool('bad4', { outputSchema: out }, () => wrongFailure());
+    expect(server.core.tools.size).toBe(9);
   });
 });
 

@@ -30,8 +30,11 @@ export interface TypedToolResult<Out> {
   _meta?: JsonObject;
 }
 
-/** A tool execution error: no structured content needed. */
-export type ToolErrorResult = CallToolResult & { isError: true };
+/**
+ * A tool execution error: no structured content needed. `isError` may be a plain boolean when the result carries
+ * no `structuredContent` (TypeScript widens `isError: true` returned from a helper function to `boolean`).
+ */
+export type ToolErrorResult = (CallToolResult & { isError: true }) | (Omit<CallToolResult, 'structuredContent'> & { isError: boolean; structuredContent?: undefined });
 
 /**
  * What a tool handler may return. Without a typed output schema: a string (one text content), a
