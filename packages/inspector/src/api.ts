@@ -149,6 +149,15 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
       const body = await readJson(req);
       return relay(res, () => connection.readResource(str(body, 'uri')));
     }
+    case 'POST /api/resources/subscribe':
+    case 'POST /api/resources/unsubscribe': {
+      const body = await readJson(req);
+      const uri = str(body, 'uri');
+      return relay(res, async () => {
+        await (route.endsWith('unsubscribe') ? connection.unsubscribe(uri) : connection.subscribe(uri));
+        return {};
+      });
+    }
     case 'POST /api/prompts/get': {
       const body = await readJson(req);
       return relay(res, () => connection.getPrompt(str(body, 'name'), stringRecord(body.arguments, 'arguments')));

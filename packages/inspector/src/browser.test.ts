@@ -136,6 +136,17 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await expect.poll(() => page.getByTestId('resource-contents').textContent()).toContain('A demo of every MCP feature');
     await shot(page, 'resources');
 
+    // A subscription: the counter is read again when the server says it changed.
+    await page.getByTestId('resource-item').filter({ hasText: 'counter' }).click();
+    await expect.poll(() => page.getByTestId('resource-contents').locator('pre').textContent()).toBe('0');
+    await page.getByTestId('resource-subscribe').click();
+    await expect.poll(() => page.getByTestId('resource-subscribe').textContent()).toBe('unsubscribe');
+    await callTool(page, 'increment');
+    await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('counter is 1');
+    await page.getByTestId('tab-resources').click();
+    await expect.poll(() => page.getByTestId('resource-updates').textContent()).toContain('updated 1');
+    await expect.poll(() => page.getByTestId('resource-contents').locator('pre').textContent()).toBe('1');
+
     // A resource link in a tool result is read from the result.
     await callTool(page, 'get_resource_link', { id: '2' });
     await page.getByTestId('tool-result').getByRole('button', { name: 'read' }).click();
@@ -206,6 +217,11 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await page.getByTestId('raw-json').fill('{not json');
     await page.getByTestId('tool-call').click();
     await expect.poll(() => problems.textContent()).toContain('raw JSON');
+
+    // Reconnecting starts the server again: the stamp tool's description drifted, and the pane says so.
+    await page.getByTestId('tab-connection').click();
+    await page.getByTestId('reconnect').click();
+    await expect.poll(() => page.getByTestId('drift-entry').allTextContents()).toEqual([expect.stringContaining('/tools/stamp/description')]);
   });
 
   it('never follows or links a javascript: URL from a server, and shows its HTML as text', async () => {

@@ -7,6 +7,7 @@ import { Client, type ClientHandlers, LegacySseClientTransport, StreamableHttpCl
 import { StdioClientTransport } from '@mcpkit/client/node';
 import { type ElicitResult, HttpError, type JsonObject, type Transport, type CreateMessageResult, type Root, ConnectionClosedError, ErrorCode, McpkitError, ProcessExitedError, ProtocolError } from '@mcpkit/protocol';
 import { type DoctorContext, diagnose } from './doctor.js';
+import { type ServerPicture, driftBetween, pictureOf } from './drift.js';
 import type { EventHub } from './event-hub.js';
 import type { ConnectionState } from './events.js';
 import { PendingAsks } from './pending-asks.js';
@@ -42,6 +43,8 @@ export class InspectorConnection {
   #client: Client | undefined;
   #state: ConnectionState;
   #calls = new Map<string, AbortController>();
+  /** What the last successful connection saw, to show drift on the next one. */
+  #picture: ServerPicture | undefined;
 
   constructor(target: InspectorTarget, hub: EventHub, options: ConnectionOptions) {
     this.#target = target;
@@ -135,6 +138,10 @@ export class InspectorConnection {
           throw error;
         }
       }
+      const tools = negotiated.capabilities.tools === undefined ? [] : await client.listTools().catch(() => undefined);
+      const picture = pictureOf(negotiated, tools);
+      const drift = this.#picture && picture ? driftBetween(this.#picture, picture) : undefined;
+      if (picture) this.#picture = picture;
       this.#setState({
         status: 'connected',
         ...base,
@@ -143,6 +150,7 @@ export class InspectorConnection {
         capabilities: negotiated.capabilities,
         serverInfo: negotiated.serverInfo,
         instructions: negotiated.instructions,
+        drift,
       });
       // The inspector wants every log line the server will send.
       if (negotiated.era === 'stateless' || negotiated.capabilities.logging !== undefined) await client.setLogLevel('debug').catch(() => undefined);
@@ -209,6 +217,15 @@ export class InspectorConnection {
 
   complete(ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string }, argument: { name: string; value: string }, context?: Record<string, string>): Promise<unknown> {
     return this.#connected().complete(ref, argument, context ? { arguments: context } : undefined);
+  }
+
+  /** Receives `notifications/resources/updated` for `uri` (session: resources/subscribe; stateless: subscriptions/listen). */
+  subscribe(uri: string): Promise<void> {
+    return this.#connected().subscribeResource(uri);
+  }
+
+  unsubscribe(uri: string): Promise<void> {
+    return this.#connected().unsubscribeResource(uri);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,15 @@ export interface ConnectionState {
   serverInfo?: unknown;
   instructions?: string | undefined;
   diagnosis?: Diagnosis | undefined;
+  /** What changed since the previous successful connection (capabilities, server info, tools), field by field. */
+  drift?: DriftEntry[] | undefined;
+}
+
+/** One changed field between two connections, located by a JSON Pointer into `{ capabilities, serverInfo, instructions, tools }`. */
+export interface DriftEntry {
+  pointer: string;
+  before?: unknown;
+  after?: unknown;
 }
 
 /** A question the server asked that the user answers in the UI. */

@@ -9,7 +9,7 @@ export { InspectorConnection } from './connection.js';
 export type { ConnectionOptions } from './connection.js';
 export { diagnose } from './doctor.js';
 export type { Cause, Check, Diagnosis, DoctorContext } from './doctor.js';
-export type { ConnectionState, InspectorEvent, PendingAsk } from './events.js';
+export type { ConnectionState, DriftEntry, InspectorEvent, PendingAsk } from './events.js';
 export type { StampedEvent } from './event-hub.js';
 export { describeTarget } from './target.js';
 export type { InspectorTarget } from './target.js';

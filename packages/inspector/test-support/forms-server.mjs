@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A stdio MCP server whose one tool has an input schema that exercises the inspector's form: $defs and $ref,
 // nested objects, an array of objects, an enum, oneOf, a boolean and a bounded integer. It echoes its arguments.
+// Its `stamp` tool's description changes on every start.
 import { McpServer } from '@mcpkit/server';
 import { serveStdio } from '@mcpkit/server/node';
 
@@ -30,4 +31,6 @@ server.tool(
   },
   (args) => ({ content: [{ type: 'text', text: JSON.stringify(args) }] }),
 );
+// A definition that differs on every start, for the drift shown after a reconnect.
+server.tool('stamp', { description: `started as process ${process.pid}` }, () => ({ content: [{ type: 'text', text: String(process.pid) }] }));
 await serveStdio(server);

@@ -108,6 +108,29 @@ export function ConnectionPane({ state, api }: { state: ConnectionState | undefi
           ) : null}
         </section>
       ) : null}
+      {state.drift ? (
+        <section class="drift" data-testid="drift">
+          <h3>Changes since the last connection</h3>
+          {state.drift.length === 0 ? (
+            <p class="muted">none: capabilities, server info, instructions and tool definitions are as they were</p>
+          ) : (
+            <table>
+              <tbody>
+                {state.drift.map((d) => (
+                  <tr data-testid="drift-entry">
+                    <td>
+                      <code>{d.pointer}</code>
+                    </td>
+                    <td class="before">{d.before === undefined ? '(absent)' : JSON.stringify(d.before)}</td>
+                    <td>→</td>
+                    <td class="after">{d.after === undefined ? '(removed)' : JSON.stringify(d.after)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
       {info ? (
         <section>
           <h3>Server info</h3>

@@ -62,8 +62,11 @@ function App({ api }: { api: Api }) {
       </nav>
       <AsksPane api={api} asks={model.asks} />
       <main>
-        {tab === 'connection' ? <ConnectionPane state={model.state} api={api} /> : null}
-        {tab === 'tools' ? (
+        {/* Every pane stays mounted (hidden when not shown), so a result, a form or a subscription survives a tab switch. */}
+        <div hidden={tab !== 'connection'}>
+          <ConnectionPane state={model.state} api={api} />
+        </div>
+        <div hidden={tab !== 'tools'}>
           <ToolsPane
             api={api}
             version={model.listsVersion}
@@ -74,11 +77,19 @@ function App({ api }: { api: Api }) {
               setTab('resources');
             }}
           />
-        ) : null}
-        {tab === 'resources' ? <ResourcesPane api={api} version={model.listsVersion} connected={connected} requested={requested} /> : null}
-        {tab === 'prompts' ? <PromptsPane api={api} version={model.listsVersion} connected={connected} /> : null}
-        {tab === 'history' ? <HistoryPane history={model.history} /> : null}
-        {tab === 'logs' ? <LogsPane logs={model.logs} /> : null}
+        </div>
+        <div hidden={tab !== 'resources'}>
+          <ResourcesPane api={api} version={model.listsVersion} connected={connected} requested={requested} updates={model.updates} />
+        </div>
+        <div hidden={tab !== 'prompts'}>
+          <PromptsPane api={api} version={model.listsVersion} connected={connected} />
+        </div>
+        <div hidden={tab !== 'history'}>
+          <HistoryPane history={model.history} />
+        </div>
+        <div hidden={tab !== 'logs'}>
+          <LogsPane logs={model.logs} />
+        </div>
       </main>
     </div>
   );

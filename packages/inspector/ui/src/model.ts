@@ -32,9 +32,11 @@ export interface Model {
   asks: PendingAsk[];
   /** Bumped on each list_changed notification, so panes refetch. */
   listsVersion: number;
+  /** How many `notifications/resources/updated` each URI got. */
+  updates: Record<string, number>;
 }
 
-export const EMPTY: Model = { state: undefined, history: [], logs: [], progress: {}, asks: [], listsVersion: 0 };
+export const EMPTY: Model = { state: undefined, history: [], logs: [], progress: {}, asks: [], listsVersion: 0, updates: {} };
 
 /** The most history and log entries kept in the page (the server keeps its own bounded ring). */
 const LIMIT = 5000;
@@ -46,7 +48,7 @@ function capped<T>(list: T[], more: T[]): T[] {
 
 /** Applies a batch of events at once (one render per animation frame, not one per message). */
 export function apply(model: Model, batch: StampedEvent[]): Model {
-  let { state, progress, asks, listsVersion } = model;
+  let { state, progress, asks, listsVersion, updates } = model;
   const history: HistoryEntry[] = [];
   const logs: LogEntry[] = [];
   for (const { seq, t, event: e } of batch) {
@@ -70,6 +72,10 @@ export function apply(model: Model, batch: StampedEvent[]): Model {
       case 'notification':
         logs.push({ seq, t, kind: 'notification', title: e.method, data: e.params });
         if (/list_changed$/.test(e.method)) listsVersion++;
+        if (e.method === 'notifications/resources/updated') {
+          const uri = (e.params as { uri?: unknown } | undefined)?.uri;
+          if (typeof uri === 'string') updates = { ...updates, [uri]: (updates[uri] ?? 0) + 1 };
+        }
         break;
       case 'progress':
         progress = { ...progress, [e.callId]: { progress: e.progress, total: e.total, message: e.message } };
@@ -88,6 +94,7 @@ export function apply(model: Model, batch: StampedEvent[]): Model {
     progress,
     asks,
     listsVersion,
+    updates,
     history: history.length ? capped(model.history, history) : model.history,
     logs: logs.length ? capped(model.logs, logs) : model.logs,
   };

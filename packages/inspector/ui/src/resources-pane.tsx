@@ -37,12 +37,25 @@ function TemplateForm({ api, template, onRead }: { api: Api; template: ResourceT
   );
 }
 
-export function ResourcesPane({ api, version, connected, requested }: { api: Api; version: number; connected: boolean; requested: { uri: string } | undefined }) {
+export function ResourcesPane({ api, version, connected, requested, updates }: { api: Api; version: number; connected: boolean; requested: { uri: string } | undefined; updates: Record<string, number> }) {
   const resources = useList<Resource>(api, '/api/resources', version, connected);
   const templates = useList<ResourceTemplate>(api, '/api/templates', version, connected);
   const [uri, setUri] = useState<string>();
   const [contents, setContents] = useState<unknown[]>();
   const [error, setError] = useState<ApiError>();
+  const [subscribed, setSubscribed] = useState<Set<string>>(new Set());
+  const [subError, setSubError] = useState<string>();
+  const toggleSubscription = async (u: string) => {
+    const on = !subscribed.has(u);
+    const o = await api.post(on ? '/api/resources/subscribe' : '/api/resources/unsubscribe', { uri: u });
+    if (!o.ok) return setSubError(o.error.message);
+    setSubError(undefined);
+    const next = new Set(subscribed);
+    if (on) next.add(u);
+    else next.delete(u);
+    setSubscribed(next);
+  };
+  const updateCount = uri ? (updates[uri] ?? 0) : 0;
   const read = async (u: string) => {
     setUri(u);
     setContents(undefined);
@@ -54,6 +67,10 @@ export function ResourcesPane({ api, version, connected, requested }: { api: Api
   useEffect(() => {
     if (requested && connected) void read(requested.uri);
   }, [requested, connected]);
+  // A subscribed resource the server says changed is read again.
+  useEffect(() => {
+    if (uri && updateCount > 0 && subscribed.has(uri)) void read(uri);
+  }, [updateCount]);
   return (
     <div class="pane split">
       <div class="list">
@@ -87,9 +104,16 @@ export function ResourcesPane({ api, version, connected, requested }: { api: Api
       </div>
       <div class="detail" data-testid="resource-contents">
         {uri ? (
-          <h3>
-            <code>{uri}</code>
-          </h3>
+          <div class="row">
+            <h3>
+              <code>{uri}</code>
+            </h3>
+            <button type="button" class="small" data-testid="resource-subscribe" onClick={() => void toggleSubscription(uri)}>
+              {subscribed.has(uri) ? 'unsubscribe' : 'subscribe'}
+            </button>
+            {updateCount ? <span class="badge" data-testid="resource-updates">updated {updateCount}×</span> : null}
+            {subError ? <span class="error">{subError}</span> : null}
+          </div>
         ) : (
           <div class="muted">pick a resource</div>
         )}

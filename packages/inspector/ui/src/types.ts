@@ -24,6 +24,7 @@ export interface ConnectionState {
   serverInfo?: unknown;
   instructions?: string;
   diagnosis?: Diagnosis;
+  drift?: { pointer: string; before?: unknown; after?: unknown }[];
 }
 
 export interface PendingAsk {
