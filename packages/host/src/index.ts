@@ -16,6 +16,7 @@ export { resultText, truncate } from './agent/tool-output.js';
 export { ToolSearch } from './agent/tool-search.js';
 export type { ToolSearchOptions } from './agent/tool-search.js';
 export { resourceMentions } from './agent/mentions.js';
+export { promptArguments, promptParts } from './agent/prompts.js';
 export { AnthropicProvider, DEFAULT_ANTHROPIC_MODEL } from './providers/anthropic.js';
 export type { AnthropicProviderOptions } from './providers/anthropic.js';
 export { OpenAiProvider, DEFAULT_OPENAI_MODEL } from './providers/openai.js';

@@ -189,6 +189,23 @@ describe('mcpkit chat on a terminal', () => {
     expect(r.code).toBe(0);
   });
 
+  it('runs a server prompt as a /command and attaches @server:uri resources', { timeout: SLOW }, async () => {
+    const llm = await double([{ text: 'Dear Ada.' }, { text: 'Read it.' }]);
+    const r = await runInTerminal(['chat', '--base-url', llm.url, '--', ...EVERYTHING], {
+      env: env(),
+      answers: [
+        ['you> ', '/everything__greeting name=Ada style="very formal"\r'],
+        ['Dear Ada.', 'see @everything:demo://readme\r', 100],
+        ['Read it.', '/exit\r', 100],
+      ],
+    });
+    expect(r.code).toBe(0);
+    const first = llm.requests[0]!.body.messages as Array<{ role: string; content: Array<{ text: string }> }>;
+    expect(first).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Write a very formal greeting for Ada.' }] }]);
+    const second = llm.requests[1]!.body.messages as Array<{ role: string; content: Array<{ text: string }> }>;
+    expect(second.at(-1)!.content.map((p) => p.text)).toEqual(['see @everything:demo://readme', '<resource server="everything" uri="demo://readme">\n# mcpkit everything\nA demo of every MCP feature.\n</resource>']);
+  });
+
   it('serves a sampling request after the user approves it', { timeout: SLOW }, async () => {
     const llm = await double([
       { toolCalls: [{ name: 'everything__sample_llm', arguments: { prompt: 'Name a colour' } }] },

@@ -13,11 +13,14 @@ import {
   type ApprovalAnswer,
   type ApprovalRequest,
   AnthropicProvider,
+  type ModelPart,
   type ModelProvider,
   OpenAiProvider,
   type SamplingApprovalRequest,
   ToolApprovals,
   agentClientOptions,
+  promptArguments,
+  promptParts,
 } from '@mcpkit/host';
 import { HttpError } from '@mcpkit/protocol';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -83,7 +86,8 @@ export function chatCommand(program: Command, ctx: CommandContext): void {
     .option('--system <text>', 'a system prompt')
     .addOption(new Option('--max-tool-calls <n>', 'tool calls per message before the model must answer').argParser(positive).default(25))
     .option('--no-stream', 'ask the model for whole answers instead of streams')
-    .addHelpText('after', `\nExamples:\n  mcpkit chat -- npx mcpkit-weather\n  mcpkit chat --provider openai --base-url http://127.0.0.1:11434/v1 --model llama3.2 --config .mcp.json\n  mcpkit chat --print "Weather in Paris?" --allow-tool get_weather -- npx mcpkit-weather\n\nKeys come from ANTHROPIC_API_KEY / OPENAI_API_KEY. In the chat: /tools lists the tools, /exit (or Ctrl-D) ends;\nCtrl-C cancels the answer or tool calls in flight.\n\nExit codes (--print): 0 the answer was printed; 2 usage (no key, no server, bad flags); 3 a server could not be\nstarted or the model API failed after retries; 130 interrupted.`)
+    .addHelpText('after', `\nExamples:\n  mcpkit chat -- npx mcpkit-weather\n  mcpkit chat --provider openai --base-url http://127.0.0.1:11434/v1 --model llama3.2 --config .mcp.json\n  mcpkit chat --print "Weather in Paris?" --allow-tool get_weather -- npx mcpkit-weather\n\nKeys come from ANTHROPIC_API_KEY / OPENAI_API_KEY. In the chat: /tools lists the tools, /prompts the prompts (run one as /NAME key=value...),
+@SERVER:URI attaches a resource, /exit (or Ctrl-D) ends;\nCtrl-C cancels the answer or tool calls in flight.\n\nExit codes (--print): 0 the answer was printed; 2 usage (no key, no server, bad flags); 3 a server could not be\nstarted or the model API failed after retries; 130 interrupted.`)
     .action((options: ChatOptions) => runChat(options, ctx));
 }
 
@@ -183,6 +187,16 @@ async function printOnce(options: ChatOptions, ctx: CommandContext, host: McpHos
   io.out(turn.text.endsWith('\n') ? turn.text : `${turn.text}\n`);
 }
 
+/** `/server__prompt key=value…`: the prompt's messages as the user's message, or what is wrong with the line. */
+async function promptCommand(host: McpHost, line: string, signal: AbortSignal): Promise<ModelPart[] | { problem: string }> {
+  const [name = '', ...rest] = line.slice(1).split(' ');
+  const prompt = host.prompts().find((p) => p.name === name);
+  if (!prompt) return { problem: `no command or prompt named /${name} (/tools, /prompts, /exit)` };
+  const args = promptArguments(rest.join(' '));
+  if ('problem' in args) return { problem: `/${name}: ${String(args.problem)}` };
+  return promptParts(await host.getPrompt(name, args, { signal }));
+}
+
 /** Lines from the terminal, one waiter at a time, so the chat prompt and approval questions share one readline. */
 class Lines {
   readonly rl: Interface;
@@ -275,7 +289,7 @@ async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, pr
     onEvent: (e) => (e.type === 'text' ? io.out(e.delta) : describeEvent(io, e)),
     ...(options.system ? { system: options.system } : {}),
   });
-  note(io, `mcpkit chat with ${provider.name} ${provider.model}, ${host.tools().length} tools from ${Object.keys(host.statuses()).join(', ')}. /tools lists them, /exit ends, Ctrl-C cancels.`);
+  note(io, `mcpkit chat with ${provider.name} ${provider.model}, ${host.tools().length} tools from ${Object.keys(host.statuses()).join(', ')}. /tools, /prompts, @server:uri, /exit; Ctrl-C cancels.`);
   try {
     for (;;) {
       const line = await lines.next(c.bold('you> '));
@@ -287,9 +301,18 @@ async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, pr
         for (const t of host.tools()) io.err(`  ${t.name}  ${c.dim((t.tool.description ?? '').split('\n')[0]!.slice(0, 100))}\n`);
         continue;
       }
+      if (text === '/prompts') {
+        for (const p of host.prompts()) io.err(`  /${p.name} ${(p.prompt.arguments ?? []).map((a) => (a.required ? `${a.name}=…` : `[${a.name}=…]`)).join(' ')}  ${c.dim((p.prompt.description ?? '').slice(0, 80))}\n`);
+        continue;
+      }
       turn = new AbortController();
       try {
-        const result = await agent.send(text, { signal: turn.signal });
+        const message = text.startsWith('/') ? await promptCommand(host, text, turn.signal) : text;
+        if (typeof message === 'object' && 'problem' in message) {
+          io.err(`${c.red('mcpkit:')} ${message.problem}\n`);
+          continue;
+        }
+        const result = await agent.send(message, { signal: turn.signal });
         io.out('\n');
         if (result.stopReason === 'tool_limit') warn(io, `stopped after ${result.toolCalls} tool calls (--max-tool-calls)`);
       } catch (error) {
