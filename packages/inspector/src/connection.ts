@@ -94,7 +94,8 @@ export class InspectorConnection {
       };
       return stdio;
     }
-    return kind === 'sse' ? new LegacySseClientTransport(target.url, { headers: target.headers }) : new StreamableHttpClientTransport(target.url, { headers: target.headers });
+    const options = { headers: target.headers, ...(target.auth ? { authProvider: target.auth } : {}) };
+    return kind === 'sse' ? new LegacySseClientTransport(target.url, options) : new StreamableHttpClientTransport(target.url, options);
   }
 
   /** Closes any previous connection and connects again; resolves with the new state (connected or failed). */

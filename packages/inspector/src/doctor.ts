@@ -98,12 +98,16 @@ function verdictOf(error: unknown, ctx: DoctorContext): Verdict {
       return { cause: 'port-closed', summary: `the request failed before any answer${sys ? ` (${sys})` : ''}: ${message}`, failedAt: HTTP_STEPS[0]! };
     }
     if (error.status === 401 || error.status === 403) {
-      return { cause: 'auth-required', summary: `HTTP ${error.status}: the server wants credentials`, hint: 'restart with --bearer TOKEN, --api-key KEY or --header "Authorization: ..."', failedAt: HTTP_STEPS[2]! };
+      return { cause: 'auth-required', summary: `HTTP ${error.status}: the server wants credentials`, hint: 'sign in with `mcpkit login URL` (OAuth), or restart with --bearer TOKEN, --api-key KEY or --header "Authorization: ..."', failedAt: HTTP_STEPS[2]! };
     }
     if (error.status === 404 || error.status === 405) {
       return { cause: 'wrong-path', summary: `HTTP ${error.status} at this URL`, hint: 'check the path: MCP servers usually listen on /mcp', failedAt: HTTP_STEPS[2]! };
     }
     return { cause: 'http-status', summary: `HTTP ${error.status}: ${message}`, failedAt: HTTP_STEPS[2]! };
+  }
+  if (error instanceof McpkitError && error.code.startsWith('MCPKIT_AUTH_')) {
+    // OAuth: a stored login that expired and could not be refreshed, a refused grant, a missing client.
+    return { cause: 'auth-required', summary: `OAuth failed: ${message}`, hint: 'sign in again with `mcpkit login URL`', failedAt: HTTP_STEPS[2]! };
   }
   const last = ctx.transport === 'stdio' ? STDIO_STEPS[3]! : HTTP_STEPS[3]!;
   if (error instanceof ProtocolError) {

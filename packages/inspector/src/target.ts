@@ -3,6 +3,7 @@
  * no request can change it.
  * @module
  */
+import type { HttpAuthProvider } from '@mcpkit/client';
 
 export type InspectorTarget =
   | {
@@ -14,7 +15,13 @@ export type InspectorTarget =
       /** Whether the server gets this process's whole environment (a typed command) or only `env` and a safe few. */
       inheritEnv: boolean;
     }
-  | { kind: 'http' | 'sse'; url: string; headers: Record<string, string> };
+  | {
+      kind: 'http' | 'sse';
+      url: string;
+      headers: Record<string, string>;
+      /** OAuth tokens for the server (e.g. those `mcpkit login` stored), refreshed by the transport. */
+      auth?: HttpAuthProvider | undefined;
+    };
 
 /** How the target is shown: the command line, or the URL without credentials or query. */
 export function describeTarget(target: InspectorTarget): string {
