@@ -1,7 +1,7 @@
 // `mcpkit chat` as a process: --print against the LLM double (both wire formats) and real stdio servers, and the
 // interactive chat on a pseudo-terminal answering approval questions.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,6 +92,30 @@ describe('mcpkit chat --print', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Result: 3\n');
     expect(llm.requests.map((q) => q.body.stream)).toEqual([false, false]);
+  });
+
+  it('--lock pins the servers on first use and hides a tool whose definition drifted', { timeout: SLOW }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-chat-'));
+    const lock = join(dir, 'mcp.lock.json');
+    const llm = await double([
+      { toolCalls: [{ name: 'weather__get_weather', arguments: { city: 'Cairo' } }] },
+      (req) => ({ text: lastToolResults(req)[0]!.content.split(':')[0]! }),
+      { toolCalls: [{ name: 'weather__get_weather', arguments: { city: 'Cairo' } }] },
+      (req) => ({ text: lastToolResults(req)[0]!.content.replace(/^Error: /, '').split('.')[0]! }),
+    ]);
+    const args = ['chat', '--base-url', llm.url, '--print', 'p', '--allow-tool', 'get_weather', '--lock', lock, '--', ...WEATHER];
+    const first = await runCli(args, { env: env() });
+    expect(first.stdout).toBe('Cairo, EG\n');
+    const pinned = JSON.parse(readFileSync(lock, 'utf8')) as { servers: Record<string, { tools: Record<string, { digest: string }> }> };
+    expect(Object.keys(pinned.servers)).toEqual(['weather']);
+    expect(pinned.servers.weather!.tools.get_weather!.digest).toMatch(/^[0-9a-f]{64}$/);
+    // The approved digest is not what the server serves now: the tool has drifted.
+    pinned.servers.weather!.tools.get_weather!.digest = '0'.repeat(64);
+    writeFileSync(lock, JSON.stringify(pinned));
+    const second = await runCli(args, { env: env() });
+    expect(second.stderr).toMatch(/weather: tool:get_weather is hidden until approved/);
+    expect(second.stdout).toBe('There is no tool named "weather__get_weather"\n');
+    expect(offeredTools(llm.requests[2]!)).toEqual(['weather__get_forecast']);
   });
 
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {

@@ -6,7 +6,7 @@
 import { basename, extname } from 'node:path';
 import { type Interface, createInterface } from 'node:readline';
 import type { ClientHandlers } from '@mcpkit/client';
-import { McpHost, type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
+import { type CatalogueGuard, McpHost, type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
 import {
   Agent,
   type AgentEvent,
@@ -23,12 +23,14 @@ import {
   promptParts,
 } from '@mcpkit/host';
 import { HttpError } from '@mcpkit/protocol';
+import { emptyLockfile, lockfileGuard } from '@mcpkit/trust';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
 import { askForm } from '../interact/elicit-form.js';
 import { rootsFrom } from '../interact/server-asks.js';
 import type { Answer, TerminalSession } from '../interact/terminal.js';
 import { type Io, note, warn } from '../output/io.js';
+import { readLockfile, writeLockfile } from '../trust/lockfile-io.js';
 import { type CommandContext, VERSION } from '../session.js';
 
 interface ChatOptions {
@@ -41,6 +43,7 @@ interface ChatOptions {
   allowSampling?: boolean;
   root: string[];
   config?: string;
+  lock?: string;
   system?: string;
   maxToolCalls: number;
   stream: boolean;
@@ -83,6 +86,7 @@ export function chatCommand(program: Command, ctx: CommandContext): void {
     .option('--allow-sampling', 'with --print: serve servers\u2019 sampling requests with the model without asking')
     .option('--root <dir>', 'answer roots/list with DIR (repeatable)', collect, [])
     .option('--config <file>', 'use every server of a Claude Desktop, Claude Code, VS Code or Cursor config file')
+    .option('--lock <file>', 'pin the servers\u2019 tools and prompts in this lockfile (mcp.lock.json): new servers are pinned, a changed tool is hidden until `mcpkit trust approve`')
     .option('--system <text>', 'a system prompt')
     .addOption(new Option('--max-tool-calls <n>', 'tool calls per message before the model must answer').argParser(positive).default(25))
     .option('--no-stream', 'ask the model for whole answers instead of streams')
@@ -135,6 +139,7 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
     clientInfo: { name: 'mcpkit-chat', version: VERSION },
     clientOptions: agentClientOptions({ handlers }),
     reconnect: false,
+    ...(options.lock ? { guard: await pinningGuard(options.lock, io) } : {}),
   });
   try {
     host.addAll(configs);
@@ -142,12 +147,34 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
     const failed = Object.entries(statuses).flatMap(([name, s]) => (s.state === 'failed' ? [`${name}: ${s.error.message}`] : []));
     if (failed.length === configs.length) throw new CliError(ExitCode.Connect, `no MCP server could be started:\n  ${failed.join('\n  ')}`);
     for (const f of failed) warn(io, `server ${f}; chatting without it`);
+    for (const name of Object.keys(statuses)) {
+      const decision = host.decision(name);
+      if (decision?.block !== undefined) warn(io, `server ${name} is blocked: ${decision.block}`);
+      for (const [item, why] of decision?.quarantine ?? []) warn(io, `${name}: ${item} is hidden until approved (mcpkit trust approve): ${why}`);
+    }
     if (ctx.signal.aborted) throw new CliError(ExitCode.Interrupted, 'interrupted');
     if (interactive) await repl(options, ctx, host, provider, handlers, asks);
     else await printOnce(options, ctx, host, provider, handlers);
   } finally {
     await host.close();
   }
+}
+
+/** The lockfile guard of @mcpkit/trust over `path`: first sight pins, drift hides the changed tool or prompt. */
+async function pinningGuard(path: string, io: Io): Promise<CatalogueGuard> {
+  let lock = (await readLockfile(path)) ?? emptyLockfile();
+  return lockfileGuard({
+    onDrift: 'quarantine-tool',
+    onNew: 'pin',
+    lockfile: () => lock,
+    onPin: async (next) => {
+      lock = next;
+      await writeLockfile(path, next);
+    },
+    onWarning: (server, warnings) => {
+      for (const w of warnings) warn(io, `${server}: ${w}`);
+    },
+  });
 }
 
 function describeEvent(io: Io, event: AgentEvent): void {
