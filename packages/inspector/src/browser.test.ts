@@ -99,7 +99,7 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await shot(page, 'elicitation');
     await ask.getByTestId('ask-accept').click();
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Hello Ada');
-    expect(await page.getByTestId('ask').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('ask').count()).toBe(0);
 
     await callTool(page, 'long_running', { seconds: '0.6', steps: '3' });
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('finished');
@@ -146,6 +146,12 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await page.getByTestId('tab-resources').click();
     await expect.poll(() => page.getByTestId('resource-updates').textContent()).toContain('updated 1');
     await expect.poll(() => page.getByTestId('resource-contents').locator('pre').textContent()).toBe('1');
+
+    // A template filled with the server's completions, then read.
+    await page.getByTestId('template-id').fill('1');
+    await expect.poll(() => page.locator('datalist[id="complete-ref/resource-id"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['1', '10']);
+    await page.getByRole('button', { name: 'read demo://items/1' }).click();
+    await expect.poll(() => page.getByTestId('resource-contents').textContent()).toContain('"name":"item 1"');
 
     // A resource link in a tool result is read from the result.
     await callTool(page, 'get_resource_link', { id: '2' });
