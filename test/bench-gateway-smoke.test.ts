@@ -22,6 +22,8 @@ const METRICS = [
   'gw.http.session.c1.p50',
   'gw.stdio.stateless.c16.cps',
   'gw.http.session.c16.cps',
+  'gw.floorstdio.stateless.c1.p50',
+  'gw.floorhttp.stateless.c16.cps',
   'added.stdio.stateless.p50',
   'added.http.stateless.p50',
   'ratio.stdio.stateless.c16',

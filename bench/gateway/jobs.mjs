@@ -11,6 +11,8 @@ import { CONTENDERS } from '../lib/contenders.mjs';
 import { runDriver, startHttpServer } from '../lib/processes.mjs';
 import { childrenOf, rssMiB, startGateway, toolOf } from './setup.mjs';
 
+const FLOOR_RELAY = new URL('./floor-relay.mjs', import.meta.url).pathname;
+
 /** Full-run parameters; every loop is bounded by a count and a duration. */
 export const GATEWAY_FULL = {
   // Five rather than the SDK suite's three: three processes and the driver share two cores here, so the
@@ -106,8 +108,17 @@ async function comparisons(ws, p, round, onFailure) {
     // commit's fsync returns at once. The difference from gw.stdio is what the syncs (on the audit writer thread) cost.
     const ram = ws.ramDir();
     if (ram !== undefined) targets.push(await gateway('gw.tmpfs', ws.config({ echo: { command, args } }, { auditDir: ram })));
+    // The floor: a bare Node relay in front of the same upstreams (2026-07-28 only), for what the targets ask.
+    const floor = async (prefix, relayArgs) => {
+      const relay = await startHttpServer((port) => ({ command: process.execPath, args: [FLOOR_RELAY, String(port), ...relayArgs] }));
+      started.push(relay);
+      const upstream = prefix === 'gw.floorhttp' ? echo.pid : childrenOf(relay.pid)[0];
+      return { prefix, statelessOnly: true, driver: () => ({ url: relay.url, pid: relay.pid, pids: upstream ? { upstream } : {}, tool: toolOf('echo') }) };
+    };
+    targets.push(await floor('gw.floorstdio', ['stdio', command, ...args]), await floor('gw.floorhttp', ['http', echo.url]));
     for (const target of targets) {
       for (const era of ERAS) {
+        if (target.statelessOnly && era !== 'stateless') continue;
         // Not recorded: brings every process to its steady state (JIT-compiled hot paths) before any comparison.
         needSome(await runDriver('http', { ...target.driver(), era, concurrency: 16, workload: 'echo', durationMs: p.warm.durationMs, warmupMs: 0 }), `${target.prefix} ${era} warm-up`);
       }
@@ -115,7 +126,7 @@ async function comparisons(ws, p, round, onFailure) {
     let block = 0;
     for (const concurrency of p.http.concurrencies) {
       for (const era of ERAS) {
-        const steps = targets.map((t) => () => httpOnce(t, era, concurrency, p));
+        const steps = targets.filter((t) => !t.statelessOnly || era === 'stateless').map((t) => () => httpOnce(t, era, concurrency, p));
         if (concurrency === 1) steps.push(() => stdioOnce(era, p));
         const shift = (round + block++) % steps.length;
         for (const step of [...steps.slice(shift), ...steps.slice(0, shift)]) {
