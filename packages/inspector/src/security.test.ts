@@ -2,7 +2,10 @@
 // route and stream, the Host and Origin allow-lists, the loopback-only bind, the fixed target, the short list of
 // unauthenticated routes, and no HTML sink for server data in the UI's source.
 import { request } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVERYTHING, type InspectProcess, runMcpkit, startInspect, waitFor } from '../test-support/inspect-process.js';
 import { isStaticAsset } from './static-assets.js';
@@ -132,6 +135,46 @@ describe('mcpkit inspect: security (issue 12)', () => {
     }
     const bare = await runMcpkit(['inspect', '--no-open', '--unsafe-bind', '--', process.execPath, EVERYTHING]);
     expect(bare.code).toBe(2);
+  });
+
+  it('listens on the port --port names, and says so when it is taken', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const pinned = await startInspect(['--port', String(port), '--', process.execPath, EVERYTHING]);
+    try {
+      expect(pinned.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/#token=`));
+      expect(pinned.token).not.toBe(inspect.token);
+      const taken = await runMcpkit(['inspect', '--no-open', '--port', String(port), '--', process.execPath, EVERYTHING]);
+      expect(taken.code).toBe(2);
+      expect(taken.stderr).toContain(`port ${port} is in use`);
+    } finally {
+      await pinned.stop();
+    }
+  });
+
+  it('takes the server from a config file the user named (--config FILE --server NAME)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-inspect-config-'));
+    try {
+      const file = join(dir, 'claude_desktop_config.json');
+      writeFileSync(file, JSON.stringify({ mcpServers: { demo: { command: process.execPath, args: [EVERYTHING] } } }));
+      const fromConfig = await startInspect(['--config', file, '--server', 'demo']);
+      try {
+        const state = await waitFor('connected', async () => {
+          const res = await fetch(`${fromConfig.origin}/api/state`, { headers: { Authorization: `Bearer ${fromConfig.token}` } });
+          const body = (await res.json()) as { state: { status: string; serverInfo?: { name?: string } } };
+          return body.state.status === 'connected' ? body.state : undefined;
+        });
+        expect(state.serverInfo?.name).toBe('mcpkit-everything');
+      } finally {
+        await fromConfig.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps every HTML sink out of the UI source (server data is only ever text)', () => {
