@@ -118,6 +118,24 @@ describe('mcpkit chat --print', () => {
     expect(offeredTools(llm.requests[2]!)).toEqual(['weather__get_forecast']);
   });
 
+  it('--record writes the conversation; --replay runs it again with no model API and no server', { timeout: SLOW }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-chat-'));
+    const file = join(dir, 'chat.jsonl');
+    const llm = await double([{ toolCalls: [{ name: 'weather__get_forecast', arguments: { city: 'Oslo', days: 2 } }] }, echoResult]);
+    const recorded = await runCli(['chat', '--base-url', llm.url, '--print', 'Oslo?', '--allow-tool', 'get_forecast', '--record', file, '--', ...WEATHER], { env: env() });
+    expect(recorded.code).toBe(0);
+    expect(recorded.stdout).toMatch(/^Result: Oslo, NO, 2-day forecast:\ntoday: /);
+    await llm.close();
+    const kinds = readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind);
+    expect(kinds).toEqual(['mcpkit-transcript', 'model', 'tool', 'model']);
+    const replayed = await runCli(['chat', '--replay', file, '--print', 'Oslo?', '--allow-tool', 'get_forecast'], { env: cleanEnv({ ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '', NO_COLOR: '1' }) });
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toBe(recorded.stdout);
+    const interactive = await runCli(['chat', '--replay', file], { env: env() });
+    expect(interactive.code).toBe(2);
+    expect(interactive.stderr).toContain('--replay runs one conversation: add --print PROMPT');
+  });
+
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {
     const llm = await double([{ status: 400 }]);
     const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--', ...WEATHER], { env: env() });

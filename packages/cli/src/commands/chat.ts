@@ -3,37 +3,31 @@
  * each tool call approved on the terminal; `--print PROMPT` runs one non-interactive conversation for scripts.
  * @module
  */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type Interface, createInterface } from 'node:readline';
 import type { ClientHandlers } from '@mcpkit/client';
 import { type CatalogueGuard, McpHost, type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
 import {
   Agent,
-  type AgentEvent,
-  type ApprovalAnswer,
-  type ApprovalRequest,
+  type AgentHost,
   AnthropicProvider,
-  type ModelPart,
   type ModelProvider,
   OpenAiProvider,
-  type SamplingApprovalRequest,
   ToolApprovals,
   agentClientOptions,
-  promptArguments,
-  promptParts,
+  recordTranscript,
+  replayTranscript,
 } from '@mcpkit/host';
-import { HttpError } from '@mcpkit/protocol';
 import { emptyLockfile, lockfileGuard } from '@mcpkit/trust';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
-import { askForm } from '../interact/elicit-form.js';
 import { rootsFrom } from '../interact/server-asks.js';
-import type { Answer, TerminalSession } from '../interact/terminal.js';
-import { type Io, note, warn } from '../output/io.js';
+import { type Io, warn } from '../output/io.js';
 import { readLockfile, writeLockfile } from '../trust/lockfile-io.js';
 import { type CommandContext, VERSION } from '../session.js';
+import { describeEvent, modelFailure, repl } from './chat-repl.js';
 
-interface ChatOptions {
+export interface ChatOptions {
   provider?: 'anthropic' | 'openai';
   model?: string;
   baseUrl?: string;
@@ -44,6 +38,8 @@ interface ChatOptions {
   root: string[];
   config?: string;
   lock?: string;
+  record?: string;
+  replay?: string;
   system?: string;
   maxToolCalls: number;
   stream: boolean;
@@ -87,6 +83,8 @@ export function chatCommand(program: Command, ctx: CommandContext): void {
     .option('--root <dir>', 'answer roots/list with DIR (repeatable)', collect, [])
     .option('--config <file>', 'use every server of a Claude Desktop, Claude Code, VS Code or Cursor config file')
     .option('--lock <file>', 'pin the servers\u2019 tools and prompts in this lockfile (mcp.lock.json): new servers are pinned, a changed tool is hidden until `mcpkit trust approve`')
+    .option('--record <file>', 'write the conversation (model requests and answers, tool calls, resource reads) to FILE as JSON lines')
+    .option('--replay <file>', 'with --print: run a recorded conversation again from FILE, with no model API and no servers')
     .option('--system <text>', 'a system prompt')
     .addOption(new Option('--max-tool-calls <n>', 'tool calls per message before the model must answer').argParser(positive).default(25))
     .option('--no-stream', 'ask the model for whole answers instead of streams')
@@ -121,6 +119,7 @@ async function servers(options: ChatOptions, ctx: CommandContext): Promise<Serve
 async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const interactive = options.print === undefined;
+  if (options.replay !== undefined) return replay(options, ctx);
   if (interactive && !io.stdinIsTty) throw new CliError(ExitCode.Usage, 'mcpkit chat needs a terminal', 'use --print PROMPT for one non-interactive conversation');
   const provider = pickProvider(options, io.env);
   const configs = await servers(options, ctx);
@@ -153,8 +152,14 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
       for (const [item, why] of decision?.quarantine ?? []) warn(io, `${name}: ${item} is hidden until approved (mcpkit trust approve): ${why}`);
     }
     if (ctx.signal.aborted) throw new CliError(ExitCode.Interrupted, 'interrupted');
-    if (interactive) await repl(options, ctx, host, provider, handlers, asks);
-    else await printOnce(options, ctx, host, provider, handlers);
+    let agentSide: { provider: ModelProvider; host: AgentHost } = { provider, host };
+    if (options.record) {
+      const file = options.record;
+      writeFileSync(file, '');
+      agentSide = recordTranscript(provider, host, (line) => appendFileSync(file, line));
+    }
+    if (interactive) await repl(options, ctx, host, agentSide, handlers, asks);
+    else await printOnce(options, ctx, agentSide.host, agentSide.provider, handlers);
   } finally {
     await host.close();
   }
@@ -177,21 +182,26 @@ async function pinningGuard(path: string, io: Io): Promise<CatalogueGuard> {
   });
 }
 
-function describeEvent(io: Io, event: AgentEvent): void {
-  const c = io.errColor;
-  if (event.type === 'tool_call') io.err(c.dim(`\u2192 ${event.name} ${JSON.stringify(event.arguments ?? {}).slice(0, 200)}\n`));
-  else if (event.type === 'tool_result') io.err(c.dim(`  ${event.isError ? (event.ran ? 'error' : 'not run') : 'done'}${event.truncated ? ' (truncated)' : ''}: ${event.content.split('\n')[0]!.slice(0, 160)}\n`));
-  else if (event.type === 'retry') io.err(c.dim(`  model API answered ${event.status || 'nothing'}; retrying in ${Math.round(event.delayMs)} ms\n`));
-}
-
-function modelFailure(error: unknown): unknown {
-  if (error instanceof HttpError) {
-    return new CliError(ExitCode.Connect, `the model API failed: ${error.message}`, 'check --provider, --base-url, --model and the API key (ANTHROPIC_API_KEY / OPENAI_API_KEY)', { cause: error });
+/** `--replay FILE --print PROMPT`: the recorded answers and results, no model API, no servers. */
+async function replay(options: ChatOptions, ctx: CommandContext): Promise<void> {
+  if (options.print === undefined) throw new CliError(ExitCode.Usage, '--replay runs one conversation: add --print PROMPT');
+  if (options.config || ctx.stdio || options.record) throw new CliError(ExitCode.Usage, '--replay takes no servers and no --record: the transcript has the servers\u2019 answers');
+  let text: string;
+  try {
+    text = readFileSync(options.replay!, 'utf8');
+  } catch (error) {
+    throw new CliError(ExitCode.Usage, `--replay ${options.replay}: ${(error as Error).message}`);
   }
-  return error;
+  let played: ReturnType<typeof replayTranscript>;
+  try {
+    played = replayTranscript(text);
+  } catch (error) {
+    throw new CliError(ExitCode.Usage, `--replay ${options.replay}: ${(error as Error).message}`);
+  }
+  await printOnce(options, ctx, played.host, played.provider, {});
 }
 
-async function printOnce(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider, handlers: ClientHandlers): Promise<void> {
+async function printOnce(options: ChatOptions, ctx: CommandContext, host: AgentHost, provider: ModelProvider, handlers: ClientHandlers): Promise<void> {
   const { io } = ctx;
   const agent = new Agent({
     host,
@@ -214,144 +224,3 @@ async function printOnce(options: ChatOptions, ctx: CommandContext, host: McpHos
   io.out(turn.text.endsWith('\n') ? turn.text : `${turn.text}\n`);
 }
 
-/** `/server__prompt key=value…`: the prompt's messages as the user's message, or what is wrong with the line. */
-async function promptCommand(host: McpHost, line: string, signal: AbortSignal): Promise<ModelPart[] | { problem: string }> {
-  const [name = '', ...rest] = line.slice(1).split(' ');
-  const prompt = host.prompts().find((p) => p.name === name);
-  if (!prompt) return { problem: `no command or prompt named /${name} (/tools, /prompts, /exit)` };
-  const args = promptArguments(rest.join(' '));
-  if ('problem' in args) return { problem: `/${name}: ${String(args.problem)}` };
-  return promptParts(await host.getPrompt(name, args, { signal }));
-}
-
-/** Lines from the terminal, one waiter at a time, so the chat prompt and approval questions share one readline. */
-class Lines {
-  readonly rl: Interface;
-  readonly #queue: string[] = [];
-  #waiter: ((line: string | undefined) => void) | undefined;
-  #closed = false;
-  onInterrupt: () => void = () => this.rl.close();
-
-  constructor() {
-    this.rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    this.rl.on('line', (line) => (this.#waiter ? this.#take(line) : this.#queue.push(line)));
-    this.rl.on('close', () => {
-      this.#closed = true;
-      this.#take(undefined);
-    });
-    this.rl.on('SIGINT', () => this.onInterrupt());
-  }
-
-  #take(line: string | undefined): void {
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    waiter?.(line);
-  }
-
-  /** The next line after showing `prompt`; undefined once the input ended. */
-  next(prompt: string): Promise<string | undefined> {
-    const queued = this.#queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (this.#closed) return Promise.resolve(undefined);
-    this.rl.setPrompt(prompt);
-    this.rl.prompt();
-    return new Promise((resolve) => (this.#waiter = resolve));
-  }
-
-  /** Ends a pending question as if the input had ended (Ctrl-C during an approval). */
-  cancelQuestion(): void {
-    this.#take(undefined);
-  }
-}
-
-async function repl(options: ChatOptions, ctx: CommandContext, host: McpHost, provider: ModelProvider, handlers: ClientHandlers, asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> }): Promise<void> {
-  const { io } = ctx;
-  const c = io.errColor;
-  const lines = new Lines();
-  let turn: AbortController | undefined;
-  lines.onInterrupt = () => {
-    if (!turn) return lines.rl.close();
-    io.err(c.yellow('\n(cancelled)\n'));
-    turn.abort(new Error('interrupted'));
-    lines.cancelQuestion();
-  };
-  ctx.signal.addEventListener('abort', () => lines.onInterrupt(), { once: true });
-  const askTool = async (r: ApprovalRequest): Promise<ApprovalAnswer> => {
-    io.err(`${c.yellow('?')} ${c.bold(r.name)} on server ${JSON.stringify(r.server)} wants to run with ${JSON.stringify(r.arguments).slice(0, 400)}\n`);
-    if (r.why === 'destructive') io.err(c.red('  the server marks this tool destructive: asked every time\n'));
-    const always = r.why === 'destructive' ? '' : '  [a] allow always (this tool on this server)';
-    const answer = ((await lines.next(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
-    return answer === 'y' || answer === 'yes' ? 'once' : (answer === 'a' || answer === 'always') && always ? 'always' : 'deny';
-  };
-  // askForm only calls ask(); this terminal is the chat's own readline, so the form and the chat share stdin.
-  const terminal = {
-    ask: async (query: string): Promise<Answer> => {
-      const line = await lines.next(query);
-      return line === undefined ? { end: turn?.signal.aborted ? 'interrupt' : 'eof' } : { line };
-    },
-  } as unknown as TerminalSession;
-  asks.elicitation = async (params) => {
-    if (params.mode !== 'url') return askForm(terminal, params.message, params.requestedSchema as never, c);
-    io.err(`${c.bold('The server asks you to open a URL:')} ${params.message}\n  ${params.url}\n${c.dim('(mcpkit does not open it; check where it points before you do)')}\n`);
-    const answer = ((await lines.next('Open it and continue? [y]es, [n]o = decline, [c]ancel: ')) ?? 'c').trim().toLowerCase();
-    return { action: answer === 'y' || answer === 'yes' ? 'accept' : answer === 'n' || answer === 'no' ? 'decline' : 'cancel' };
-  };
-  const askSampling = async (r: SamplingApprovalRequest): Promise<boolean> => {
-    io.err(`${c.yellow('?')} server ${JSON.stringify(r.server)} asks the model (sampling, up to ${r.params.maxTokens} tokens):\n`);
-    if (r.params.systemPrompt) io.err(`  system: ${r.params.systemPrompt.slice(0, 400)}\n`);
-    for (const m of r.params.messages) {
-      const blocks = Array.isArray(m.content) ? m.content : [m.content];
-      io.err(`  ${m.role}: ${blocks.map((b) => (b.type === 'text' ? String(b.text) : `[${String(b.type)}]`)).join(' ').slice(0, 400)}\n`);
-    }
-    const answer = ((await lines.next('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
-    return answer === 'y' || answer === 'yes';
-  };
-  const agent = new Agent({
-    host,
-    provider,
-    handlers,
-    approvals: new ToolApprovals({ ask: askTool, allowTools: options.allowTool, autoApproveReadOnly: options.autoApproveReadOnly === true }),
-    approveSampling: askSampling,
-    maxToolCallsPerTurn: options.maxToolCalls,
-    onEvent: (e) => (e.type === 'text' ? io.out(e.delta) : describeEvent(io, e)),
-    ...(options.system ? { system: options.system } : {}),
-  });
-  note(io, `mcpkit chat with ${provider.name} ${provider.model}, ${host.tools().length} tools from ${Object.keys(host.statuses()).join(', ')}. /tools, /prompts, @server:uri, /exit; Ctrl-C cancels.`);
-  try {
-    for (;;) {
-      const line = await lines.next(c.bold('you> '));
-      if (line === undefined || ctx.signal.aborted) break;
-      const text = line.trim();
-      if (text === '') continue;
-      if (text === '/exit' || text === '/quit') break;
-      if (text === '/tools') {
-        for (const t of host.tools()) io.err(`  ${t.name}  ${c.dim((t.tool.description ?? '').split('\n')[0]!.slice(0, 100))}\n`);
-        continue;
-      }
-      if (text === '/prompts') {
-        for (const p of host.prompts()) io.err(`  /${p.name} ${(p.prompt.arguments ?? []).map((a) => (a.required ? `${a.name}=…` : `[${a.name}=…]`)).join(' ')}  ${c.dim((p.prompt.description ?? '').slice(0, 80))}\n`);
-        continue;
-      }
-      turn = new AbortController();
-      try {
-        const message = text.startsWith('/') ? await promptCommand(host, text, turn.signal) : text;
-        if (typeof message === 'object' && 'problem' in message) {
-          io.err(`${c.red('mcpkit:')} ${message.problem}\n`);
-          continue;
-        }
-        const result = await agent.send(message, { signal: turn.signal });
-        io.out('\n');
-        if (result.stopReason === 'tool_limit') warn(io, `stopped after ${result.toolCalls} tool calls (--max-tool-calls)`);
-      } catch (error) {
-        if (turn.signal.aborted) continue;
-        const failure = modelFailure(error);
-        io.err(`${c.red('mcpkit:')} ${(failure as Error).message}\n`);
-      } finally {
-        turn = undefined;
-      }
-    }
-  } finally {
-    lines.rl.close();
-    process.stdin.pause();
-  }
-}

@@ -4,11 +4,10 @@
  * @module
  */
 import type { ClientHandlers } from '@mcpkit/client';
-import type { McpHost } from '@mcpkit/client/host';
 import { CancelledError, type CallToolResult } from '@mcpkit/protocol';
 import type { ModelMessage, ModelPart, ModelProvider, ModelResponse, ModelUsage, StopReason, ToolCallPart, ToolResultPart } from '../providers/types.js';
 import { ToolApprovals, serverIdentity } from './approvals.js';
-import { type CatalogueEntry, toolCatalogue } from './catalogue.js';
+import { type AgentHost, type CatalogueEntry, toolCatalogue } from './catalogue.js';
 import { resourceMentions } from './mentions.js';
 import { type ApproveSampling, samplingHandler } from './sampling.js';
 import { resultText, truncate } from './tool-output.js';
@@ -16,7 +15,8 @@ import { ToolSearch, type ToolSearchOptions } from './tool-search.js';
 
 /** How an {@link Agent} runs. */
 export interface AgentOptions {
-  host: McpHost;
+  /** An McpHost, or anything with its catalogue and call methods (a transcript replay). */
+  host: AgentHost;
   provider: ModelProvider;
   /** Who may run which tool. Default: non-interactive with nothing allowed, so every call is refused. */
   approvals?: ToolApprovals;

@@ -9,6 +9,9 @@ import type { ModelTool } from '../providers/types.js';
 /** What every provider accepts as a tool name (Anthropic, OpenAI, Gemini, Bedrock). */
 export const PROVIDER_TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What the agent uses of an McpHost; a transcript replay provides the same. */
+export type AgentHost = Pick<McpHost, 'tools' | 'callTool' | 'config' | 'statuses' | 'readResource'>;
+
 /** One catalogue entry: the model-facing tool and where it lives. */
 export interface CatalogueEntry {
   model: ModelTool;
@@ -19,7 +22,7 @@ export interface CatalogueEntry {
  * The host's tools for the model. McpHost's names are `server__tool`, cleaned, hashed when long or colliding, and
  * stable for a given set of tools; a name that still fails the provider pattern is left out rather than sent.
  */
-export function toolCatalogue(host: McpHost): Map<string, CatalogueEntry> {
+export function toolCatalogue(host: Pick<McpHost, 'tools'>): Map<string, CatalogueEntry> {
   const out = new Map<string, CatalogueEntry>();
   for (const t of host.tools()) {
     if (!PROVIDER_TOOL_NAME.test(t.name) || out.has(t.name)) continue;

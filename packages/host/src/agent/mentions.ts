@@ -9,7 +9,7 @@ import { truncate } from './tool-output.js';
 const MENTION = /(?:^|\s)@([^\s:@]+):(\S+)/g;
 
 /** The text parts to add for the mentions in `text` (servers the host does not know are left alone). */
-export async function resourceMentions(host: McpHost, text: string, maxChars: number, signal?: AbortSignal): Promise<TextPart[]> {
+export async function resourceMentions(host: Pick<McpHost, 'statuses' | 'readResource'>, text: string, maxChars: number, signal?: AbortSignal): Promise<TextPart[]> {
   const servers = new Set(Object.keys(host.statuses()));
   const parts: TextPart[] = [];
   const seen = new Set<string>();

@@ -1,0 +1,195 @@
+/**
+ * The interactive side of `mcpkit chat`: one readline for the chat prompt and every question (tool approvals,
+ * sampling, elicitation forms), prompts as `/commands`, Ctrl-C cancelling the answer in flight.
+ * @module
+ */
+import { createInterface, type Interface } from 'node:readline';
+import type { ClientHandlers } from '@mcpkit/client';
+import type { McpHost } from '@mcpkit/client/host';
+import {
+  Agent,
+  type AgentEvent,
+  type AgentHost,
+  type ApprovalAnswer,
+  type ApprovalRequest,
+  type ModelPart,
+  type ModelProvider,
+  type SamplingApprovalRequest,
+  ToolApprovals,
+  promptArguments,
+  promptParts,
+} from '@mcpkit/host';
+import { HttpError } from '@mcpkit/protocol';
+import { CliError, ExitCode } from '../failure.js';
+import { askForm } from '../interact/elicit-form.js';
+import type { Answer, TerminalSession } from '../interact/terminal.js';
+import { type Io, note, warn } from '../output/io.js';
+import type { CommandContext } from '../session.js';
+import type { ChatOptions } from './chat.js';
+
+/** One line on stderr for a tool call, its result, or a retry of the model API. */
+export function describeEvent(io: Io, event: AgentEvent): void {
+  const c = io.errColor;
+  if (event.type === 'tool_call') io.err(c.dim(`\u2192 ${event.name} ${JSON.stringify(event.arguments ?? {}).slice(0, 200)}\n`));
+  else if (event.type === 'tool_result') io.err(c.dim(`  ${event.isError ? (event.ran ? 'error' : 'not run') : 'done'}${event.truncated ? ' (truncated)' : ''}: ${event.content.split('\n')[0]!.slice(0, 160)}\n`));
+  else if (event.type === 'retry') io.err(c.dim(`  model API answered ${event.status || 'nothing'}; retrying in ${Math.round(event.delayMs)} ms\n`));
+}
+
+/** A model API failure as a CLI failure (exit 3) that says where to look. */
+export function modelFailure(error: unknown): unknown {
+  if (error instanceof HttpError) {
+    return new CliError(ExitCode.Connect, `the model API failed: ${error.message}`, 'check --provider, --base-url, --model and the API key (ANTHROPIC_API_KEY / OPENAI_API_KEY)', { cause: error });
+  }
+  return error;
+}
+
+/** `/server__prompt key=value…`: the prompt's messages as the user's message, or what is wrong with the line. */
+async function promptCommand(host: McpHost, line: string, signal: AbortSignal): Promise<ModelPart[] | { problem: string }> {
+  const [name = '', ...rest] = line.slice(1).split(' ');
+  const prompt = host.prompts().find((p) => p.name === name);
+  if (!prompt) return { problem: `no command or prompt named /${name} (/tools, /prompts, /exit)` };
+  const args = promptArguments(rest.join(' '));
+  if ('problem' in args) return { problem: `/${name}: ${String(args.problem)}` };
+  return promptParts(await host.getPrompt(name, args, { signal }));
+}
+
+/** Lines from the terminal, one waiter at a time, so the chat prompt and approval questions share one readline. */
+class Lines {
+  readonly rl: Interface;
+  readonly #queue: string[] = [];
+  #waiter: ((line: string | undefined) => void) | undefined;
+  #closed = false;
+  onInterrupt: () => void = () => this.rl.close();
+
+  constructor() {
+    this.rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    this.rl.on('line', (line) => (this.#waiter ? this.#take(line) : this.#queue.push(line)));
+    this.rl.on('close', () => {
+      this.#closed = true;
+      this.#take(undefined);
+    });
+    this.rl.on('SIGINT', () => this.onInterrupt());
+  }
+
+  #take(line: string | undefined): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.(line);
+  }
+
+  /** The next line after showing `prompt`; undefined once the input ended. */
+  next(prompt: string): Promise<string | undefined> {
+    const queued = this.#queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.#closed) return Promise.resolve(undefined);
+    this.rl.setPrompt(prompt);
+    this.rl.prompt();
+    return new Promise((resolve) => (this.#waiter = resolve));
+  }
+
+  /** Ends a pending question as if the input had ended (Ctrl-C during an approval). */
+  cancelQuestion(): void {
+    this.#take(undefined);
+  }
+}
+
+/** The interactive chat: a prompt, streamed answers, approvals asked on the same terminal. */
+export async function repl(
+  options: ChatOptions,
+  ctx: CommandContext,
+  host: McpHost,
+  agentSide: { provider: ModelProvider; host: AgentHost },
+  handlers: ClientHandlers,
+  asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> },
+): Promise<void> {
+  const { provider } = agentSide;
+  const { io } = ctx;
+  const c = io.errColor;
+  const lines = new Lines();
+  let turn: AbortController | undefined;
+  lines.onInterrupt = () => {
+    if (!turn) return lines.rl.close();
+    io.err(c.yellow('\n(cancelled)\n'));
+    turn.abort(new Error('interrupted'));
+    lines.cancelQuestion();
+  };
+  ctx.signal.addEventListener('abort', () => lines.onInterrupt(), { once: true });
+  const askTool = async (r: ApprovalRequest): Promise<ApprovalAnswer> => {
+    io.err(`${c.yellow('?')} ${c.bold(r.name)} on server ${JSON.stringify(r.server)} wants to run with ${JSON.stringify(r.arguments).slice(0, 400)}\n`);
+    if (r.why === 'destructive') io.err(c.red('  the server marks this tool destructive: asked every time\n'));
+    const always = r.why === 'destructive' ? '' : '  [a] allow always (this tool on this server)';
+    const answer = ((await lines.next(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
+    return answer === 'y' || answer === 'yes' ? 'once' : (answer === 'a' || answer === 'always') && always ? 'always' : 'deny';
+  };
+  // askForm only calls ask(); this terminal is the chat's own readline, so the form and the chat share stdin.
+  const terminal = {
+    ask: async (query: string): Promise<Answer> => {
+      const line = await lines.next(query);
+      return line === undefined ? { end: turn?.signal.aborted ? 'interrupt' : 'eof' } : { line };
+    },
+  } as unknown as TerminalSession;
+  asks.elicitation = async (params) => {
+    if (params.mode !== 'url') return askForm(terminal, params.message, params.requestedSchema as never, c);
+    io.err(`${c.bold('The server asks you to open a URL:')} ${params.message}\n  ${params.url}\n${c.dim('(mcpkit does not open it; check where it points before you do)')}\n`);
+    const answer = ((await lines.next('Open it and continue? [y]es, [n]o = decline, [c]ancel: ')) ?? 'c').trim().toLowerCase();
+    return { action: answer === 'y' || answer === 'yes' ? 'accept' : answer === 'n' || answer === 'no' ? 'decline' : 'cancel' };
+  };
+  const askSampling = async (r: SamplingApprovalRequest): Promise<boolean> => {
+    io.err(`${c.yellow('?')} server ${JSON.stringify(r.server)} asks the model (sampling, up to ${r.params.maxTokens} tokens):\n`);
+    if (r.params.systemPrompt) io.err(`  system: ${r.params.systemPrompt.slice(0, 400)}\n`);
+    for (const m of r.params.messages) {
+      const blocks = Array.isArray(m.content) ? m.content : [m.content];
+      io.err(`  ${m.role}: ${blocks.map((b) => (b.type === 'text' ? String(b.text) : `[${String(b.type)}]`)).join(' ').slice(0, 400)}\n`);
+    }
+    const answer = ((await lines.next('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
+    return answer === 'y' || answer === 'yes';
+  };
+  const agent = new Agent({
+    host: agentSide.host,
+    provider,
+    handlers,
+    approvals: new ToolApprovals({ ask: askTool, allowTools: options.allowTool, autoApproveReadOnly: options.autoApproveReadOnly === true }),
+    approveSampling: askSampling,
+    maxToolCallsPerTurn: options.maxToolCalls,
+    onEvent: (e) => (e.type === 'text' ? io.out(e.delta) : describeEvent(io, e)),
+    ...(options.system ? { system: options.system } : {}),
+  });
+  note(io, `mcpkit chat with ${provider.name} ${provider.model}, ${host.tools().length} tools from ${Object.keys(host.statuses()).join(', ')}. /tools, /prompts, @server:uri, /exit; Ctrl-C cancels.`);
+  try {
+    for (;;) {
+      const line = await lines.next(c.bold('you> '));
+      if (line === undefined || ctx.signal.aborted) break;
+      const text = line.trim();
+      if (text === '') continue;
+      if (text === '/exit' || text === '/quit') break;
+      if (text === '/tools') {
+        for (const t of host.tools()) io.err(`  ${t.name}  ${c.dim((t.tool.description ?? '').split('\n')[0]!.slice(0, 100))}\n`);
+        continue;
+      }
+      if (text === '/prompts') {
+        for (const p of host.prompts()) io.err(`  /${p.name} ${(p.prompt.arguments ?? []).map((a) => (a.required ? `${a.name}=…` : `[${a.name}=…]`)).join(' ')}  ${c.dim((p.prompt.description ?? '').slice(0, 80))}\n`);
+        continue;
+      }
+      turn = new AbortController();
+      try {
+        const message = text.startsWith('/') ? await promptCommand(host, text, turn.signal) : text;
+        if (typeof message === 'object' && 'problem' in message) {
+          io.err(`${c.red('mcpkit:')} ${message.problem}\n`);
+          continue;
+        }
+        const result = await agent.send(message, { signal: turn.signal });
+        io.out('\n');
+        if (result.stopReason === 'tool_limit') warn(io, `stopped after ${result.toolCalls} tool calls (--max-tool-calls)`);
+      } catch (error) {
+        if (turn.signal.aborted) continue;
+        const failure = modelFailure(error);
+        io.err(`${c.red('mcpkit:')} ${(failure as Error).message}\n`);
+      } finally {
+        turn = undefined;
+      }
+    }
+  } finally {
+    lines.rl.close();
+    process.stdin.pause();
+  }
+}
