@@ -67,6 +67,22 @@ interface WireBlock {
   input?: unknown;
 }
 
+interface WireUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+}
+
+/** The fields of a streaming event this reader uses (every field optional: events are checked as read). */
+interface StreamEvent {
+  type?: string;
+  index?: number;
+  message?: { model?: unknown; usage?: WireUsage };
+  content_block?: WireBlock;
+  delta?: { type?: string; text?: unknown; partial_json?: unknown; stop_reason?: unknown };
+  usage?: WireUsage;
+  error?: { type?: unknown; message?: unknown };
+}
+
 function fromBlocks(blocks: WireBlock[]): Array<TextPart | ToolCallPart> {
   const out: Array<TextPart | ToolCallPart> = [];
   for (const b of blocks) {
@@ -143,9 +159,9 @@ export class AnthropicProvider implements ModelProvider {
     let stopped = false;
     for await (const event of readSse(response.body)) {
       if (event.event === 'ping') continue;
-      let data: Record<string, any>;
+      let data: StreamEvent;
       try {
-        data = JSON.parse(event.data) as Record<string, any>;
+        data = JSON.parse(event.data) as StreamEvent;
       } catch {
         throw new ProtocolViolationError(`Anthropic sent an event that is not JSON: ${event.data.slice(0, 200)}`);
       }
@@ -156,18 +172,18 @@ export class AnthropicProvider implements ModelProvider {
           usage.outputTokens = data.message?.usage?.output_tokens ?? 0;
           break;
         case 'content_block_start': {
-          const b = data.content_block as WireBlock;
+          const b = data.content_block;
           if (b?.type === 'text') {
-            blocks.set(data.index, { kind: 'text', text: b.text ? [b.text] : [] });
+            blocks.set(data.index ?? 0, { kind: 'text', text: b.text ? [b.text] : [] });
             if (b.text) options.onText?.(b.text);
           } else if (b?.type === 'tool_use') {
-            blocks.set(data.index, { kind: 'tool', id: String(b.id), name: String(b.name), json: [] });
+            blocks.set(data.index ?? 0, { kind: 'tool', id: String(b.id), name: String(b.name), json: [] });
           }
           break;
         }
         case 'content_block_delta': {
-          const block = blocks.get(data.index);
-          const d = data.delta as { type?: string; text?: string; partial_json?: string };
+          const block = blocks.get(data.index ?? 0);
+          const d = data.delta;
           if (block?.kind === 'text' && d?.type === 'text_delta' && typeof d.text === 'string') {
             block.text.push(d.text);
             options.onText?.(d.text);

@@ -35,7 +35,7 @@ export interface RecordedRequest {
   api: 'anthropic' | 'openai';
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  /** The parsed JSON body. */
+  /** The parsed JSON body; loosely typed on purpose, for assertions on either wire format. */
   body: Record<string, any>;
 }
 
