@@ -96,7 +96,7 @@ function openStream(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, 
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
   res.write(': inspector events\n\n');
   ctx.streams.add(res);
-  const unsubscribe = ctx.hub.subscribe((e) => res.write(`id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`), after);
+  const unsubscribe = ctx.hub.subscribe((e) => res.write(`id: ${e.seq}\ndata: ${e.json}\n\n`), after);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   const end = () => {

@@ -119,7 +119,8 @@ export class InspectorConnection {
     client.on('close', () => {
       if (this.#client !== client) return;
       this.asks.cancelAll();
-      if (this.#state.status === 'connected') this.#setState({ ...this.#state, status: 'closed' });
+      if (this.#state.status !== 'connected') return;
+      void this.#closedAfterConnect(client, () => exited, transport as Transport & { stderrTail?: string });
     });
     let transport = recordingTransport(this.#transport(this.#target.kind), this.#hub);
     const timeoutMs = this.#options.connectTimeoutMs ?? 30_000;
@@ -153,6 +154,11 @@ export class InspectorConnection {
         instructions: negotiated.instructions,
         drift,
       });
+      // Closed while the handshake was finishing: the close handler saw no connection yet.
+      if (client.closed) {
+        void this.#closedAfterConnect(client, () => exited, transport as Transport & { stderrTail?: string });
+        return this.#state;
+      }
       // The inspector wants every log line the server will send.
       if (negotiated.era === 'stateless' || negotiated.capabilities.logging !== undefined) await client.setLogLevel('debug').catch(() => undefined);
     } catch (failure) {
@@ -169,6 +175,19 @@ export class InspectorConnection {
       this.#setState({ status: 'failed', ...base, diagnosis });
     }
     return this.#state;
+  }
+
+  /**
+   * A server that went away after connecting: its exit (code, stderr tail) says why, as while connecting. The exit
+   * report follows the close once the pipes are drained, so it gets a moment to arrive.
+   */
+  async #closedAfterConnect(client: Client, exited: () => ProcessExitedError | undefined, transport: { stderrTail?: string }): Promise<void> {
+    this.#setState({ ...this.#state, status: 'closed' });
+    if (this.#target.kind !== 'stdio') return;
+    for (let i = 0; i < 20 && !exited(); i++) await new Promise((r) => setTimeout(r, 50));
+    const error = exited();
+    if (!error || this.#client !== client) return;
+    this.#setState({ ...this.#state, diagnosis: diagnose(error, { transport: 'stdio', stderrTail: transport.stderrTail, explain: this.#options.explain }) });
   }
 
   #connected(): Client {

@@ -58,7 +58,10 @@ describe('connection doctor (issue 12)', () => {
     expect(d.cause).toBe('stdout-pollution');
     expect(d.summary).toContain('Server starting on stdout...');
     const flagged: string[] = [];
-    hub.subscribe((e) => void (e.event.type === 'stdout-noise' && flagged.push(e.event.text)));
+    hub.subscribe((e) => {
+      const { event } = JSON.parse(e.json) as { event: { type: string; text: string } };
+      if (event.type === 'stdout-noise') flagged.push(event.text);
+    });
     expect(flagged.length).toBeGreaterThan(0);
   });
 
@@ -88,6 +91,27 @@ describe('connection doctor (issue 12)', () => {
       });`;
     const { diagnosis: d } = await diagnosis(node(script));
     expect(d.cause).toBe('protocol-version');
+  });
+
+  it('a server that exits after connecting: closed, with its exit code and stderr', async () => {
+    const script = `
+      const reply = (m, body) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: m.id, ...body }) + '\\n');
+      require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+        const m = JSON.parse(line);
+        if (m.method === 'server/discover') reply(m, { error: { code: -32601, message: 'Method not found' } });
+        else if (m.method === 'initialize') reply(m, { result: { protocolVersion: m.params.protocolVersion, capabilities: {}, serverInfo: { name: 'short-lived', version: '1' } } });
+        else if (m.method === 'notifications/initialized') setTimeout(() => { console.error('segfault in the plugin loader'); process.exit(9); }, 300);
+        else if (m.id !== undefined) reply(m, { result: {} });
+      });`;
+    const hub = new EventHub();
+    const connection = new InspectorConnection(node(script), hub, { clientInfo });
+    connections.push(connection);
+    expect((await connection.connect()).status).toBe('connected');
+    for (let i = 0; i < 60 && !connection.state.diagnosis; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(connection.state.status).toBe('closed');
+    expect(connection.state.diagnosis).toMatchObject({ cause: 'process-exited' });
+    expect(connection.state.diagnosis?.summary).toContain('exit code 9');
+    expect(connection.state.diagnosis?.stderrTail).toContain('segfault in the plugin loader');
   });
 
   it("shows the caller's own explanation when it has one", async () => {

@@ -1,6 +1,7 @@
 /**
  * The inspector's event log: every event the UI shows (JSON-RPC history, stderr, logs, progress, asks, state),
- * numbered, kept in a bounded ring so a reloaded page catches up, and pushed to each open event stream.
+ * numbered, serialized once, kept in a ring bounded by count and bytes so a reloaded page catches up, and pushed to
+ * each open event stream.
  * @module
  */
 import type { InspectorEvent } from './events.js';
@@ -13,18 +14,34 @@ export interface StampedEvent {
   event: InspectorEvent;
 }
 
-type Subscriber = (event: StampedEvent) => void;
+/** One kept event: its number and its JSON (a {@link StampedEvent}). */
+export interface SerializedEvent {
+  seq: number;
+  json: string;
+}
 
-/** Keeps the last `limit` events and fans new ones out to subscribers. */
+type Subscriber = (event: SerializedEvent) => void;
+
+export interface EventHubLimits {
+  /** Most events kept. Default 5000. */
+  events?: number;
+  /** Most bytes of JSON kept (a few huge results must not hold the memory). Default 32 MB. */
+  bytes?: number;
+}
+
+/** Keeps the latest events and fans new ones out to subscribers. */
 export class EventHub {
-  readonly #limit: number;
+  readonly #maxEvents: number;
+  readonly #maxBytes: number;
   readonly #start = performance.now();
   #seq = 0;
-  #ring: StampedEvent[] = [];
+  #ring: SerializedEvent[] = [];
+  #bytes = 0;
   #subscribers = new Set<Subscriber>();
 
-  constructor(limit = 5000) {
-    this.#limit = limit;
+  constructor(limits: EventHubLimits = {}) {
+    this.#maxEvents = limits.events ?? 5000;
+    this.#maxBytes = limits.bytes ?? 32 * 1024 * 1024;
   }
 
   /** Milliseconds since the hub was made. */
@@ -34,9 +51,13 @@ export class EventHub {
 
   publish(event: InspectorEvent): void {
     const stamped: StampedEvent = { seq: ++this.#seq, t: this.now(), event };
-    this.#ring.push(stamped);
-    if (this.#ring.length > this.#limit) this.#ring.splice(0, this.#ring.length - this.#limit);
-    for (const s of this.#subscribers) s(stamped);
+    const kept: SerializedEvent = { seq: stamped.seq, json: JSON.stringify(stamped) };
+    this.#ring.push(kept);
+    this.#bytes += kept.json.length;
+    let drop = 0;
+    while (this.#ring.length - drop > 1 && (this.#ring.length - drop > this.#maxEvents || this.#bytes > this.#maxBytes)) this.#bytes -= this.#ring[drop++]!.json.length;
+    if (drop) this.#ring.splice(0, drop);
+    for (const s of this.#subscribers) s(kept);
   }
 
   /** The kept events after `afterSeq`, then each new one; returns the unsubscribe function. */

@@ -10,7 +10,7 @@ export type { ConnectionOptions } from './connection.js';
 export { diagnose } from './doctor.js';
 export type { Cause, Check, Diagnosis, DoctorContext } from './doctor.js';
 export type { ConnectionState, DriftEntry, InspectorEvent, PendingAsk } from './events.js';
-export type { StampedEvent } from './event-hub.js';
+export type { SerializedEvent, StampedEvent } from './event-hub.js';
 export { describeTarget } from './target.js';
 export type { InspectorTarget } from './target.js';
 export { checkBindHost, createToken } from './security.js';
