@@ -144,6 +144,7 @@ export async function repl(
     const answer = ((await lines.next('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes';
   };
+  let midLine = false;
   const agent = new Agent({
     host: agentSide.host,
     provider,
@@ -151,7 +152,17 @@ export async function repl(
     approvals: new ToolApprovals({ ask: askTool, allowTools: options.allowTool, autoApproveReadOnly: options.autoApproveReadOnly === true }),
     approveSampling: askSampling,
     maxToolCallsPerTurn: options.maxToolCalls,
-    onEvent: (e) => (e.type === 'text' ? io.out(e.delta) : describeEvent(io, e)),
+    onEvent: (e) => {
+      if (e.type === 'text') {
+        io.out(e.delta);
+        midLine = !e.delta.endsWith('\n');
+      } else if (e.type === 'tool_call' || e.type === 'tool_result' || e.type === 'retry') {
+        // A tool line after streamed text starts on a line of its own.
+        if (midLine) io.out('\n');
+        midLine = false;
+        describeEvent(io, e);
+      }
+    },
     ...(options.system ? { system: options.system } : {}),
   });
   note(io, `mcpkit chat with ${provider.name} ${provider.model}, ${host.tools().length} tools from ${Object.keys(host.statuses()).join(', ')}. /tools, /prompts, @server:uri, /exit; Ctrl-C cancels.`);
@@ -179,6 +190,7 @@ export async function repl(
         }
         const result = await agent.send(message, { signal: turn.signal });
         io.out('\n');
+        midLine = false;
         if (result.stopReason === 'tool_limit') warn(io, `stopped after ${result.toolCalls} tool calls (--max-tool-calls)`);
       } catch (error) {
         if (turn.signal.aborted) continue;
