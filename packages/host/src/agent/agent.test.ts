@@ -67,8 +67,8 @@ describe.each(['anthropic', 'openai'] as const)('the agent loop (%s)', (api) => 
     const elapsed = Date.now() - started;
     expect(turn.toolCalls).toBe(3);
     expect(lastToolResults(llm.requests[1]!).map((r) => r.content)).toEqual(Array(3).fill('Long-running operation finished after 1s in 1 steps'));
-    // Three one-second calls one after another take at least 3 s.
-    expect(elapsed).toBeLessThan(2_500);
+    // Three one-second calls one after another take at least 3 s (the in-process test proves overlap without a clock).
+    expect(elapsed).toBeLessThan(2_900);
   });
 
   it('feeds tool errors, unknown tools and invalid arguments back as errors, and keeps going', { timeout: SLOW }, async () => {

@@ -26,6 +26,15 @@ async function setup(protocolVersion: string, turns: ScriptedTurn[]) {
     setTimeout(() => void server.close(), 20);
     return new Promise(() => undefined);
   });
+  // Each call waits until three are in flight at once: only parallel calls can all finish.
+  let inFlight = 0;
+  let release!: () => void;
+  const allIn = new Promise<void>((resolve) => (release = resolve));
+  server.tool('barrier', { description: 'Returns once three calls are running at once' }, async () => {
+    if (++inFlight === 3) release();
+    const timedOut = await Promise.race([allIn.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
+    return { content: [{ type: 'text', text: timedOut ? 'alone' : 'together' }] };
+  });
   let markAborted!: () => void;
   seen.waitAborted = new Promise<void>((resolve) => (markAborted = resolve));
   server.tool('wait', { description: 'Waits until cancelled' }, async (_args, ctx) => {
@@ -93,5 +102,11 @@ describe.each(['2025-11-25', '2026-07-28'])('the loop and an in-process server, 
     expect(turn.text).toMatch(/^saw: The tool call failed: /);
     expect(lastToolResults(llm.requests[1]!)[0]!.isError).toBe(true);
     expect(turn.toolCalls).toBe(1);
+  });
+
+  it('the calls of one step run at the same time', async () => {
+    const { llm, provider, host } = await setup(protocolVersion, [{ toolCalls: [{ name: 'mem__barrier' }, { name: 'mem__barrier' }, { name: 'mem__barrier' }] }, { text: 'ok' }]);
+    await new Agent({ host, provider, approvals: new ToolApprovals({ allowTools: ['barrier'] }) }).send('go');
+    expect(lastToolResults(llm.requests[1]!).map((r) => r.content)).toEqual(['together', 'together', 'together']);
   });
 });
