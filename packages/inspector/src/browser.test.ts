@@ -216,6 +216,18 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     expect(sent).toEqual({ customer: { name: 'Ada', vip: true }, items: [{ sku: 'abc', qty: 2 }], priority: 'high', shipping: { address: '1 Main St' } });
     await shot(page, 'form');
 
+    // Saved as a request, picked again later from the collection, and exported.
+    await page.getByTestId('save-name').fill('big order');
+    await page.getByTestId('save-request').click();
+    await page.getByTestId('tool-item').filter({ hasText: /^stamp$/ }).click();
+    await page.getByTestId('saved-request').filter({ hasText: 'big order' }).click();
+    expect(await page.getByTestId('field-customer.name').inputValue()).toBe('Ada');
+    expect(await page.getByTestId('field-items[0].sku').inputValue()).toBe('abc');
+    const exported = page.waitForEvent('download');
+    await page.getByTestId('collection-export').click();
+    const saved = JSON.parse(Buffer.concat((await (await (await exported).createReadStream()).toArray()) as Buffer[]).toString('utf8')) as unknown;
+    expect(saved).toEqual([{ name: 'big order', tool: 'order', arguments: sent }]);
+
     await page.getByTestId('raw-json-toggle').check();
     await page.getByTestId('raw-json').fill('{"customer": {"name": "Raw"}, "items": [{"sku": "xyz", "qty": 1}]}');
     await page.getByTestId('tool-call').click();

@@ -69,6 +69,7 @@ function App({ api }: { api: Api }) {
         <div hidden={tab !== 'tools'}>
           <ToolsPane
             api={api}
+            server={String(info.name ?? model.state?.target ?? '')}
             version={model.listsVersion}
             connected={connected}
             progress={model.progress}

@@ -6,6 +6,7 @@ import type { Progress } from './model';
 import { type Schema, initialValue, validate } from './schema';
 import { SchemaForm } from './schema-form';
 import type { Json as JsonValue, Tool } from './types';
+import { CollectionList, type SavedRequest, useCollection } from './collection';
 import { useList } from './use-list';
 
 interface CallResult {
@@ -54,9 +55,17 @@ function ResultView({ tool, result, onRead }: { tool: Tool; result: CallResult; 
   );
 }
 
-function ToolDetail({ api, tool, progress, onRead }: { api: Api; tool: Tool; progress: Record<string, Progress>; onRead: (uri: string) => void }) {
+function ToolDetail({ api, tool, progress, onRead, initial, onSave }: {
+  api: Api;
+  tool: Tool;
+  progress: Record<string, Progress>;
+  onRead: (uri: string) => void;
+  initial?: JsonValue | undefined;
+  onSave: (name: string, args: JsonValue) => void;
+}) {
   const schema = (tool.inputSchema ?? { type: 'object' }) as Schema;
-  const [value, setValue] = useState<JsonValue | undefined>(() => initialValue(schema, schema) ?? {});
+  const [value, setValue] = useState<JsonValue | undefined>(() => initial ?? initialValue(schema, schema) ?? {});
+  const [saveName, setSaveName] = useState('');
   const [rawError, setRawError] = useState<string>();
   const [problems, setProblems] = useState<string[]>([]);
   const [callId, setCallId] = useState<string>();
@@ -102,6 +111,10 @@ function ToolDetail({ api, tool, progress, onRead }: { api: Api; tool: Tool; pro
         <button type="button" class="primary" data-testid="tool-call" disabled={running} onClick={() => void call()}>
           {running ? 'calling…' : `call ${tool.name}`}
         </button>
+        <input type="text" class="save-name" data-testid="save-name" placeholder="name this request" value={saveName} onInput={(e) => setSaveName((e.target as HTMLInputElement).value)} />
+        <button type="button" data-testid="save-request" disabled={!saveName.trim()} onClick={() => onSave(saveName.trim(), value ?? {})}>
+          save
+        </button>
         {running && callId ? (
           <button type="button" data-testid="tool-cancel" onClick={() => void api.post(`/api/calls/${callId}/cancel`)}>
             cancel
@@ -123,17 +136,37 @@ function ToolDetail({ api, tool, progress, onRead }: { api: Api; tool: Tool; pro
   );
 }
 
-export function ToolsPane({ api, version, connected, progress, onRead }: { api: Api; version: number; connected: boolean; progress: Record<string, Progress>; onRead: (uri: string) => void }) {
+export function ToolsPane({ api, version, connected, progress, onRead, server }: { api: Api; version: number; connected: boolean; progress: Record<string, Progress>; onRead: (uri: string) => void; server: string }) {
   const { items, error } = useList<Tool>(api, '/api/tools', version, connected);
   const [selected, setSelected] = useState<string>();
+  // A picked saved request remounts the form with its arguments.
+  const [picked, setPicked] = useState<{ request: SavedRequest; seq: number }>();
+  const collection = useCollection(server);
   const tool = items.find((t) => t.name === selected);
+  const initial = picked && picked.request.tool === selected ? picked.request.arguments : undefined;
   return (
     <div class="pane split">
-      <ul class="list" data-testid="tool-list">
+      <div class="list">
+      <CollectionList
+        collection={collection}
+        onPick={(request) => {
+          setSelected(request.tool);
+          setPicked({ request, seq: (picked?.seq ?? 0) + 1 });
+        }}
+      />
+      <ul data-testid="tool-list">
         {error ? <li class="error">{error.message}</li> : null}
         {items.map((t) => (
           <li class={t.name === selected ? 'selected' : ''}>
-            <button type="button" data-testid="tool-item" class="item" onClick={() => setSelected(t.name)}>
+            <button
+              type="button"
+              data-testid="tool-item"
+              class="item"
+              onClick={() => {
+                setSelected(t.name);
+                setPicked(undefined);
+              }}
+            >
               {t.name}
             </button>
             {t.description ? <div class="description">{t.description}</div> : null}
@@ -141,7 +174,22 @@ export function ToolsPane({ api, version, connected, progress, onRead }: { api: 
         ))}
         {connected && !error && items.length === 0 ? <li class="muted">no tools</li> : null}
       </ul>
-      <div class="detail">{tool ? <ToolDetail key={tool.name} api={api} tool={tool} progress={progress} onRead={onRead} /> : <div class="muted">pick a tool</div>}</div>
+      </div>
+      <div class="detail">
+        {tool ? (
+          <ToolDetail
+            key={`${tool.name}:${initial ? picked?.seq : 0}`}
+            api={api}
+            tool={tool}
+            progress={progress}
+            onRead={onRead}
+            initial={initial}
+            onSave={(name, args) => collection.save({ name, tool: tool.name, arguments: args })}
+          />
+        ) : (
+          <div class="muted">pick a tool</div>
+        )}
+      </div>
     </div>
   );
 }
