@@ -223,6 +223,7 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
     await page.getByTestId('saved-request').filter({ hasText: 'big order' }).click();
     expect(await page.getByTestId('field-customer.name').inputValue()).toBe('Ada');
     expect(await page.getByTestId('field-items[0].sku').inputValue()).toBe('abc');
+    expect(await page.getByTestId('field-shipping.address').inputValue()).toBe('1 Main St');
     const exported = page.waitForEvent('download');
     await page.getByTestId('collection-export').click();
     const saved = JSON.parse(Buffer.concat((await (await (await exported).createReadStream()).toArray()) as Buffer[]).toString('utf8')) as unknown;

@@ -1,6 +1,6 @@
 /** A form generated from a JSON Schema: strings, numbers, booleans, enums, nested objects, arrays, oneOf/anyOf. */
 import { useState } from 'preact/hooks';
-import { type Schema, initialValue, resolve, typeOf, variantsOf } from './schema';
+import { type Schema, initialValue, resolve, typeOf, validate, variantsOf } from './schema';
 import type { Json, JsonObject } from './types';
 
 interface FieldProps {
@@ -42,8 +42,9 @@ function JsonField({ value, onChange, path }: FieldProps) {
 }
 
 function Variants(props: FieldProps & { variants: Schema[] }) {
-  const { variants, root, onChange, path } = props;
-  const [chosen, setChosen] = useState(0);
+  const { variants, root, onChange, path, value } = props;
+  // A value given up front (a saved request) picks the variant it matches.
+  const [chosen, setChosen] = useState(() => Math.max(0, value === undefined ? 0 : variants.findIndex((v) => validate(v, value, root).length === 0)));
   const current = resolve(variants[chosen], root);
   return (
     <div class="variants">
@@ -115,7 +116,8 @@ export function Field(props: FieldProps) {
           value={typeof value === 'number' ? String(value) : ''}
           onInput={(e) => {
             const v = (e.target as HTMLInputElement).value;
-            onChange(v === '' ? undefined : Number(v));
+            const n = Number(v);
+            onChange(v === '' || Number.isNaN(n) ? undefined : n);
           }}
         />
       );
