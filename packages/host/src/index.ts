@@ -10,7 +10,7 @@ export { ToolApprovals, serverIdentity } from './agent/approvals.js';
 export type { ApprovalAnswer, ApprovalRequest, ApprovalVerdict, ToolApprovalsOptions } from './agent/approvals.js';
 export { toolCatalogue, PROVIDER_TOOL_NAME } from './agent/catalogue.js';
 export type { AgentHost, CatalogueEntry } from './agent/catalogue.js';
-export { agentClientOptions, samplingHandler } from './agent/sampling.js';
+export { SamplingDesk, agentClientOptions, samplingHandler } from './agent/sampling.js';
 export type { ApproveSampling, SamplingApprovalRequest } from './agent/sampling.js';
 export { resultText, truncate } from './agent/tool-output.js';
 export { ToolSearch } from './agent/tool-search.js';

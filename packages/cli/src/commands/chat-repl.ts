@@ -15,6 +15,7 @@ import {
   type ModelPart,
   type ModelProvider,
   type SamplingApprovalRequest,
+  type SamplingDesk,
   ToolApprovals,
   promptArguments,
   promptParts,
@@ -26,6 +27,13 @@ import type { Answer, TerminalSession } from '../interact/terminal.js';
 import { type Io, note, warn } from '../output/io.js';
 import type { CommandContext } from '../session.js';
 import type { ChatOptions } from './chat.js';
+
+/** What the Agent talks to: the model and the host, or their recording or replaying wrappers. */
+export interface AgentSide {
+  provider: ModelProvider;
+  host: AgentHost;
+  desk?: SamplingDesk;
+}
 
 /** One line on stderr for a tool call, its result, or a retry of the model API. */
 export function describeEvent(io: Io, event: AgentEvent): void {
@@ -98,7 +106,7 @@ export async function repl(
   options: ChatOptions,
   ctx: CommandContext,
   host: McpHost,
-  agentSide: { provider: ModelProvider; host: AgentHost },
+  agentSide: AgentSide,
   handlers: ClientHandlers,
   asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> },
 ): Promise<void> {
@@ -147,6 +155,7 @@ export async function repl(
   let midLine = false;
   const agent = new Agent({
     host: agentSide.host,
+    ...(agentSide.desk ? { samplingDesk: agentSide.desk } : {}),
     provider,
     handlers,
     approvals: new ToolApprovals({ ask: askTool, allowTools: options.allowTool, autoApproveReadOnly: options.autoApproveReadOnly === true }),

@@ -9,11 +9,11 @@ import type { ClientHandlers } from '@mcpkit/client';
 import { type CatalogueGuard, McpHost, type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
 import {
   Agent,
-  type AgentHost,
   AnthropicProvider,
   type ModelProvider,
   OpenAiProvider,
   ToolApprovals,
+  SamplingDesk,
   agentClientOptions,
   recordTranscript,
   replayTranscript,
@@ -25,7 +25,7 @@ import { rootsFrom } from '../interact/server-asks.js';
 import { type Io, warn } from '../output/io.js';
 import { readLockfile, writeLockfile } from '../trust/lockfile-io.js';
 import { type CommandContext, VERSION } from '../session.js';
-import { describeEvent, modelFailure, repl } from './chat-repl.js';
+import { type AgentSide, describeEvent, modelFailure, repl } from './chat-repl.js';
 
 export interface ChatOptions {
   provider?: 'anthropic' | 'openai';
@@ -134,9 +134,10 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
       return { action: 'decline' };
     },
   };
+  const desk = new SamplingDesk();
   const host = new McpHost({
     clientInfo: { name: 'mcpkit-chat', version: VERSION },
-    clientOptions: agentClientOptions({ handlers }),
+    clientOptions: agentClientOptions({ handlers }, desk),
     reconnect: false,
     ...(options.lock ? { guard: await pinningGuard(options.lock, io) } : {}),
   });
@@ -152,14 +153,14 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
       for (const [item, why] of decision?.quarantine ?? []) warn(io, `${name}: ${item} is hidden until approved (mcpkit trust approve): ${why}`);
     }
     if (ctx.signal.aborted) throw new CliError(ExitCode.Interrupted, 'interrupted');
-    let agentSide: { provider: ModelProvider; host: AgentHost } = { provider, host };
+    let agentSide: AgentSide = { provider, host, desk };
     if (options.record) {
       const file = options.record;
       writeFileSync(file, '');
-      agentSide = recordTranscript(provider, host, (line) => appendFileSync(file, line));
+      agentSide = { ...recordTranscript(provider, host, (line) => appendFileSync(file, line)), desk };
     }
     if (interactive) await repl(options, ctx, host, agentSide, handlers, asks);
-    else await printOnce(options, ctx, agentSide.host, agentSide.provider, handlers);
+    else await printOnce(options, ctx, agentSide, handlers);
   } finally {
     await host.close();
   }
@@ -198,14 +199,15 @@ async function replay(options: ChatOptions, ctx: CommandContext): Promise<void> 
   } catch (error) {
     throw new CliError(ExitCode.Usage, `--replay ${options.replay}: ${(error as Error).message}`);
   }
-  await printOnce(options, ctx, played.host, played.provider, {});
+  await printOnce(options, ctx, played, {});
 }
 
-async function printOnce(options: ChatOptions, ctx: CommandContext, host: AgentHost, provider: ModelProvider, handlers: ClientHandlers): Promise<void> {
+async function printOnce(options: ChatOptions, ctx: CommandContext, side: AgentSide, handlers: ClientHandlers): Promise<void> {
   const { io } = ctx;
   const agent = new Agent({
-    host,
-    provider,
+    host: side.host,
+    provider: side.provider,
+    ...(side.desk ? { samplingDesk: side.desk } : {}),
     handlers,
     approvals: new ToolApprovals({ allowTools: options.allowTool }),
     // Non-interactive: sampling only with the explicit --allow-sampling.

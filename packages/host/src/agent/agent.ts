@@ -3,13 +3,13 @@
  * its server, results go back, and the loop repeats until the model answers or the cap on tool calls is reached.
  * @module
  */
-import type { ClientHandlers } from '@mcpkit/client';
+import type { CallOptions, ClientHandlers } from '@mcpkit/client';
 import { CancelledError, type CallToolResult } from '@mcpkit/protocol';
 import type { ModelMessage, ModelPart, ModelProvider, ModelResponse, ModelUsage, StopReason, ToolCallPart, ToolResultPart } from '../providers/types.js';
 import { ToolApprovals, serverIdentity } from './approvals.js';
 import { type AgentHost, type CatalogueEntry, toolCatalogue } from './catalogue.js';
 import { resourceMentions } from './mentions.js';
-import { type ApproveSampling, samplingHandler } from './sampling.js';
+import { type ApproveSampling, type SamplingDesk, samplingHandler } from './sampling.js';
 import { resultText, truncate } from './tool-output.js';
 import { ToolSearch, type ToolSearchOptions } from './tool-search.js';
 
@@ -25,6 +25,11 @@ export interface AgentOptions {
    * A tool call's own handlers replace the Client's, so give here the ones the McpHost's `clientOptions` have.
    */
   handlers?: Omit<ClientHandlers, 'sampling'>;
+  /**
+   * The desk given to the McpHost's `agentClientOptions`: it serves sampling for several calls to one server at
+   * once, which per-call handlers cannot in the session era. Without it such calls run without per-call handlers.
+   */
+  samplingDesk?: SamplingDesk;
   /** Approves a server's sampling request before the host's model serves it. Default: every request declined. */
   approveSampling?: ApproveSampling;
   system?: string;
@@ -145,6 +150,8 @@ export class Agent {
   async #runCalls(calls: ToolCallPart[], catalogue: Map<string, CatalogueEntry>, signal: AbortSignal | undefined): Promise<Array<{ part: ToolResultPart; ran: boolean }>> {
     const plans: Array<(() => Promise<{ part: ToolResultPart; ran: boolean }>) | { part: ToolResultPart; ran: boolean }> = [];
     const searchName = this.#search?.active(catalogue) ? this.#search.nameIn(catalogue) : undefined;
+    /** Approved calls per server: a server with several in flight gets the Client's handlers, not per-call ones. */
+    const perServer = new Map<string, number>();
     for (const call of calls) {
       const entry = catalogue.get(call.name);
       this.#emit({ type: 'tool_call', id: call.id, name: call.name, server: entry?.host.server, arguments: call.input ?? call.rawInput });
@@ -172,7 +179,8 @@ export class Agent {
         continue;
       }
       const input = call.input;
-      plans.push(() => this.#execute(call, entry, input, identity, signal));
+      perServer.set(entry.host.server, (perServer.get(entry.host.server) ?? 0) + 1);
+      plans.push(() => this.#execute(call, entry, input, identity, (perServer.get(entry.host.server) ?? 0) > 1, signal));
     }
     return Promise.all(plans.map((p) => (typeof p === 'function' ? p() : p)));
   }
@@ -182,12 +190,16 @@ export class Agent {
     return { part: refused(call, reason), ran: false };
   }
 
-  async #execute(call: ToolCallPart, entry: CatalogueEntry, input: NonNullable<ToolCallPart['input']>, identity: string, signal: AbortSignal | undefined): Promise<{ part: ToolResultPart; ran: boolean }> {
+  async #execute(call: ToolCallPart, entry: CatalogueEntry, input: NonNullable<ToolCallPart['input']>, identity: string, shared: boolean, signal: AbortSignal | undefined): Promise<{ part: ToolResultPart; ran: boolean }> {
     const sampling = samplingHandler(this.#o.provider, this.#o.approveSampling, entry.host.server, identity);
+    // Session era: a Client refuses to route a server's request when two calls with their own handlers are in
+    // flight, so calls sharing a server go without and the desk serves their sampling.
+    const leave = shared ? this.#o.samplingDesk?.enter(entry.host.server, sampling) : undefined;
+    const options: CallOptions = { signal, ...(shared ? {} : { handlers: { ...this.#o.handlers, sampling } }), ...(this.#o.toolTimeoutMs ? { timeoutMs: this.#o.toolTimeoutMs } : {}) };
     let content: string;
     let isError: boolean;
     try {
-      const result: CallToolResult = await this.#o.host.callTool(call.name, input, { signal, handlers: { ...this.#o.handlers, sampling }, ...(this.#o.toolTimeoutMs ? { timeoutMs: this.#o.toolTimeoutMs } : {}) });
+      const result: CallToolResult = await this.#o.host.callTool(call.name, input, options).finally(() => leave?.());
       content = resultText(result);
       isError = result.isError === true;
     } catch (error) {

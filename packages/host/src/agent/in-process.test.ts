@@ -7,7 +7,7 @@ import { McpServer } from '@mcpkit/server';
 import { LlmDouble, type ScriptedTurn, lastToolResults } from '../testing/index.js';
 import { Agent } from './agent.js';
 import { type ApprovalAnswer, type ApprovalRequest, ToolApprovals } from './approvals.js';
-import { agentClientOptions } from './sampling.js';
+import { SamplingDesk, agentClientOptions } from './sampling.js';
 import { AnthropicProvider } from '../providers/anthropic.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -35,6 +35,10 @@ async function setup(protocolVersion: string, turns: ScriptedTurn[]) {
     const timedOut = await Promise.race([allIn.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
     return { content: [{ type: 'text', text: timedOut ? 'alone' : 'together' }] };
   });
+  server.tool('ask', { description: 'Asks the host model' }, async (_args, ctx) => {
+    const r = await ctx.sample({ messages: [{ role: 'user', content: { type: 'text', text: 'Say a word' } }], maxTokens: 5 });
+    return { content: [{ type: 'text', text: `model: ${(r.content as { text?: string }).text}` }] };
+  });
   let markAborted!: () => void;
   seen.waitAborted = new Promise<void>((resolve) => (markAborted = resolve));
   server.tool('wait', { description: 'Waits until cancelled' }, async (_args, ctx) => {
@@ -42,9 +46,10 @@ async function setup(protocolVersion: string, turns: ScriptedTurn[]) {
     markAborted();
     return { content: [{ type: 'text', text: 'cancelled' }] };
   });
+  const desk = new SamplingDesk();
   const host = new McpHost({
     clientInfo: { name: 'host-test', version: '0' },
-    clientOptions: agentClientOptions({ protocolVersion }),
+    clientOptions: agentClientOptions({ protocolVersion }, desk),
     reconnect: false,
     createTransport: () => {
       const [a, b] = InMemoryTransport.pair();
@@ -60,7 +65,7 @@ async function setup(protocolVersion: string, turns: ScriptedTurn[]) {
     await server.close();
     await llm.close();
   });
-  return { host, llm, seen, provider: new AnthropicProvider({ baseUrl: llm.url, apiKey: 'k', retry: { maxAttempts: 1 } }) };
+  return { host, llm, seen, desk, provider: new AnthropicProvider({ baseUrl: llm.url, apiKey: 'k', retry: { maxAttempts: 1 } }) };
 }
 
 describe.each(['2025-11-25', '2026-07-28'])('the loop and an in-process server, %s', (protocolVersion) => {
@@ -108,5 +113,13 @@ describe.each(['2025-11-25', '2026-07-28'])('the loop and an in-process server, 
     const { llm, provider, host } = await setup(protocolVersion, [{ toolCalls: [{ name: 'mem__barrier' }, { name: 'mem__barrier' }, { name: 'mem__barrier' }] }, { text: 'ok' }]);
     await new Agent({ host, provider, approvals: new ToolApprovals({ allowTools: ['barrier'] }) }).send('go');
     expect(lastToolResults(llm.requests[1]!).map((r) => r.content)).toEqual(['together', 'together', 'together']);
+  });
+
+  it('two parallel calls of one server that both sample are each served, with the server known', async () => {
+    const { llm, provider, host, desk } = await setup(protocolVersion, [{ toolCalls: [{ name: 'mem__ask' }, { name: 'mem__ask' }] }, { text: 'word' }, { text: 'word' }, { text: 'ok' }]);
+    const asked: string[] = [];
+    await new Agent({ host, provider, samplingDesk: desk, approvals: new ToolApprovals({ allowTools: ['ask'] }), approveSampling: async (r) => (asked.push(r.server), true) }).send('go');
+    expect(lastToolResults(llm.requests[3]!).map((r) => r.content)).toEqual(['model: word', 'model: word']);
+    expect(asked).toEqual(['mem', 'mem']);
   });
 });

@@ -48,12 +48,46 @@ export function samplingHandler(provider: ModelProvider, approve: ApproveSamplin
   };
 }
 
+type Serve = NonNullable<ClientHandlers['sampling']>;
+
+/**
+ * Serves sampling for tool calls that cannot carry their own handlers: in the session era a Client routes a
+ * server's request to a call's handlers only when one call with handlers is in flight, so when the agent runs
+ * several calls on one server at once it gives them none, and this McpHost-wide handler serves them instead,
+ * knowing the server from the calls in flight.
+ */
+export class SamplingDesk {
+  readonly #open = new Map<string, { serve: Serve; count: number }>();
+
+  /** Marks a call to `server` as in flight; returns the function that ends it. */
+  enter(server: string, serve: Serve): () => void {
+    const slot = this.#open.get(server) ?? { serve, count: 0 };
+    slot.count++;
+    this.#open.set(server, slot);
+    return () => {
+      if (--slot.count === 0) this.#open.delete(server);
+    };
+  }
+
+  /** The McpHost-wide sampling handler. */
+  readonly handler: Serve = (params, ctx) => {
+    const servers = [...this.#open.keys()];
+    // With calls to one server in flight the request is that server's; with several, none can be told apart.
+    if (servers.length === 1) return this.#open.get(servers[0]!)!.serve(params, ctx);
+    const why = servers.length === 0 ? 'no tool call is running' : `calls to ${servers.join(', ')} are running and the request could come from any`;
+    throw new ProtocolError(USER_REJECTED, `Sampling declined: ${why}`);
+  };
+}
+
 /**
  * Client options for an McpHost an {@link Agent} drives: declares sampling, which the agent serves on each tool
- * call (with the server known, for the approval prompt).
+ * call (with the server known, for the approval prompt). Give the same {@link SamplingDesk} to the Agent.
  * @example
- * const host = new McpHost({ clientInfo, clientOptions: agentClientOptions() });
+ * const desk = new SamplingDesk();
+ * const host = new McpHost({ clientInfo, clientOptions: agentClientOptions({}, desk) });
  */
-export function agentClientOptions(base: ClientOptions = {}): ClientOptions {
-  return { ...base, capabilities: { ...base.capabilities, sampling: base.capabilities?.sampling ?? {} } };
+export function agentClientOptions(base: ClientOptions = {}, desk?: SamplingDesk): ClientOptions {
+  const options: ClientOptions = { ...base, capabilities: { ...base.capabilities, sampling: base.capabilities?.sampling ?? {} } };
+  if (desk) options.handlers = { ...base.handlers, sampling: desk.handler };
+  return options;
 }
