@@ -100,6 +100,15 @@ describe.each(['anthropic', 'openai'] as const)('the agent loop (%s)', (api) => 
     expect(turn.transcript.at(-1)).toEqual({ role: 'user', content: [{ type: 'tool_result', callId: expect.any(String), content: 'Not run: the limit of 2 tool calls for this message was reached.', isError: true }] });
   });
 
+  it('a model that keeps asking for a tool that does not exist is stopped by the cap', { timeout: SLOW }, async () => {
+    const { llm, host } = await setup(Array(6).fill({ toolCalls: [{ name: 'nope__missing' }] }));
+    const turn = await runAgent({ host, provider: provider(api, llm), prompt: 'loop', maxToolCallsPerTurn: 2 });
+    expect(turn.stopReason).toBe('tool_limit');
+    expect(turn.toolCalls).toBe(0);
+    expect(llm.requests).toHaveLength(4);
+    expect(lastToolResults(llm.requests[3]!)[0]!.content.replace(/^Error: /, '')).toBe('Not run: the limit of 2 tool calls for this message was reached. Answer the user with what you have, without calling tools.');
+  });
+
   it('truncates a large result with a note to the model', { timeout: SLOW }, async () => {
     const big = 'x'.repeat(50);
     const { llm, host } = await setup([{ toolCalls: [{ name: 'everything__echo', arguments: { text: big } }] }, { text: 'ok' }]);

@@ -35,7 +35,10 @@ export interface AgentOptions {
   system?: string;
   /** Per model request. Default 4096. */
   maxTokens?: number;
-  /** Tool calls run per user message; calls past it are refused and the model is asked to answer. Default 25. */
+  /**
+   * Tool calls per user message, refused ones included; calls past it are refused and the model is asked to
+   * answer without tools. Default 25.
+   */
   maxToolCallsPerTurn?: number;
   /** Characters of one tool result sent to the model; the rest is cut with a note. Default 20 000. */
   maxResultChars?: number;
@@ -109,6 +112,9 @@ export class Agent {
     const cap = this.#o.maxToolCallsPerTurn ?? DEFAULTS.maxToolCallsPerTurn;
     const usage = { inputTokens: 0, outputTokens: 0 };
     let ran = 0;
+    // Every call the model asks for counts toward the cap, refused ones too: a model that keeps asking for an
+    // unknown tool or sends bad arguments must not loop forever.
+    let asked = 0;
     let overCap = false;
     for (;;) {
       const catalogue = toolCatalogue(this.#o.host);
@@ -130,8 +136,9 @@ export class Agent {
         this.#push({ role: 'user', content: calls.map((c) => refused(c, `Not run: the limit of ${cap} tool calls for this message was reached.`)) });
         return done('tool_limit');
       }
-      const room = Math.max(0, cap - ran);
+      const room = Math.max(0, cap - asked);
       const results = await this.#runCalls(calls.slice(0, room), catalogue, signal);
+      asked += Math.min(room, calls.length);
       ran += results.filter((r) => r.ran).length;
       const parts: ModelPart[] = results.map((r) => r.part);
       if (calls.length > room) {
