@@ -32,13 +32,13 @@ describe('mcpkit inspect over HTTP+SSE (issue 12)', () => {
     server = await startLegacyServer();
     inspect = await startInspect(['--url', server.url]);
     const headers = { Authorization: `Bearer ${inspect.token}`, 'Content-Type': 'application/json' };
-    const api = async (path: string, body?: unknown) => (await (await fetch(`${inspect!.origin}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) })).json()) as Record<string, never>;
+    const api = async <T = unknown>(path: string, body?: unknown): Promise<T> => (await (await fetch(`${inspect!.origin}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) })).json()) as T;
     const state = await waitFor('connected', async () => {
-      const { state } = (await api('/api/state')) as { state: { status: string; transport: string; era?: string } };
+      const { state } = await api<{ state: { status: string; transport: string; era?: string } }>('/api/state');
       return state.status === 'connected' || state.status === 'failed' ? state : undefined;
     });
     expect(state).toMatchObject({ status: 'connected', transport: 'sse', era: 'session' });
-    expect(((await api('/api/tools')) as { result: { name: string }[] }).result.map((t) => t.name)).toEqual(['echo']);
+    expect((await api<{ result: { name: string }[] }>('/api/tools')).result.map((t) => t.name)).toEqual(['echo']);
     expect(await api('/api/tools/call', { name: 'echo', arguments: { text: 'over sse' } })).toMatchObject({ result: { content: [{ type: 'text', text: 'over sse' }] } });
     // The event stream replays the history: the failed Streamable HTTP attempt and the legacy session alike.
     const res = await fetch(`${inspect.origin}/api/events`, { headers });
