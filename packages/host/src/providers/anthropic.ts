@@ -6,7 +6,7 @@
  */
 import { HttpError, ProtocolViolationError } from '@mcpkit/protocol';
 import { readSse } from '@mcpkit/client';
-import { DEFAULT_RETRY, type RetryPolicy, postJson, streamFailure } from './http.js';
+import { DEFAULT_RETRY, IdleTimer, type RetryPolicy, postJson, streamFailure } from './http.js';
 import { toolCall } from './json-args.js';
 import type { CompleteOptions, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
 
@@ -19,6 +19,8 @@ export interface AnthropicProviderOptions {
   /** Stream the answer (default) or ask for it whole. */
   stream?: boolean;
   retry?: Partial<RetryPolicy>;
+  /** Give up when the API sends nothing for this long (waiting for the answer, or between stream events). Default 5 min. */
+  idleTimeoutMs?: number;
   fetch?: typeof fetch;
   env?: Record<string, string | undefined>;
   /** The `anthropic-version` header. Default `2023-06-01`. */
@@ -104,6 +106,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly #apiKey: string | undefined;
   readonly #stream: boolean;
   readonly #retry: RetryPolicy;
+  readonly #idleMs: number;
   readonly #fetch: typeof fetch;
   readonly #version: string;
 
@@ -115,6 +118,7 @@ export class AnthropicProvider implements ModelProvider {
     this.#apiKey = options.apiKey ?? env.ANTHROPIC_API_KEY;
     this.#stream = options.stream ?? true;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#idleMs = options.idleTimeoutMs ?? 300_000;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#version = options.version ?? '2023-06-01';
   }
@@ -132,12 +136,16 @@ export class AnthropicProvider implements ModelProvider {
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.stopSequences?.length) body.stop_sequences = request.stopSequences;
     const headers = { 'x-api-key': this.#apiKey, 'anthropic-version': this.#version, accept: this.#stream ? 'text/event-stream' : 'application/json' };
-    const response = await postJson(this.#url, headers, body, { signal: options.signal, retry: this.#retry, fetch: this.#fetch, api: 'Anthropic', onRetry: options.onRetry });
+    const idle = new IdleTimer(this.#idleMs, options.signal);
     try {
-      return this.#stream ? await this.#readStream(response, options) : this.#readWhole(await response.json(), options);
+      const response = await postJson(this.#url, headers, body, { signal: idle.signal, retry: this.#retry, fetch: this.#fetch, api: 'Anthropic', onRetry: options.onRetry });
+      return this.#stream ? await this.#readStream(response, options, idle) : this.#readWhole(await response.json(), options);
     } catch (error) {
-      if (error instanceof ProtocolViolationError) throw error;
+      if (idle.fired) throw idle.error('Anthropic');
+      if (error instanceof ProtocolViolationError || error instanceof HttpError) throw error;
       throw streamFailure(error, options.signal, 'Anthropic');
+    } finally {
+      idle.stop();
     }
   }
 
@@ -149,7 +157,7 @@ export class AnthropicProvider implements ModelProvider {
     return { content, stopReason: stopReason(m.stop_reason), model: typeof m.model === 'string' ? m.model : this.model, usage: { inputTokens: m.usage?.input_tokens ?? 0, outputTokens: m.usage?.output_tokens ?? 0 } };
   }
 
-  async #readStream(response: Response, options: CompleteOptions): Promise<ModelResponse> {
+  async #readStream(response: Response, options: CompleteOptions, idle: IdleTimer): Promise<ModelResponse> {
     if (!response.body) throw new ProtocolViolationError('Anthropic answered with no body');
     // Blocks by index; tool input arrives as pieces of JSON text, joined once the block stops.
     const blocks = new Map<number, { kind: 'text'; text: string[] } | { kind: 'tool'; id: string; name: string; json: string[] }>();
@@ -158,6 +166,7 @@ export class AnthropicProvider implements ModelProvider {
     const usage = { inputTokens: 0, outputTokens: 0 };
     let stopped = false;
     for await (const event of readSse(response.body)) {
+      idle.touch();
       if (event.event === 'ping') continue;
       let data: StreamEvent;
       try {

@@ -119,3 +119,39 @@ export function streamFailure(error: unknown, signal: AbortSignal | undefined, a
   if (error instanceof HttpError || error instanceof CancelledError) return error;
   return HttpError.from(0, `${api} stream broke: ${(error as Error).message ?? String(error)}`, '', { cause: error });
 }
+
+/**
+ * Gives up on a model request that goes silent: its `signal` aborts when nothing arrived for `ms` (or when the
+ * caller's signal aborts). Each event of the stream calls {@link touch}.
+ */
+export class IdleTimer {
+  readonly signal: AbortSignal;
+  readonly ms: number;
+  readonly #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ms: number, outer: AbortSignal | undefined) {
+    this.ms = ms;
+    this.signal = outer ? AbortSignal.any([outer, this.#controller.signal]) : this.#controller.signal;
+    this.touch();
+  }
+
+  /** Whether the request was given up for silence (not cancelled by the caller). */
+  get fired(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
+  touch(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#controller.abort(new Error('idle')), this.ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+
+  /** The error for a request given up for silence. */
+  error(api: string): HttpError {
+    return HttpError.from(0, `${api} API sent nothing for ${this.ms / 1000} s; gave up (idleTimeoutMs)`);
+  }
+}

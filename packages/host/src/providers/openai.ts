@@ -5,7 +5,7 @@
  */
 import { HttpError, ProtocolViolationError } from '@mcpkit/protocol';
 import { readSse } from '@mcpkit/client';
-import { DEFAULT_RETRY, type RetryPolicy, postJson, streamFailure } from './http.js';
+import { DEFAULT_RETRY, IdleTimer, type RetryPolicy, postJson, streamFailure } from './http.js';
 import { toolCall } from './json-args.js';
 import type { CompleteOptions, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
 
@@ -17,6 +17,8 @@ export interface OpenAiProviderOptions {
   baseUrl?: string;
   stream?: boolean;
   retry?: Partial<RetryPolicy>;
+  /** Give up when the API sends nothing for this long (waiting for the answer, or between stream events). Default 5 min. */
+  idleTimeoutMs?: number;
   fetch?: typeof fetch;
   env?: Record<string, string | undefined>;
 }
@@ -83,6 +85,7 @@ export class OpenAiProvider implements ModelProvider {
   readonly #apiKey: string | undefined;
   readonly #stream: boolean;
   readonly #retry: RetryPolicy;
+  readonly #idleMs: number;
   readonly #fetch: typeof fetch;
 
   constructor(options: OpenAiProviderOptions = {}) {
@@ -95,6 +98,7 @@ export class OpenAiProvider implements ModelProvider {
     this.#apiKey = options.apiKey ?? env.OPENAI_API_KEY;
     this.#stream = options.stream ?? true;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#idleMs = options.idleTimeoutMs ?? 300_000;
     this.#fetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -109,12 +113,16 @@ export class OpenAiProvider implements ModelProvider {
     if (request.stopSequences?.length) body.stop = request.stopSequences;
     const headers: Record<string, string> = { accept: this.#stream ? 'text/event-stream' : 'application/json' };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
-    const response = await postJson(this.#url, headers, body, { signal: options.signal, retry: this.#retry, fetch: this.#fetch, api: 'OpenAI', onRetry: options.onRetry });
+    const idle = new IdleTimer(this.#idleMs, options.signal);
     try {
-      return this.#stream ? await this.#readStream(response, options) : this.#readWhole(await response.json(), options);
+      const response = await postJson(this.#url, headers, body, { signal: idle.signal, retry: this.#retry, fetch: this.#fetch, api: 'OpenAI', onRetry: options.onRetry });
+      return this.#stream ? await this.#readStream(response, options, idle) : this.#readWhole(await response.json(), options);
     } catch (error) {
-      if (error instanceof ProtocolViolationError) throw error;
+      if (idle.fired) throw idle.error('OpenAI');
+      if (error instanceof ProtocolViolationError || error instanceof HttpError) throw error;
       throw streamFailure(error, options.signal, 'OpenAI');
+    } finally {
+      idle.stop();
     }
   }
 
@@ -131,7 +139,7 @@ export class OpenAiProvider implements ModelProvider {
     return { content, stopReason: stopReason(choice.finish_reason), model: r.model ?? this.model, usage: { inputTokens: r.usage?.prompt_tokens ?? 0, outputTokens: r.usage?.completion_tokens ?? 0 } };
   }
 
-  async #readStream(response: Response, options: CompleteOptions): Promise<ModelResponse> {
+  async #readStream(response: Response, options: CompleteOptions, idle: IdleTimer): Promise<ModelResponse> {
     if (!response.body) throw new ProtocolViolationError('OpenAI answered with no body');
     const text: string[] = [];
     // Tool calls arrive as deltas keyed by index: the first carries id and name, the rest pieces of arguments.
@@ -141,6 +149,7 @@ export class OpenAiProvider implements ModelProvider {
     let finished = false;
     const usage = { inputTokens: 0, outputTokens: 0 };
     for await (const event of readSse(response.body)) {
+      idle.touch();
       if (event.data === '[DONE]') {
         finished = true;
         break;

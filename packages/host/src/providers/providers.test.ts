@@ -121,6 +121,16 @@ describe.each(Object.keys(makers))('%s provider against the LLM double', (api) =
     expect(deltas.join('')).toBe('streaming forever');
   });
 
+  it('a stream that goes silent is given up after idleTimeoutMs', async () => {
+    llm = await LlmDouble.start({ turns: [{ text: 'then nothing', hang: true }] });
+    const Provider = api === 'anthropic' ? AnthropicProvider : OpenAiProvider;
+    const silent = new Provider({ baseUrl: api === 'anthropic' ? llm.url : llm.openAiUrl, apiKey: 'k', idleTimeoutMs: 300 });
+    const started = Date.now();
+    const error = await silent.complete(request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MCPKIT_HTTP_ERROR', message: `${api === 'anthropic' ? 'Anthropic' : 'OpenAI'} API sent nothing for 0.3 s; gave up (idleTimeoutMs)` });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('a stream that fails after some text is an HTTP error, not a short answer', async () => {
     llm = await LlmDouble.start({ turns: [{ text: 'partial', failAfterText: true }] });
     const error = await make(llm).complete(request).catch((e: unknown) => e);
