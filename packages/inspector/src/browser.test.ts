@@ -19,7 +19,8 @@ if (!haveChromium) {
 }
 const SHOTS = process.env.MCPKIT_INSPECTOR_SCREENSHOTS ? join(REPO, 'docs', 'inspector') : undefined;
 
-describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', () => {
+// Each test drives a real browser, CLI and server: room for a loaded machine beyond the suite's 20 s default.
+describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', { timeout: 45_000 }, () => {
   let context: BrowserContext;
   let profile: string;
   const running: { stop(): Promise<unknown> }[] = [];
