@@ -10,9 +10,11 @@ import { dirname, join, normalize } from 'node:path';
 // Compiled output only: one statement per match is enough, and a specifier never spans lines.
 const STATIC = /(?:^|[\n;])\s*(?:import|export)\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?['"]([^'"\n]+)['"]/g;
 const DYNAMIC = /\bimport\(\s*['"]([^'"\n]+)['"]\s*\)/g;
+// `import.meta.resolve('…')`: a package located at run time (mcpkit dev hands tsx's path to node --import).
+const RESOLVED = /\bimport\.meta\.resolve\(\s*['"]([^'"\n]+)['"]\s*\)/g;
 
 export function specifiers(source: string): string[] {
-  return [...source.matchAll(STATIC), ...source.matchAll(DYNAMIC)].map((m) => m[1]!);
+  return [...source.matchAll(STATIC), ...source.matchAll(DYNAMIC), ...source.matchAll(RESOLVED)].map((m) => m[1]!);
 }
 
 export const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!);
