@@ -3,7 +3,7 @@
  * exponential backoff, honouring `retry-after` / `retry-after-ms`; an abort stops the request or the wait.
  * @module
  */
-import { CancelledError, HttpError } from '@mcpkit/protocol';
+import { CancelledError, HttpError, ProtocolViolationError } from '@mcpkit/protocol';
 
 /** How retries are spaced. */
 export interface RetryPolicy {
@@ -153,5 +153,30 @@ export class IdleTimer {
   /** The error for a request given up for silence. */
   error(api: string): HttpError {
     return HttpError.from(0, `${api} API sent nothing for ${this.ms / 1000} s; gave up (idleTimeoutMs)`);
+  }
+}
+
+/**
+ * One model request: POSTs `body` under an {@link IdleTimer} of `idleMs` and hands the response to `read`. A
+ * silence, an abort or a broken stream becomes the error both providers give for it, named for `options.api`.
+ * @throws HttpError `MCPKIT_HTTP_ERROR`; CancelledError `MCPKIT_CANCELLED`; ProtocolViolationError from `read`.
+ */
+export async function exchange<T>(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  options: Omit<PostOptions, 'signal'> & { signal: AbortSignal | undefined; idleMs: number },
+  read: (response: Response, idle: IdleTimer) => Promise<T> | T,
+): Promise<T> {
+  const idle = new IdleTimer(options.idleMs, options.signal);
+  try {
+    const response = await postJson(url, headers, body, { ...options, signal: idle.signal });
+    return await read(response, idle);
+  } catch (error) {
+    if (idle.fired) throw idle.error(options.api);
+    if (error instanceof ProtocolViolationError || error instanceof HttpError) throw error;
+    throw streamFailure(error, options.signal, options.api);
+  } finally {
+    idle.stop();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { HttpError, ProtocolViolationError } from '@mcpkit/protocol';
 import { readSse } from '@mcpkit/client';
-import { DEFAULT_RETRY, IdleTimer, type RetryPolicy, postJson, streamFailure } from './http.js';
+import { DEFAULT_RETRY, type IdleTimer, type RetryPolicy, exchange } from './http.js';
 import { toolCall } from './json-args.js';
 import type { CompleteOptions, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
 
@@ -113,17 +113,10 @@ export class OpenAiProvider implements ModelProvider {
     if (request.stopSequences?.length) body.stop = request.stopSequences;
     const headers: Record<string, string> = { accept: this.#stream ? 'text/event-stream' : 'application/json' };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
-    const idle = new IdleTimer(this.#idleMs, options.signal);
-    try {
-      const response = await postJson(this.#url, headers, body, { signal: idle.signal, retry: this.#retry, fetch: this.#fetch, api: 'OpenAI', onRetry: options.onRetry });
-      return this.#stream ? await this.#readStream(response, options, idle) : this.#readWhole(await response.json(), options);
-    } catch (error) {
-      if (idle.fired) throw idle.error('OpenAI');
-      if (error instanceof ProtocolViolationError || error instanceof HttpError) throw error;
-      throw streamFailure(error, options.signal, 'OpenAI');
-    } finally {
-      idle.stop();
-    }
+    const post = { signal: options.signal, idleMs: this.#idleMs, retry: this.#retry, fetch: this.#fetch, api: 'OpenAI', onRetry: options.onRetry };
+    return exchange(this.#url, headers, body, post, async (response, idle) =>
+      this.#stream ? this.#readStream(response, options, idle) : this.#readWhole(await response.json(), options),
+    );
   }
 
   #readWhole(json: unknown, options: CompleteOptions): ModelResponse {
