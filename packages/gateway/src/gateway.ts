@@ -113,7 +113,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         audit,
         metrics,
         onLockfileChanged: () => {
-          void Promise.all([...upstreams.values()].filter((u) => u.state === 'up').map((u) => trust!.check(u).catch(() => undefined))).then(resync);
+          // Only upstreams whose catalogue was read: checking one still connecting would pin an empty catalogue.
+          void Promise.all([...upstreams.values()].filter((u) => u.state === 'up' && u.listed).map((u) => trust!.check(u).catch(() => undefined))).then(resync);
         },
       })
     : undefined;

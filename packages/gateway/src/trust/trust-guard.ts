@@ -97,7 +97,6 @@ export class TrustGuard {
   /** What was last reported per upstream, so a recheck that finds the same drift is not audited again. */
   readonly #reported = new Map<string, string>();
   #watcher: FSWatcher | undefined;
-  #writing = false;
   #reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(config: TrustConfig, deps: TrustGuardDeps) {
@@ -130,7 +129,6 @@ export class TrustGuard {
     // Watch the folder: editors and `mcpkit trust approve` replace the file by renaming.
     this.#watcher = watch(dirname(this.#config.lockfile), (_event, file) => {
       if (file !== null && file.toString() !== basename(this.#config.lockfile)) return;
-      if (this.#writing) return;
       clearTimeout(this.#reloadTimer);
       this.#reloadTimer = setTimeout(() => void this.#reload(), 50);
     });
@@ -139,7 +137,10 @@ export class TrustGuard {
 
   async #reload(): Promise<void> {
     try {
-      this.#lock = await readLockfile(this.#config.lockfile);
+      const lock = await readLockfile(this.#config.lockfile);
+      // Our own write seen by the watcher (however late it arrives), or a rewrite that changed nothing.
+      if (JSON.stringify(lock) === JSON.stringify(this.#lock)) return;
+      this.#lock = lock;
       this.#deps.log.info({ lockfile: this.#config.lockfile }, 'lockfile changed; checking every upstream again');
       this.#deps.onLockfileChanged();
     } catch (error) {
@@ -191,15 +192,7 @@ export class TrustGuard {
   }
 
   async #save(): Promise<void> {
-    this.#writing = true;
-    try {
-      await writeLockfile(this.#config.lockfile, this.#lock);
-    } finally {
-      // The watcher sees our own write a moment later; let it pass.
-      setTimeout(() => {
-        this.#writing = false;
-      }, 200).unref();
-    }
+    await writeLockfile(this.#config.lockfile, this.#lock);
   }
 
   close(): void {

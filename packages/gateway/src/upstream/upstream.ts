@@ -56,6 +56,11 @@ export class Upstream {
   /** Since when the upstream has been down (epoch ms), for the grace period of its catalogue entries. */
   downSince: number | undefined;
   catalogue: UpstreamCatalogue = EMPTY;
+  /**
+   * Whether `catalogue` holds what the upstream listed (false until its first list succeeded): an empty
+   * catalogue before that says nothing about the upstream, and must not be pinned or compared.
+   */
+  listed = false;
   /** Calls in flight (idle timer and shutdown). */
   inFlight = 0;
   restarts = 0;
@@ -236,7 +241,7 @@ export class Upstream {
     if (!client) return;
     const caps = client.server?.capabilities ?? {};
     const opts = { timeoutMs: this.config.listTimeoutMs };
-    const [tools, resources, templates, prompts] = await Promise.all([
+    const listed = await Promise.all([
       caps.tools ? client.listTools(opts) : [],
       caps.resources ? client.listResources(opts) : [],
       caps.resources ? client.listResourceTemplates(opts) : [],
@@ -244,8 +249,12 @@ export class Upstream {
     ]).catch((error: unknown) => {
       this.#log.warn({ err: (error as Error).message }, 'upstream list failed; keeping the last catalogue');
       return undefined;
-    }) ?? [this.catalogue.tools, this.catalogue.resources, this.catalogue.templates, this.catalogue.prompts];
+    });
+    const [tools, resources, templates, prompts] = listed ?? [this.catalogue.tools, this.catalogue.resources, this.catalogue.templates, this.catalogue.prompts];
     this.catalogue = { tools, resources, templates, prompts };
+    if (listed !== undefined) this.listed = true;
+    // Nothing listed yet: no verdict on an empty catalogue (pinning it would quarantine every real tool later).
+    if (!this.listed) return this.#events.onCatalogue(this);
     if (this.#events.onVerify) {
       await this.#events.onVerify(this).catch((error: unknown) => this.#log.error({ err: (error as Error).message }, 'checking the upstream catalogue failed'));
     }
