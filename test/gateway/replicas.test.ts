@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
@@ -21,41 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
 import { type GatewayProcess, ROOT, createKey, mcpkit, startGatewayProcess } from './harness.js';
 import { waitForTools } from './helpers.js';
+import { skipPostgres, skipRedis } from '../../packages/gateway/src/store/test-support/services.js';
 
 const REDIS = { host: '127.0.0.1', port: 6379 };
 
-/** Whether Redis answers PING; outside CI a missing Redis skips the suite with a warning, under CI it fails. */
-async function redisUp(): Promise<boolean> {
-  const up = await new Promise<boolean>((resolve) => {
-    const socket = createConnection(REDIS, () => socket.write('PING\r\n'));
-    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
-    socket.once('data', (d) => (socket.destroy(), resolve(d.toString().startsWith('+PONG'))));
-    socket.once('error', () => resolve(false));
-  });
-  if (up) return true;
-  const what = `Redis at ${REDIS.host}:${REDIS.port} is unreachable`;
-  if (process.env.CI) throw new Error(`${what}; CI runs the replica suite. Start it with: redis-server --daemonize yes`);
-  console.warn(`[mcpkit] ${what}: skipping the gateway replica suite. Start it with: redis-server --daemonize yes`);
-  return false;
-}
-
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
-
-/** Whether PostgreSQL answers; skipped with a warning outside CI, a failure under CI. */
-async function postgresUp(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: `${POSTGRES}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    const what = `PostgreSQL at 127.0.0.1:5432 is unreachable (${(error as Error).message})`;
-    if (process.env.CI) throw new Error(`${what}; CI runs the replica suite`);
-    console.warn(`[mcpkit] ${what}: skipping the gateway replica suite. Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Runs one statement on the server's maintenance database (creating and dropping the suite's own database). */
 async function admin(sql: string): Promise<void> {
@@ -68,7 +37,8 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-const available = (await redisUp()) && (await postgresUp());
+// Skipped with a warning when either service is down, a failure under CI (the store suites' own probes).
+const available = !(await skipRedis()) && !(await skipPostgres());
 // The suite's own database: keys, the shared audit chain and change notices of all three replicas.
 const DATABASE = `mcpkit_replicas_${randomBytes(4).toString('hex')}`;
 // Each run its own Redis keys and channels, so runs and other suites never meet.
