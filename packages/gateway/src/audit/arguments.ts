@@ -2,7 +2,7 @@
  * Tool arguments as the audit log keeps them: hashed, redacted or in full, per `audit.arguments` in the config.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 import { canonicalize, type JsonValue } from '@mcpkit/trust';
 
@@ -26,7 +26,7 @@ export function reduceArguments(args: unknown, mode: ArgumentsMode): JsonValue {
   if (args === undefined) return null;
   switch (mode) {
     case 'hash':
-      return createHash('sha256').update(canonicalize(args)).digest('hex');
+      return hash('sha256', canonicalize(args), 'hex');
     case 'redact':
       return redact(args, 0);
     case 'full':

@@ -77,6 +77,8 @@ export class FailureTracker {
  * failureSourceOf('::ffff:192.0.2.7'); // '192.0.2.7'
  */
 export function failureSourceOf(address: string): string {
+  // IPv4 (the common case, and every loopback caller on a v4 listener): nothing to normalise.
+  if (!address.includes(':')) return address;
   const bare = address.split('%')[0]!.toLowerCase();
   if (!isIPv6(bare)) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
