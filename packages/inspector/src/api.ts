@@ -89,6 +89,8 @@ export interface ApiContext {
   connection: InspectorConnection;
   hub: EventHub;
   streams: Set<ServerResponse>;
+  /** Where the authorization server sends the browser back to: the inspector's own callback route. */
+  oauthRedirectUrl: string;
 }
 
 function openStream(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, after: number): void {
@@ -130,7 +132,14 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
   if (cancel) return sendJson(res, 200, { cancelled: connection.cancel(cancel[1]!) });
   switch (route) {
     case 'GET /api/state':
-      return sendJson(res, 200, { state: connection.state, asks: connection.asks.list() });
+      return sendJson(res, 200, { state: connection.state, asks: connection.asks.list(), oauth: connection.oauthTrace ?? null });
+    case 'POST /api/oauth/sign-in':
+      if (connection.state.transport === 'stdio') throw new HttpProblem(409, 'OAuth sign-in is for a server given with --url');
+      // The flow waits for the user in another tab: the answer is at once, the steps follow on the event stream.
+      void connection.signIn(ctx.oauthRedirectUrl).catch((error: unknown) => console.error('[mcpkit inspect] sign-in failed:', error instanceof Error ? error.message : String(error)));
+      return sendJson(res, 202, { started: true });
+    case 'POST /api/oauth/cancel':
+      return sendJson(res, 200, { cancelled: connection.cancelSignIn() });
     case 'GET /api/events': {
       const after = Number(url.searchParams.get('after') ?? req.headers['last-event-id'] ?? 0);
       return openStream(req, res, ctx, Number.isSafeInteger(after) && after > 0 ? after : 0);

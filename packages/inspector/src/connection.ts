@@ -5,11 +5,12 @@
  */
 import { Client, type ClientHandlers, LegacySseClientTransport, StreamableHttpClientTransport } from '@mcpkit/client';
 import { StdioClientTransport } from '@mcpkit/client/node';
-import { type ElicitResult, HttpError, type JsonObject, type Transport, type CreateMessageResult, type Root, ConnectionClosedError, ErrorCode, McpkitError, ProcessExitedError, ProtocolError } from '@mcpkit/protocol';
+import { type ElicitResult, HttpError, type JsonObject, type Transport, type CreateMessageResult, type Root, ConnectionClosedError, ErrorCode, InvalidArgumentError, McpkitError, ProcessExitedError, ProtocolError } from '@mcpkit/protocol';
 import { type DoctorContext, diagnose } from './doctor.js';
 import { type ServerPicture, driftBetween, pictureOf } from './drift.js';
 import type { EventHub } from './event-hub.js';
-import type { ConnectionState } from './events.js';
+import type { ConnectionState, OAuthTrace } from './events.js';
+import { OAuthSignIn } from './oauth-sign-in.js';
 import { PendingAsks } from './pending-asks.js';
 import { recordingTransport } from './recording-transport.js';
 import { type InspectorTarget, describeTarget } from './target.js';
@@ -27,6 +28,8 @@ const NOT_STREAMABLE = new Set([400, 404, 405]);
 /** Calls wait for a person answering asks by hand, so the engine's timeout is long; the UI can cancel. */
 const REQUEST_TIMEOUT_MS = 30 * 60_000;
 const MAX_CALLS = 256;
+/** How long a sign-in may wait for the user in the browser (the handshake waits with it). */
+const SIGN_IN_TIMEOUT_MS = 10 * 60_000;
 const DISCONNECTED = new Set(['MCPKIT_CONNECTION_CLOSED', 'MCPKIT_TRANSPORT_STATE', 'MCPKIT_SEND_FAILED']);
 
 function asJsonObject(value: unknown, what: string): JsonObject {
@@ -45,6 +48,10 @@ export class InspectorConnection {
   #calls = new Map<string, AbortController>();
   /** What the last successful connection saw, to show drift on the next one. */
   #picture: ServerPicture | undefined;
+  /** The OAuth sign-in started from the UI: running, or signed in (its provider then holds the tokens, in memory). */
+  #signIn: OAuthSignIn | undefined;
+  /** The latest sign-in, kept for its trace even when it failed. */
+  #lastSignIn: OAuthSignIn | undefined;
 
   constructor(target: InspectorTarget, hub: EventHub, options: ConnectionOptions) {
     this.#target = target;
@@ -94,12 +101,14 @@ export class InspectorConnection {
       };
       return stdio;
     }
-    const options = { headers: target.headers, ...(target.auth ? { authProvider: target.auth } : {}) };
+    const signIn = this.#signIn;
+    const auth = signIn?.auth ?? target.auth;
+    const options = { headers: target.headers, ...(auth ? { authProvider: auth } : {}), ...(signIn ? { fetch: signIn.transportFetch() } : {}) };
     return kind === 'sse' ? new LegacySseClientTransport(target.url, options) : new StreamableHttpClientTransport(target.url, options);
   }
 
   /** Closes any previous connection and connects again; resolves with the new state (connected or failed). */
-  async connect(): Promise<ConnectionState> {
+  async connect(options: { timeoutMs?: number } = {}): Promise<ConnectionState> {
     await this.close();
     const base = { transport: this.#target.kind, target: describeTarget(this.#target) };
     this.#setState({ status: 'connecting', ...base });
@@ -123,7 +132,7 @@ export class InspectorConnection {
       void this.#closedAfterConnect(client, () => exited, transport as Transport & { stderrTail?: string });
     });
     let transport = recordingTransport(this.#transport(this.#target.kind), this.#hub);
-    const timeoutMs = this.#options.connectTimeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? this.#options.connectTimeoutMs ?? 30_000;
     try {
       let negotiated;
       try {
@@ -188,6 +197,47 @@ export class InspectorConnection {
     const error = exited();
     if (!error || this.#client !== client) return;
     this.#setState({ ...this.#state, diagnosis: diagnose(error, { transport: 'stdio', stderrTail: transport.stderrTail, explain: this.#options.explain }) });
+  }
+
+  /** The latest sign-in's trace, if one was started. */
+  get oauthTrace(): OAuthTrace | undefined {
+    return this.#lastSignIn?.trace;
+  }
+
+  /**
+   * Signs in with OAuth (an HTTP target only) and reconnects with the tokens: the provider runs the flow when the
+   * server answers 401; the page follows it on the event stream. Resolves when the sign-in ends either way.
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a stdio target.
+   */
+  async signIn(redirectUrl: string): Promise<OAuthTrace> {
+    if (this.#target.kind === 'stdio') throw new InvalidArgumentError('OAuth sign-in is for a server given with --url');
+    this.#signIn?.cancel('a new sign-in started');
+    const signIn = new OAuthSignIn(this.#target.url, redirectUrl, this.#hub);
+    this.#signIn = signIn;
+    this.#lastSignIn = signIn;
+    const state = await this.connect({ timeoutMs: SIGN_IN_TIMEOUT_MS });
+    // A newer sign-in took over while this one ran: it reports for itself.
+    if (this.#signIn !== signIn) return signIn.trace;
+    if (state.status === 'connected') {
+      signIn.finish({ ok: true });
+    } else {
+      signIn.finish({ ok: false, message: state.diagnosis?.summary ?? `the connection ${state.status}` });
+      // A failed sign-in leaves reconnecting as it was before it (with the credentials given at launch).
+      this.#signIn = undefined;
+    }
+    return signIn.trace;
+  }
+
+  /** The browser came back to the inspector's callback: true when a sign-in was waiting for exactly this. */
+  deliverOAuthCallback(url: URL): boolean {
+    return this.#signIn?.deliver(url) ?? false;
+  }
+
+  /** Stops a sign-in that waits for the browser. */
+  cancelSignIn(): boolean {
+    const running = this.#signIn?.trace.status === 'running';
+    this.#signIn?.cancel();
+    return running;
   }
 
   #connected(): Client {

@@ -34,6 +34,27 @@ export interface PendingAsk {
   params: unknown;
 }
 
+/** One HTTP request (or the browser's round trip) of an OAuth sign-in, as the trace shows it: no headers, no bodies. */
+export interface OAuthStep {
+  id: string;
+  /** What the request is for: protected resource metadata, authorization server metadata, client registration, … */
+  label: string;
+  method: string;
+  /** As text; an authorization code in it is hidden. */
+  url: string;
+  /** The HTTP status, or where the step stands ('sent', 'waiting', 'redirected back', 'no answer'). */
+  status: number | string;
+  detail?: string | undefined;
+}
+
+/** An OAuth sign-in started from the UI, step by step. */
+export interface OAuthTrace {
+  id: string;
+  status: 'running' | 'signed-in' | 'failed';
+  steps: OAuthStep[];
+  error?: string | undefined;
+}
+
 export type InspectorEvent =
   | { type: 'state'; state: ConnectionState }
   | {
@@ -50,4 +71,5 @@ export type InspectorEvent =
   | { type: 'progress'; callId: string; progress: number; total?: number | undefined; message?: string | undefined }
   | { type: 'notification'; method: string; params: unknown }
   | { type: 'ask'; ask: PendingAsk }
-  | { type: 'ask-done'; id: string; outcome: 'answered' | 'cancelled' };
+  | { type: 'ask-done'; id: string; outcome: 'answered' | 'cancelled' }
+  | { type: 'oauth'; trace: OAuthTrace };

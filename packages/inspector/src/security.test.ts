@@ -57,6 +57,8 @@ describe('mcpkit inspect: security (issue 12)', () => {
       ['POST', '/api/prompts/get'],
       ['POST', '/api/complete'],
       ['POST', '/api/asks/x'],
+      ['POST', '/api/oauth/sign-in'],
+      ['POST', '/api/oauth/cancel'],
       ['GET', '/api/nonexistent'],
       ['GET', '/favicon.ico'],
       ['GET', '/src/main.tsx'],
@@ -89,6 +91,20 @@ describe('mcpkit inspect: security (issue 12)', () => {
     expect(isStaticAsset('GET', '/assets/index-AbC_1.js')).toBe(true);
     expect(isStaticAsset('POST', '/')).toBe(false);
     for (const path of ['/api/state', '/assets/../x.js', '/assets/a/b.js', '/assets/x.html', '/index.htm', '/x.js']) expect(isStaticAsset('GET', path)).toBe(false);
+  });
+
+  it('takes nothing from an OAuth callback no sign-in waits for, and reflects nothing from it', async () => {
+    for (const query of ['', '?code=x&state=forged', '?state=%3Cscript%3Ealert(1)%3C%2Fscript%3E&code=<b>x</b>']) {
+      const res = await fetch(`${inspect.origin}/oauth/callback${query}`);
+      expect(res.status).toBe(400);
+      const body = await res.text();
+      expect(body).toContain('No sign-in in the inspector is waiting for this.');
+      expect(body).not.toMatch(/forged|script|<b>/);
+    }
+    expect((await fetch(`${inspect.origin}/oauth/callback`, { method: 'POST' })).status).toBe(401);
+    // A stdio target has nothing to sign in to.
+    const res = await fetch(`${inspect.origin}/api/oauth/sign-in`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(409);
   });
 
   it('answers 403 to a foreign Origin or Host, even with the token and even for the page', async () => {

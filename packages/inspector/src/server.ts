@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { type ApiContext, HttpProblem, handleApi, sendJson } from './api.js';
 import { type ConnectionOptions, InspectorConnection } from './connection.js';
 import { EventHub } from './event-hub.js';
+import { OAUTH_CALLBACK_PATH } from './oauth-sign-in.js';
 import { allowedHosts, allowedOrigins, bearerOf, checkBindHost, createToken, originProblem, tokenMatches } from './security.js';
 import { isStaticAsset, serveStaticAsset } from './static-assets.js';
 import type { InspectorTarget } from './target.js';
@@ -50,6 +51,9 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/** The page the browser lands on after authorizing: fixed text only, nothing taken from the request. */
+const CALLBACK_PAGE = (title: string, text: string): string => `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>${title}</h1><p>${text}</p>`;
+
 /**
  * Starts the inspector for one target and begins connecting to it.
  * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a non-loopback bind without `unsafeBind`.
@@ -63,7 +67,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const token = createToken();
   const hub = new EventHub();
   const connection = new InspectorConnection(options.target, hub, options);
-  const ctx: ApiContext = { connection, hub, streams: new Set() };
+  const ctx: ApiContext = { connection, hub, streams: new Set(), oauthRedirectUrl: '' };
   let hosts = new Set<string>();
   let origins = new Set<string>();
 
@@ -74,6 +78,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const url = new URL(req.url ?? '/', 'http://inspector.invalid');
     const method = req.method ?? 'GET';
     if (isStaticAsset(method, url.pathname)) return serveStaticAsset(url.pathname, res, method === 'HEAD');
+    // The authorization server sends the browser back here without the token (it cannot know it): the redirect is
+    // used only when its state is the one a running sign-in waits for, and the page says nothing else.
+    if (method === 'GET' && url.pathname === OAUTH_CALLBACK_PATH) {
+      const taken = connection.deliverOAuthCallback(url);
+      res.writeHead(taken ? 200 : 400, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      return void res.end(taken ? CALLBACK_PAGE('Signed in', 'The inspector has the answer; close this tab and go back to it.') : CALLBACK_PAGE('Not expected', 'No sign-in in the inspector is waiting for this.'));
+    }
     if (!tokenMatches(token, bearerOf(req.headers.authorization))) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="mcpkit-inspector"');
       return sendJson(res, 401, { error: { message: 'the inspector token is missing or wrong: open the URL mcpkit inspect printed' } });
@@ -108,6 +119,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   origins = allowedOrigins(hosts);
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${shownHost}:${port}`;
+  // A loopback redirect (RFC 8252 §7.3) to the inspector itself; its port is this launch's.
+  ctx.oauthRedirectUrl = `${host === 'localhost' ? `http://127.0.0.1:${port}` : origin}${OAUTH_CALLBACK_PATH}`;
   if (options.connect !== false) void connection.connect();
   return {
     // In the fragment, the token is never sent in a request line, a Referer or a server log.

@@ -1,8 +1,9 @@
 /** The connection: status, transport, era and revision, server info, capabilities, instructions, the doctor. */
 import type { Api } from './api';
 import { Json } from './content-view';
+import { OAuthPane } from './oauth-pane';
 import { SafeLink } from './safe-url';
-import type { ConnectionState } from './types';
+import type { ConnectionState, OAuthTrace } from './types';
 
 function ServerInfo({ info }: { info: Record<string, unknown> }) {
   const icons = Array.isArray(info.icons) ? (info.icons as { src?: unknown }[]) : [];
@@ -53,7 +54,7 @@ export function StatusBadge({ state, testid }: { state: ConnectionState | undefi
   );
 }
 
-export function ConnectionPane({ state, api }: { state: ConnectionState | undefined; api: Api }) {
+export function ConnectionPane({ state, api, oauth }: { state: ConnectionState | undefined; api: Api; oauth: OAuthTrace | undefined }) {
   if (!state) return <div class="muted">waiting for the inspector…</div>;
   const info = (state.serverInfo ?? undefined) as Record<string, unknown> | undefined;
   return (
@@ -108,6 +109,7 @@ export function ConnectionPane({ state, api }: { state: ConnectionState | undefi
           ) : null}
         </section>
       ) : null}
+      <OAuthPane api={api} state={state} trace={oauth} />
       {state.drift ? (
         <section class="drift" data-testid="drift">
           <h3>Changes since the last connection</h3>

@@ -64,7 +64,7 @@ function App({ api }: { api: Api }) {
       <main>
         {/* Every pane stays mounted (hidden when not shown), so a result, a form or a subscription survives a tab switch. */}
         <div hidden={tab !== 'connection'}>
-          <ConnectionPane state={model.state} api={api} />
+          <ConnectionPane state={model.state} api={api} oauth={model.oauth} />
         </div>
         <div hidden={tab !== 'tools'}>
           <ToolsPane

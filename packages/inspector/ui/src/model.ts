@@ -1,5 +1,5 @@
 /** What the UI knows, built from the server's event stream. */
-import type { ConnectionState, PendingAsk, StampedEvent } from './types';
+import type { ConnectionState, OAuthTrace, PendingAsk, StampedEvent } from './types';
 
 export interface HistoryEntry {
   seq: number;
@@ -34,9 +34,11 @@ export interface Model {
   listsVersion: number;
   /** How many `notifications/resources/updated` each URI got. */
   updates: Record<string, number>;
+  /** The latest OAuth sign-in started from the page. */
+  oauth: OAuthTrace | undefined;
 }
 
-export const EMPTY: Model = { state: undefined, history: [], logs: [], progress: {}, asks: [], listsVersion: 0, updates: {} };
+export const EMPTY: Model = { state: undefined, history: [], logs: [], progress: {}, asks: [], listsVersion: 0, updates: {}, oauth: undefined };
 
 /** The most history and log entries kept in the page (the server keeps its own bounded ring). */
 const LIMIT = 5000;
@@ -48,7 +50,7 @@ function capped<T>(list: T[], more: T[]): T[] {
 
 /** Applies a batch of events at once (one render per animation frame, not one per message). */
 export function apply(model: Model, batch: StampedEvent[]): Model {
-  let { state, progress, asks, listsVersion, updates } = model;
+  let { state, progress, asks, listsVersion, updates, oauth } = model;
   const history: HistoryEntry[] = [];
   const logs: LogEntry[] = [];
   for (const { seq, t, event: e } of batch) {
@@ -87,6 +89,9 @@ export function apply(model: Model, batch: StampedEvent[]): Model {
       case 'ask-done':
         asks = asks.filter((a) => a.id !== e.id);
         break;
+      case 'oauth':
+        oauth = e.trace;
+        break;
     }
   }
   return {
@@ -95,6 +100,7 @@ export function apply(model: Model, batch: StampedEvent[]): Model {
     asks,
     listsVersion,
     updates,
+    oauth,
     history: history.length ? capped(model.history, history) : model.history,
     logs: logs.length ? capped(model.logs, logs) : model.logs,
   };

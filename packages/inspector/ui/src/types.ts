@@ -33,6 +33,22 @@ export interface PendingAsk {
   params: unknown;
 }
 
+export interface OAuthStep {
+  id: string;
+  label: string;
+  method: string;
+  url: string;
+  status: number | string;
+  detail?: string;
+}
+
+export interface OAuthTrace {
+  id: string;
+  status: 'running' | 'signed-in' | 'failed';
+  steps: OAuthStep[];
+  error?: string;
+}
+
 export type InspectorEvent =
   | { type: 'state'; state: ConnectionState }
   | { type: 'message'; dir: 'out' | 'in'; message: unknown; ms?: number }
@@ -42,7 +58,8 @@ export type InspectorEvent =
   | { type: 'progress'; callId: string; progress: number; total?: number; message?: string }
   | { type: 'notification'; method: string; params: unknown }
   | { type: 'ask'; ask: PendingAsk }
-  | { type: 'ask-done'; id: string; outcome: string };
+  | { type: 'ask-done'; id: string; outcome: string }
+  | { type: 'oauth'; trace: OAuthTrace };
 
 export interface StampedEvent {
   seq: number;
