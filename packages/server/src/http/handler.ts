@@ -26,7 +26,7 @@ import { type HttpReply, emptyReply, refuse, rpcErrorReply } from './responses.j
 import { BodyTooLargeError, type HttpRequestLike, fromWebRequest } from './request.js';
 import { toWebResponse } from './web-response.js';
 import { LOOPBACK_HOSTS, type OriginPolicy, checkOrigin } from './security.js';
-import { HttpSessionTransport } from './session-transport.js';
+import { HttpSessionTransport, type StreamRelay } from './session-transport.js';
 import { statelessPost } from './stateless-post.js';
 import { type HttpAuthOptions, METADATA_PREFIX, authenticate, metadataReply } from './auth.js';
 import type { Principal } from '../middleware.js';
@@ -46,7 +46,10 @@ export interface HttpHandlerOptions {
   sessionIdleTtlMs?: number;
   /** Most sessions at once; more get 503. Default 100,000. */
   maxSessions?: number;
-  /** Enables resumable SSE (Last-Event-ID) in the session era. */
+  /**
+   * Enables resumable SSE (Last-Event-ID) in the session era. With `sealedSessions` whose `bus` and this store
+   * are shared by every replica (e.g. `@mcpkit/redis`), a stream resumes on any replica.
+   */
   eventStore?: EventStore;
   /** SSE keep-alive comment interval for long-lived streams. Default 25 s. */
   keepAliveMs?: number;
@@ -114,6 +117,19 @@ function acceptOf(header: string | null): { sse: boolean; json: boolean } {
   return { sse: any || h.includes('text/event-stream'), json: any || h.includes('application/json') };
 }
 
+/** The key that marks an SSE event relayed on the session bus (an answer is a JSON-RPC response instead). */
+const RELAYED = 'mcpkitStream';
+
+/** The relayed SSE event in a bus message, or undefined when it is something else (an answer). */
+function relayedEvent(message: JsonObject): { stream: string; eventId: string | undefined; message: JsonRpcMessage } | undefined {
+  const stream = message[RELAYED];
+  if (typeof stream !== 'string') return undefined;
+  const inner = message.message;
+  const eventId = message.eventId;
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner) || (eventId !== undefined && typeof eventId !== 'string')) return undefined;
+  return { stream, eventId, message: inner as unknown as JsonRpcMessage };
+}
+
 /**
  * Era detection at the edge, once per message: a request carrying its protocol version in `_meta` is
  * stateless; so is one whose MCP-Protocol-Version header names no session-era revision (it then gets the
@@ -170,10 +186,20 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   const replicaTag = sealer?.bus === undefined ? undefined : `${crypto.randomUUID().slice(0, 8)}-`;
   const unlisten = sealer?.bus?.subscribe((sessionId, message) => {
     const live = sessions.get(sessionId);
+    if (live === undefined) return;
+    const event = relayedEvent(message);
+    if (event !== undefined) return live.transport.relayed(event.stream, event.eventId, event.message);
     const id = (message as { id?: RequestId }).id;
-    if (live === undefined || id === undefined || !live.session.peer.isPending(id)) return;
+    if (id === undefined || !live.session.peer.isPending(id)) return;
     void live.transport.handlePost([message], [], { json: true, sse: false }, {});
   });
+  // Events for streams the client holds (or will resume) on another replica travel on the same bus.
+  const bus = sealer?.bus;
+  const relay: StreamRelay | undefined = bus === undefined ? undefined : (sessionId, stream, eventId, message) => {
+    const envelope: JsonObject = { [RELAYED]: stream, message: message as unknown as JsonObject };
+    if (eventId !== undefined) envelope.eventId = eventId;
+    bus.publish(sessionId, envelope).catch((error: unknown) => core.report(error, 'relaying an SSE event to the other replicas'));
+  };
   let sweeper: ReturnType<typeof setInterval> | undefined;
   const legacy: LegacySseSessions | undefined = sessionsEnabled && options.legacySse !== false
     ? createLegacySseSessions(server, { keepAliveMs, maxBodyBytes: maxBody, idleTtlMs: idleTtl, hasRoom: () => liveCount() < maxSessions, streamPath: options.legacySsePath, messagesPath: options.legacyMessagesPath })
@@ -196,7 +222,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   };
 
   const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject): Promise<Live> => {
-    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId);
+    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId, relay);
     const session = await server.connect(transport, replicaTag === undefined ? undefined : { requestIdPrefix: replicaTag });
     if (restore !== undefined) {
       try {

@@ -34,7 +34,9 @@ export interface SessionRevocations {
 
 /**
  * Carries a client's answer to a server→client request (elicitation, sampling, roots) from the replica that
- * received it to the one whose request is waiting, when a load balancer sent them to different replicas.
+ * received it to the one whose request is waiting, when a load balancer sent them to different replicas; and
+ * SSE events of a session to the replica holding (or resuming) the client's stream. Every replica hears every
+ * message and keeps what concerns the sessions it serves.
  */
 export interface SessionMessageBus {
   publish(sessionId: string, message: JsonObject): Promise<void>;
@@ -62,7 +64,10 @@ export interface SessionSealOptions {
   maxAgeMs?: number;
   /** Where DELETEs are remembered. Default: in this process only ({@link MemorySessionRevocations}). */
   revocations?: SessionRevocations;
-  /** Where answers to server→client requests travel between replicas. Default: none (answers stay local). */
+  /**
+   * Where answers to server→client requests, and events for streams held on other replicas, travel between
+   * replicas. Default: none (both stay on the replica that has them).
+   */
   bus?: SessionMessageBus;
   /** Largest sealed payload (bytes of JSON); a session whose `initialize` is bigger gets a plain local id. Default 4096. */
   maxPayloadBytes?: number;

@@ -13,15 +13,37 @@ import {
 } from '@mcpkit/protocol';
 import type { EventStore } from './event-store.js';
 import { type HttpReply, emptyReply, jsonReply, refuse, sseReply } from './responses.js';
-import { SseStream } from './sse.js';
+import { ResumedSseStream, SseStream } from './sse.js';
 
 function randomId(): string {
   return crypto.randomUUID().replace(/-/g, '');
 }
 
+/**
+ * Passes an event of a stream this replica does not hold (the client is connected elsewhere, or will resume
+ * there) to the other replicas; `eventId` is the id the event store gave it, if there is a store.
+ */
+export type StreamRelay = (sessionId: string, streamId: string, eventId: string | undefined, message: JsonRpcMessage) => void;
+
+/**
+ * The prefix of every stream id of a session: the same on every replica (derived from the session id), so a
+ * replica taking the session over finds its standalone stream, and Last-Event-ID of another session's stream
+ * resumes nothing here. FNV-1a twice (64 bits): not a secret, only a tag.
+ */
+function streamTag(sessionId: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < sessionId.length; i++) {
+    const c = sessionId.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
 /** The HTTP exchange of one POST that carried requests. */
 class PostStream {
-  readonly streamId = randomId();
+  readonly streamId: string;
   readonly open = new Set<RequestId>();
   sse: SseStream | undefined;
   #resolve: ((reply: HttpReply) => void) | undefined;
@@ -32,6 +54,7 @@ class PostStream {
 
   constructor(transport: HttpSessionTransport, ids: RequestId[], accept: { sse: boolean; json: boolean }) {
     this.#transport = transport;
+    this.streamId = `${transport.streamTag}-${randomId()}`;
     for (const id of ids) this.open.add(id);
     this.#sseAllowed = accept.sse;
     this.#jsonAllowed = accept.json;
@@ -88,7 +111,9 @@ class PostStream {
       await this.#startSse();
     }
     const id = this.#transport.eventStore ? await this.#transport.eventStore.storeEvent(this.streamId, message) : undefined;
-    this.sse?.send(message, id);
+    if (this.sse !== undefined && !this.sse.closed) this.sse.send(message, id);
+    // The client left this replica's stream; it may be resuming on another one (only with a store: no resuming without).
+    else if (id !== undefined) this.#transport.relay?.(this.#transport.sessionId, this.streamId, id, message);
     if (done) {
       this.sse?.close();
       this.#transport.finished(this);
@@ -121,24 +146,31 @@ export class HttpSessionTransport implements Transport {
   protocolVersion: string | undefined;
   #byRequest = new Map<RequestId, PostStream>();
   #standalone: SseStream | undefined;
+  /** Streams of requests running on another replica, resumed here; fed by {@link relayed}. */
+  readonly #remote = new Map<string, SseStream>();
+  /** Every stream id of this session starts with it (see streamTag). */
+  readonly streamTag: string;
   readonly #standaloneId: string;
+  readonly relay: StreamRelay | undefined;
   #closed = false;
   lastSeen = Date.now();
   readonly #keepAliveMs: number;
   /** The `retry:` hint sent with priming events. */
   readonly retryMs: number;
 
-  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000, sessionId: string = crypto.randomUUID()) {
+  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000, sessionId: string = crypto.randomUUID(), relay?: StreamRelay) {
     this.retryMs = retryMs;
     this.sessionId = sessionId;
-    this.#standaloneId = `s${randomId()}`;
+    this.streamTag = streamTag(sessionId);
+    this.#standaloneId = `${this.streamTag}-get`;
+    this.relay = relay;
     this.eventStore = eventStore;
     this.#keepAliveMs = keepAliveMs;
   }
 
   /** Whether a stream is open or a request is in flight. */
   get active(): boolean {
-    return this.#byRequest.size > 0 || (this.#standalone !== undefined && !this.#standalone.closed);
+    return this.#byRequest.size > 0 || (this.#standalone !== undefined && !this.#standalone.closed) || this.#remote.size > 0;
   }
 
   headers(): Record<string, string> {
@@ -165,40 +197,85 @@ export class HttpSessionTransport implements Transport {
     for (const [id, s] of this.#byRequest) if (s === stream) this.#byRequest.delete(id);
   }
 
-  /** Opens the standalone stream, or resumes one with Last-Event-ID. */
+  /**
+   * Opens the standalone stream, or resumes one with Last-Event-ID: the standalone stream, a POST stream of a
+   * request running here, or (with a relay) one running on another replica, whose later events come through
+   * {@link relayed}.
+   */
   async handleGet(lastEventId: string | null): Promise<HttpReply> {
     this.lastSeen = Date.now();
-    const sse = new SseStream(this.#keepAliveMs);
-    if (lastEventId !== null && this.eventStore) {
-      const streamId = await this.eventStore.streamIdOf(lastEventId);
-      if (streamId !== undefined) {
-        await this.eventStore.replayAfter(lastEventId, (id, message) => {
-          if ((message as { method?: string }).method !== (primer as { method?: string }).method) sse.send(message, id);
-        });
-        const post = [...this.#byRequest.values()].find((s) => s.streamId === streamId);
-        if (post) {
-          // Resume a POST stream: its remaining messages now flow here.
-          post.sse?.close();
-          post.sse = sse;
-          return sseReply(sse, this.headers());
-        }
-        if (streamId !== this.#standaloneId) {
-          sse.close();
-          return sseReply(sse, this.headers());
-        }
+    const store = this.eventStore;
+    let streamId: string | undefined;
+    if (lastEventId !== null && store) {
+      const found = await store.streamIdOf(lastEventId);
+      // Only this session's streams: another session's event id resumes nothing.
+      if (found !== undefined && found.startsWith(`${this.streamTag}-`)) streamId = found;
+    }
+    if (streamId === undefined || streamId === this.#standaloneId) {
+      if (this.#standalone && !this.#standalone.closed) {
+        return refuse(409, -32600, 'Conflict: this session already has a standalone SSE stream', this.headers());
       }
+      const sse = streamId === undefined ? new SseStream(this.#keepAliveMs) : new ResumedSseStream(this.#keepAliveMs);
+      this.#standalone = sse;
+      sse.onclose = () => {
+        if (this.#standalone === sse) this.#standalone = undefined;
+      };
+      if (!store) {
+        sse.comment('stream open');
+        return sseReply(sse, this.headers());
+      }
+      if (sse instanceof ResumedSseStream) await this.#replay(sse, lastEventId!);
+      sse.prime(await store.storeEvent(this.#standaloneId, primer), this.retryMs);
+      return sseReply(sse, this.headers());
     }
-    if (this.#standalone && !this.#standalone.closed) {
-      sse.close();
-      return refuse(409, -32600, 'Conflict: this session already has a standalone SSE stream', this.headers());
+    const sse = new ResumedSseStream(this.#keepAliveMs);
+    const post = [...this.#byRequest.values()].find((s) => s.streamId === streamId);
+    if (post) {
+      // Resume a POST stream: its remaining messages now flow here (held until the replay is out).
+      post.sse?.close();
+      post.sse = sse;
+    } else if (this.relay) {
+      const id = streamId;
+      this.#remote.get(id)?.close();
+      this.#remote.set(id, sse);
+      sse.onclose = () => {
+        if (this.#remote.get(id) === sse) this.#remote.delete(id);
+      };
     }
-    this.#standalone = sse;
-    sse.onclose = () => {
-      if (this.#standalone === sse) this.#standalone = undefined;
-    };
-    if (this.eventStore) sse.prime(await this.eventStore.storeEvent(this.#standaloneId, primer), this.retryMs);
-    else sse.comment('stream open');
+    const answered = await this.#replay(sse, lastEventId!);
+    // Nothing more can come: the request was answered, or it ran here and is over, or no relay brings more.
+    if (answered || (!post && !this.relay)) sse.close();
     return sseReply(sse, this.headers());
+  }
+
+  /** Replays what followed `lastEventId`; resolves with whether that included a response (the stream's end). */
+  async #replay(sse: ResumedSseStream, lastEventId: string): Promise<boolean> {
+    let answered = false;
+    try {
+      await this.eventStore!.replayAfter(lastEventId, (id, message) => {
+        if ((message as { method?: string }).method === (primer as { method?: string }).method) return;
+        if (!('method' in message)) answered = true;
+        sse.replay(id, message);
+      });
+    } catch (error) {
+      sse.close();
+      throw error;
+    }
+    sse.release();
+    return answered;
+  }
+
+  /** An event another replica relayed for one of this session's streams held here. */
+  relayed(streamId: string, eventId: string | undefined, message: JsonRpcMessage): void {
+    if (streamId === this.#standaloneId) {
+      if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, eventId);
+      return;
+    }
+    const sse = this.#remote.get(streamId);
+    if (sse === undefined) return;
+    sse.send(message, eventId);
+    // One request per POST (no batches since 2025-06-18): its response ends the stream.
+    if (!('method' in message)) sse.close();
   }
 
   async send(message: JsonRpcMessage, options?: TransportSendOptions): Promise<void> {
@@ -212,6 +289,8 @@ export class HttpSessionTransport implements Transport {
     // Unrelated to an open POST: the standalone stream (spec: server-initiated messages go on GET).
     const id = this.eventStore ? await this.eventStore.storeEvent(this.#standaloneId, message) : undefined;
     if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, id);
+    // No GET stream here: the client may hold it on another replica.
+    else this.relay?.(this.sessionId, this.#standaloneId, id, message);
   }
 
   async close(): Promise<void> {
@@ -222,6 +301,8 @@ export class HttpSessionTransport implements Transport {
     }
     this.#byRequest.clear();
     this.#standalone?.close();
+    for (const sse of this.#remote.values()) sse.close();
+    this.#remote.clear();
     this.onclose?.();
   }
 }

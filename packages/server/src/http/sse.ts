@@ -117,3 +117,31 @@ export class SseStream {
     });
   }
 }
+
+/**
+ * A stream resumed with `Last-Event-ID`: live events wait while the stored ones are replayed, and an event that
+ * arrives both ways (stored, then relayed or sent live) goes out once.
+ */
+export class ResumedSseStream extends SseStream {
+  #held: Array<[JsonRpcMessage, string | undefined]> | undefined = [];
+  readonly #replayed = new Set<string>();
+
+  override send(message: JsonRpcMessage, id?: string): void {
+    if (id !== undefined && this.#replayed.has(id)) return;
+    if (this.#held !== undefined) this.#held.push([message, id]);
+    else super.send(message, id);
+  }
+
+  /** Sends a stored event (during the replay). */
+  replay(id: string, message: JsonRpcMessage): void {
+    this.#replayed.add(id);
+    super.send(message, id);
+  }
+
+  /** The replay is over: what arrived meanwhile goes out, and later events go out as they come. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const [message, id] of held) this.send(message, id);
+  }
+}
