@@ -70,7 +70,7 @@ describe('docs/client.md', () => {
       .map((b) => b.code)
       .join('\n');
     const names = new Set<string>();
-    for (const entry of ['@mcpkit/client', '@mcpkit/client/node', '@mcpkit/client/auth', '@mcpkit/client/host']) {
+    for (const entry of ['@mcpkit/client', '@mcpkit/client/node', '@mcpkit/client/auth']) {
       for (const name of Object.keys((await import(entry)) as object)) names.add(name);
     }
     const { Client, ToolTask } = await import('@mcpkit/client');

@@ -3,7 +3,7 @@
  * eras — pinned on first use, a rug pull quarantined before any call, approval restores it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { McpHost, QuarantinedError } from '@mcpkit/client/host';
+import { McpHost, QuarantinedError } from '@mcpkit/host';
 import { InMemoryTransport } from '@mcpkit/protocol';
 import { McpServer } from '@mcpkit/server';
 import { type Lockfile, approveItem, canonicalDefinition, digestServer, emptyLockfile, inspectToolResult, lockfileGuard } from '@mcpkit/trust';

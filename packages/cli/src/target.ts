@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { HttpAuthProvider } from '@mcpkit/client';
-import { type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
+import { type ServerConfig, loadHostConfig } from '@mcpkit/host';
 import { storedLoginAuth } from './auth/stored-auth.js';
 import { usageError } from './failure.js';
 

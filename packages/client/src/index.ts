@@ -1,7 +1,7 @@
 /**
  * @mcpkit/client: the MCP client SDK. Connects in whichever era the server speaks (2026-07-28 first, then
  * the session era), with one handler API for sampling, elicitation and roots. Node-only transports (stdio)
- * are in `@mcpkit/client/node`; OAuth in `./auth`; host configuration loading in `./host`.
+ * are in `@mcpkit/client/node`; OAuth in `./auth`. Host configs and `McpHost` live in `@mcpkit/host`.
  * @module
  */
 export { Client } from './client.js';
@@ -12,6 +12,11 @@ export { ToolTask, TasksUnsupportedError, TASKS_EXTENSION } from './tasks.js';
 export type { TaskState, TaskStatus, TaskWaitOptions } from './tasks.js';
 export { connectHttp } from './connect-http.js';
 export type { ConnectHttpOptions } from './connect-http.js';
+// Tool names for many servers at once and reconnection delays: shared by @mcpkit/host and @mcpkit/gateway.
+export { namespaceToolName, MAX_TOOL_NAME_LENGTH, NameTable } from './tool-names.js';
+export type { QualifiedName } from './tool-names.js';
+export { backoffDelay, DEFAULT_RECONNECT } from './backoff.js';
+export type { ReconnectPolicy } from './backoff.js';
 
 // --- HTTP transports (packages/client/src/transports): Streamable HTTP (both eras), legacy HTTP+SSE, SSE parsing,
 // --- 2026-07-28 routing headers. Web APIs only, so they stay in the runtime-neutral root entry.

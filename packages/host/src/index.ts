@@ -1,9 +1,28 @@
 /**
- * @mcpkit/host: an MCP host. An agent loop over the tools of many MCP servers (an `McpHost` from
- * `@mcpkit/client/host`), Anthropic and OpenAI-compatible model providers over `fetch`, human approval of tool calls,
- * and sampling served by the host's model. The LLM double for tests is in `@mcpkit/host/testing`.
+ * @mcpkit/host: an MCP host. Host config files (Claude Desktop, Claude Code, VS Code, Cursor), `McpHost` (many
+ * servers behind one catalogue with namespaced tool names), an agent loop over its tools, Anthropic and
+ * OpenAI-compatible model providers over `fetch`, human approval of tool calls, and sampling served by the host's
+ * model. Node only (it reads files and spawns processes). The LLM double for tests is in `@mcpkit/host/testing`.
  * @module
  */
+export { loadHostConfig } from './config/load-config.js';
+export { parseHostConfig } from './config/parse-config.js';
+export type {
+  HostConfigFormat,
+  HostConfigInput,
+  HostConfigOptions,
+  ParseHostConfigOptions,
+  RemoteServerConfig,
+  ServerConfig,
+  StdioServerConfig,
+} from './config/types.js';
+export { ConfigError } from './config/config-error.js';
+export type { ConfigErrorDetails } from './config/config-error.js';
+export { McpHost } from './mcp-host/mcp-host.js';
+export type { HostPrompt, HostResource, HostTool, McpHostEvents, McpHostOptions } from './mcp-host/mcp-host.js';
+export type { CatalogueGuard, CatalogueKind, GuardDecision, GuardListing, ServerStatus } from './mcp-host/server-connection.js';
+export { QuarantinedError, QUARANTINED } from './mcp-host/quarantined-error.js';
+export { createServerTransport } from './mcp-host/transports.js';
 export { Agent, runAgent } from './agent/agent.js';
 export type { AgentEvent, AgentOptions, AgentTurn } from './agent/agent.js';
 export { ToolApprovals, serverIdentity } from './agent/approvals.js';

@@ -1,7 +1,7 @@
 // Real MCP servers over stdio and an Agent against the LLM double, for the loop tests.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { McpHost, type ServerConfig } from '@mcpkit/client/host';
+import { McpHost, type ServerConfig } from '../src/index.js';
 import { AnthropicProvider } from '../src/providers/anthropic.js';
 import { OpenAiProvider } from '../src/providers/openai.js';
 import type { ModelProvider } from '../src/providers/types.js';

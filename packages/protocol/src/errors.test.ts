@@ -223,7 +223,7 @@ describe('MCPKIT_ERROR_CODES', () => {
   });
 
   it('lists exactly the codes of the exported error classes, in append order', () => {
-    // These classes live above the protocol package: @mcpkit/client/host and @mcpkit/gateway (tested there).
+    // These classes live above the protocol package: @mcpkit/client, @mcpkit/host and @mcpkit/gateway (tested there).
     expect(localErrors.map(([, code]) => code)).toEqual(MCPKIT_ERROR_CODES.filter((c) => !ELSEWHERE.has(c)));
     for (const [Class, code] of localErrors) expect(new Class('x').code).toBe(code);
   });

@@ -1,5 +1,5 @@
 /**
- * Pinning for a host: a catalogue guard for `McpHost` (`@mcpkit/client/host`, option `guard`) that checks every
+ * Pinning for a host: a catalogue guard for `McpHost` (`@mcpkit/host`, option `guard`) that checks every
  * listing against a lockfile. Typed structurally, so this package needs no client.
  * @module
  */

@@ -5,13 +5,13 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { ClientHandlers } from '@mcpkit/client';
-import type { McpHost } from '@mcpkit/client/host';
 import {
   Agent,
   type AgentEvent,
   type AgentHost,
   type ApprovalAnswer,
   type ApprovalRequest,
+  type McpHost,
   type ModelPart,
   type ModelProvider,
   type SamplingApprovalRequest,

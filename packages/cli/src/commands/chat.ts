@@ -6,15 +6,18 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { ClientHandlers } from '@mcpkit/client';
-import { type CatalogueGuard, McpHost, type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
 import {
   Agent,
   AnthropicProvider,
+  type CatalogueGuard,
+  McpHost,
   type ModelProvider,
   OpenAiProvider,
+  type ServerConfig,
   ToolApprovals,
   SamplingDesk,
   agentClientOptions,
+  loadHostConfig,
   recordTranscript,
   replayTranscript,
 } from '@mcpkit/host';

@@ -4,7 +4,7 @@
  * @module
  */
 import { extname, resolve } from 'node:path';
-import { type ServerConfig, loadHostConfig } from '@mcpkit/client/host';
+import { type ServerConfig, loadHostConfig } from '@mcpkit/host';
 import type { GatewayConfig, UpstreamEntry } from '@mcpkit/gateway';
 import { loadConfigOrFail } from '../commands/gateway.js';
 import { usageError } from '../failure.js';

@@ -4,7 +4,7 @@
  * templates in config order. Allow/deny lists apply here; a down upstream's entries stay for a grace period.
  * @module
  */
-import { NameTable } from '@mcpkit/client/host';
+import { NameTable } from '@mcpkit/client';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@mcpkit/protocol';
 import { GlobSet } from '../security/glob.js';
 import type { Upstream } from '../upstream/upstream.js';

@@ -23,7 +23,7 @@ import {
 import type { Logger } from '../log.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { type Catalogue, type CatalogueEntry, type PinVerdict, buildCatalogue } from './catalogue.js';
-import { namespaceToolName } from '@mcpkit/client/host';
+import { namespaceToolName } from '@mcpkit/client';
 import type { ResultGuard } from '../trust/guardrails.js';
 
 /** What the upstream may ask, answered by asking the gateway's own client (only what it declared). */

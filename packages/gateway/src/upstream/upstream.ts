@@ -5,7 +5,7 @@
  */
 import { Client, type CallOptions, type ClientEvents, type ClientHandlers, connectHttp } from '@mcpkit/client';
 import { createNodeFetch, StdioClientTransport } from '@mcpkit/client/node';
-import { backoffDelay } from '@mcpkit/client/host';
+import { backoffDelay } from '@mcpkit/client';
 import { type JsonObject, ErrorCode, ProtocolError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@mcpkit/protocol';
 import type { UpstreamEntry } from '../config/types.js';
 import type { Logger } from '../log.js';

@@ -1,6 +1,6 @@
 // The agent loop against the LLM double and two real MCP servers over stdio (everything and weather).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { McpHost } from '@mcpkit/client/host';
+import type { McpHost } from '../index.js';
 import { LlmDouble, type RecordedRequest, lastToolResults, offeredTools } from '../testing/index.js';
 import { Agent, runAgent } from './agent.js';
 import { type ApprovalAnswer, type ApprovalRequest, ToolApprovals } from './approvals.js';

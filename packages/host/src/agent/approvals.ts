@@ -4,7 +4,7 @@
  * tools run.
  * @module
  */
-import type { ServerConfig } from '@mcpkit/client/host';
+import type { ServerConfig } from '../config/types.js';
 import type { JsonObject, ToolAnnotations } from '@mcpkit/protocol';
 
 /** A human's answer to one tool call. */

@@ -2,7 +2,7 @@
  * The tool catalogue the model sees: every connected server's tools under names every provider accepts.
  * @module
  */
-import type { HostTool, McpHost } from '@mcpkit/client/host';
+import type { HostTool, McpHost } from '../mcp-host/mcp-host.js';
 import type { JsonObject } from '@mcpkit/protocol';
 import type { ModelTool } from '../providers/types.js';
 

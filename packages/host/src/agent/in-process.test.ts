@@ -1,7 +1,7 @@
 // The loop against an in-process McpServer (both eras): a destructiveHint tool asks every time, and cancelling the
 // turn reaches the server's handler (notifications/cancelled).
 import { afterEach, describe, expect, it } from 'vitest';
-import { McpHost } from '@mcpkit/client/host';
+import { McpHost } from '../index.js';
 import { InMemoryTransport } from '@mcpkit/protocol';
 import { McpServer } from '@mcpkit/server';
 import { LlmDouble, type ScriptedTurn, lastToolResults } from '../testing/index.js';

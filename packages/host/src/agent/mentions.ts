@@ -2,7 +2,7 @@
  * `@server:uri` mentions in a user message: each named resource is read from its server and attached as context.
  * @module
  */
-import type { McpHost } from '@mcpkit/client/host';
+import type { McpHost } from '../mcp-host/mcp-host.js';
 import type { TextPart } from '../providers/types.js';
 import { truncate } from './tool-output.js';
 

@@ -2,7 +2,7 @@
  * The transcript format: JSON lines, one per exchange with the model or a server, in the order they completed.
  * @module
  */
-import type { HostTool } from '@mcpkit/client/host';
+import type { HostTool } from '../mcp-host/mcp-host.js';
 import type { CallToolResult, JsonObject, ReadResourceResult } from '@mcpkit/protocol';
 import type { ModelRequest, ModelResponse } from '../providers/types.js';
 

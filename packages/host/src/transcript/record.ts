@@ -3,7 +3,7 @@
  * is written as a JSON line (see {@link TranscriptEntry}).
  * @module
  */
-import type { HostTool } from '@mcpkit/client/host';
+import type { HostTool } from '../mcp-host/mcp-host.js';
 import type { AgentHost } from '../agent/catalogue.js';
 import type { ModelProvider } from '../providers/types.js';
 import { TRANSCRIPT_VERSION, type TranscriptEntry } from './format.js';

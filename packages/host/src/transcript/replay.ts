@@ -3,7 +3,8 @@
  * resources come from the transcript, so the same conversation runs the same way (a test fixture).
  * @module
  */
-import type { HostTool, ServerStatus } from '@mcpkit/client/host';
+import type { HostTool } from '../mcp-host/mcp-host.js';
+import type { ServerStatus } from '../mcp-host/server-connection.js';
 import { type CallToolResult, InvalidArgumentError, ProtocolViolationError, type ReadResourceResult } from '@mcpkit/protocol';
 import type { AgentHost } from '../agent/catalogue.js';
 import type { ModelProvider, ModelResponse } from '../providers/types.js';

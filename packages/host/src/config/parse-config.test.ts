@@ -1,7 +1,7 @@
 // parseHostConfig on text in memory: format detection, the checks on each field, and the smaller parsers
 // (dotenv, line:column) it relies on.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ParseHostConfigOptions, parseHostConfig } from './index.js';
+import { ConfigError, type ParseHostConfigOptions, parseHostConfig } from '../index.js';
 import { parseEnvFile } from './env-file.js';
 import { lineColumn } from './json-text.js';
 

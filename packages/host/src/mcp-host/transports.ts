@@ -3,10 +3,9 @@
  * @module
  */
 import type { Transport } from '@mcpkit/protocol';
-import { StdioClientTransport } from '../node/stdio.js';
-import { LegacySseClientTransport } from '../transports/legacy-sse.js';
-import { StreamableHttpClientTransport } from '../transports/streamable-http.js';
-import type { ServerConfig } from './types.js';
+import { LegacySseClientTransport, StreamableHttpClientTransport } from '@mcpkit/client';
+import { StdioClientTransport } from '@mcpkit/client/node';
+import type { ServerConfig } from '../config/types.js';
 
 /**
  * Creates the transport a configuration entry describes. A stdio server sees the entry's `env` on top of the

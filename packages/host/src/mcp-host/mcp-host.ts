@@ -16,14 +16,12 @@ import {
   ConnectionClosedError,
   InvalidArgumentError,
 } from '@mcpkit/protocol';
-import type { CallOptions, Client, ClientOptions } from '../client.js';
-import { Emitter } from '../events.js';
-import { DEFAULT_RECONNECT, type ReconnectPolicy } from './backoff.js';
+import { type CallOptions, type Client, type ClientOptions, DEFAULT_RECONNECT, type QualifiedName, type ReconnectPolicy, NameTable } from '@mcpkit/client';
+import { Emitter } from './events.js';
 import { type CatalogueGuard, type CatalogueKind, type GuardDecision, type ServerStatus, ServerConnection } from './server-connection.js';
 import { QuarantinedError } from './quarantined-error.js';
-import { type QualifiedName, NameTable } from './tool-names.js';
 import { createServerTransport } from './transports.js';
-import type { ServerConfig } from './types.js';
+import type { ServerConfig } from '../config/types.js';
 
 /** How an {@link McpHost} connects. */
 export interface McpHostOptions {

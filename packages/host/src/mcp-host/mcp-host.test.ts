@@ -7,8 +7,8 @@ import { ConnectionClosedError, InvalidArgumentError, ProcessExitedError, Timeou
 import { type HttpServerHandle, serveHttp } from '@mcpkit/server/node';
 import type { McpServer } from '@mcpkit/server';
 import { createEchoServer } from '../../../../test/fixtures/bench-echo-server.js';
-import { StdioClientTransport } from '../node/stdio.js';
-import { type McpHostOptions, McpHost, type ServerConfig, type ServerStatus, createServerTransport } from './index.js';
+import { StdioClientTransport } from '@mcpkit/client/node';
+import { type McpHostOptions, McpHost, type ServerConfig, type ServerStatus, createServerTransport } from '../index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SLOW = 60_000;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { McpkitError, MCPKIT_ERROR_CODES } from '@mcpkit/protocol';
-import { ConfigError, type HostConfigInput, loadHostConfig } from './index.js';
+import { ConfigError, type HostConfigInput, loadHostConfig } from '../index.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixture = (...parts: string[]) => join(fixtures, ...parts);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryTransport, type Tool } from '@mcpkit/protocol';
 import { McpServer } from '@mcpkit/server';
-import { type GuardListing, McpHost, QuarantinedError } from './index.js';
+import { type GuardListing, McpHost, QuarantinedError } from '../index.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

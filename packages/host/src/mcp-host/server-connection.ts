@@ -12,9 +12,8 @@ import {
   ConnectionClosedError,
   TimeoutError,
 } from '@mcpkit/protocol';
-import { Client, type ClientOptions } from '../client.js';
-import { type ReconnectPolicy, backoffDelay } from './backoff.js';
-import type { ServerConfig } from './types.js';
+import { Client, type ClientOptions, type ReconnectPolicy, backoffDelay } from '@mcpkit/client';
+import type { ServerConfig } from '../config/types.js';
 
 /** Where a server stands. `idle`: added, not connected yet; `disabled`: its entry is switched off. */
 export type ServerStatus =

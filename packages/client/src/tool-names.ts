@@ -28,7 +28,7 @@ function withHash(clean: string, server: string, tool: string): string {
 /**
  * The name a host shows the model for a server's tool: `server__tool`, with every character outside
  * `[A-Za-z0-9_-]` replaced by `_`. Past 64 characters it is cut and ends in `_` and a hash of both original
- * names, so it stays deterministic and distinct. {@link McpHost} maps names back, also after collisions.
+ * names, so it stays deterministic and distinct. A {@link NameTable} maps names back, also after collisions.
  * @example
  * namespaceToolName('github', 'create_issue'); // 'github__create_issue'
  * namespaceToolName('my server', 'files.read'); // 'my_server__files_read'
