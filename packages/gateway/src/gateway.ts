@@ -14,6 +14,7 @@ import { type AuditLog, openAuditLog } from './audit/index.js';
 import { type Logger, createLogger } from './log.js';
 import { GatewayMetrics } from './metrics.js';
 import { Authorizer, ConcurrencyLimiter, GlobSet, KeyVerifier, RateLimiter, failureSourceOf, type KeyStore, type RateLimitStore } from './security/index.js';
+import { ADMIN_API_PATHS, adminApi, adminHosts } from './admin/admin-api.js';
 import { GatewayVerifier } from './security/gateway-verifier.js';
 import type { ChangeBus } from './store/change-bus.js';
 import { configDigest, followChanges } from './store/follow-changes.js';
@@ -258,6 +259,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     routes['/admin/trust'] = admin;
     routes['/admin/trust/approve'] = admin;
   }
+  const gatewayAdmin = adminApi({ verifier, audit, keys, configKeys: () => config.keys, allowedHosts: adminHosts(config.listen) });
+  for (const path of ADMIN_API_PATHS) routes[path] = gatewayAdmin;
   for (const [i, r] of routeFronts.entries()) {
     const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
     const handler = createHttpHandler(
