@@ -53,7 +53,8 @@ export class InMemoryEventStore implements EventStore {
 
   streamIdOf(eventId: string): string | undefined {
     const cut = eventId.lastIndexOf('_');
-    if (cut <= 0) return undefined;
+    // A client's Last-Event-ID: `<stream>_<sequence number>` or nothing.
+    if (cut <= 0 || !/^\d{1,15}$/.test(eventId.slice(cut + 1))) return undefined;
     const streamId = eventId.slice(0, cut);
     return this.#streams.has(streamId) ? streamId : undefined;
   }

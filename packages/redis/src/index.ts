@@ -1,0 +1,14 @@
+/**
+ * @mcpkit/redis: Redis backends for mcpkit's HTTP server, so an `McpServer` runs as many replicas behind a
+ * plain load balancer: shared session revocations, a cross-replica session bus, resumable SSE events.
+ * @module
+ */
+export { redisSessionSharing } from './session-sharing.js';
+export type { RedisSessionSharing, RedisSessionSharingOptions } from './session-sharing.js';
+export { RedisSessionRevocations } from './session-revocations.js';
+export { RedisSessionMessageBus } from './session-message-bus.js';
+export { RedisEventStore } from './event-store.js';
+export type { RedisEventStoreOptions } from './event-store.js';
+export { connectRedis, redactUrl } from './connect.js';
+export type { ConnectRedisOptions, RedisClient } from './connect.js';
+export type { RedisKeyOptions } from './options.js';
