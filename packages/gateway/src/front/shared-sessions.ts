@@ -1,83 +1,15 @@
 /**
- * What replicas share about sealed session-era sessions, on Redis: revoked ids (a DELETE anywhere ends the
- * session everywhere) and answers to server→client requests that reached another replica than the asker.
+ * What replicas share about sealed session-era sessions: revoked ids (a DELETE anywhere ends the session
+ * everywhere) and answers to server→client requests that reached another replica than the asker; on Redis
+ * through @mcpkit/redis (the same implementation a plain McpServer uses), under `storage.redisPrefix`.
  * @module
  */
-import { createHash, hkdfSync } from 'node:crypto';
-import { type JsonObject, type SessionMessageBus, type SessionRevocations, type SessionSealOptions, MemorySessionRevocations } from '@mcpkit/server';
+import { hkdfSync } from 'node:crypto';
+import { type SessionSealOptions, MemorySessionRevocations } from '@mcpkit/server';
+import { type RedisSessionSharing, redisSessionSharing } from '@mcpkit/redis';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
-import { type RedisConnection, connectRedis } from '../store/redis-client.js';
-
-
-/** Revocations and the answer bus over one Redis command connection and one subscriber connection. */
-export interface RedisSessionSharing {
-  revocations: SessionRevocations;
-  bus: SessionMessageBus;
-  close(): Promise<void>;
-}
-
-/**
- * Builds the sharing over `redis` (commands) and a duplicate of it for subscriptions. Revoked ids are kept
- * hashed, each until the moment its id would have expired anyway; every key and channel starts with `prefix`.
- * @throws whatever connecting the subscriber connection throws.
- * @example
- * const sharing = await redisSessionSharing(await connectRedis(url), log);
- * serveHttp(server, { sealedSessions: { keys, revocations: sharing.revocations, bus: sharing.bus } });
- */
-export async function redisSessionSharing(redis: RedisConnection, onError: (error: Error, what: string) => void, prefix = 'mcpkit:'): Promise<RedisSessionSharing> {
-  const REVOKED = `${prefix}session:revoked:`;
-  const REVOKED_CHANNEL = `${prefix}session:revoked`;
-  const ANSWER_CHANNEL = `${prefix}session:answer`;
-  const sub = redis.duplicate();
-  sub.on('error', (error: Error) => onError(error, 'Redis subscriber'));
-  await sub.connect();
-  const revokedListeners = new Set<(id: string) => void>();
-  const answerListeners = new Set<(sessionId: string, message: JsonObject) => void>();
-  await sub.subscribe(REVOKED_CHANNEL, (id: string) => {
-    for (const listener of revokedListeners) listener(id);
-  });
-  await sub.subscribe(ANSWER_CHANNEL, (text: string) => {
-    let data: { s?: unknown; m?: unknown };
-    try {
-      data = JSON.parse(text) as { s?: unknown; m?: unknown };
-    } catch {
-      return onError(new Error('an answer on the session bus is not JSON'), 'session bus');
-    }
-    if (typeof data.s !== 'string' || typeof data.m !== 'object' || data.m === null) return;
-    for (const listener of answerListeners) listener(data.s, data.m as JsonObject);
-  });
-  const keyOf = (id: string) => REVOKED + createHash('sha256').update(id).digest('base64url');
-  return {
-    revocations: {
-      async revoke(id, untilMs) {
-        await redis.set(keyOf(id), '1', { expiration: { type: 'PXAT', value: Math.max(Math.ceil(untilMs), Date.now() + 1000) } });
-        await redis.publish(REVOKED_CHANNEL, id);
-      },
-      async isRevoked(id) {
-        return (await redis.exists(keyOf(id))) === 1;
-      },
-      subscribe(listener) {
-        revokedListeners.add(listener);
-        return () => revokedListeners.delete(listener);
-      },
-    },
-    bus: {
-      async publish(sessionId, message) {
-        await redis.publish(ANSWER_CHANNEL, JSON.stringify({ s: sessionId, m: message }));
-      },
-      subscribe(listener) {
-        answerListeners.add(listener);
-        return () => answerListeners.delete(listener);
-      },
-    },
-    async close() {
-      revokedListeners.clear();
-      answerListeners.clear();
-      if (sub.isOpen) await sub.close();
-    },
-  };
-}
+import { connectRedis } from '../store/redis-client.js';
 
 /** Sealing options for each front of one gateway; `close` ends the Redis connections. */
 export interface GatewaySessionSealing {
@@ -104,7 +36,7 @@ export async function gatewaySessionSealing(config: GatewayConfig, log: Logger):
   const redis = await connectRedis(url, { onError: (e) => log.warn({ err: e.message }, 'Redis (sessions) connection error') });
   let sharing: RedisSessionSharing;
   try {
-    sharing = await redisSessionSharing(redis, (e, what) => log.warn({ err: e.message }, `${what} error`), config.storage?.redisPrefix);
+    sharing = await redisSessionSharing({ client: redis, prefix: config.storage?.redisPrefix ?? 'mcpkit:', onError: (e, what) => log.warn({ err: e.message }, `${what} error`) });
   } catch (error) {
     await redis.close().catch(() => undefined);
     throw error;
