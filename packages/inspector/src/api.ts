@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpkitError, ProtocolError } from '@mcpkit/protocol';
 import type { InspectorConnection } from './connection.js';
 import type { EventHub } from './event-hub.js';
+import type { GatewayAdminClient, GatewayAnswer } from './gateway-admin.js';
 
 /** Largest JSON body the API reads. */
 const MAX_BODY = 1024 * 1024;
@@ -91,6 +92,27 @@ export interface ApiContext {
   streams: Set<ServerResponse>;
   /** Where the authorization server sends the browser back to: the inspector's own callback route. */
   oauthRedirectUrl: string;
+  /** The gateway's admin API, when an admin key was given at launch. */
+  gateway?: GatewayAdminClient | undefined;
+}
+
+/** Routes `/api/gateway/*` to the gateway's admin API: its answer as `{ result }`, or its refusal as `{ error }`. */
+async function handleGateway(req: IncomingMessage, res: ServerResponse, url: URL, gateway: GatewayAdminClient | undefined, route: string): Promise<void> {
+  if (route === 'GET /api/gateway') return sendJson(res, 200, gateway ? { enabled: true, origin: gateway.origin } : { enabled: false });
+  if (!gateway) throw new HttpProblem(404, 'no gateway admin key was given: start the inspector with --gateway-admin-key or MCPKIT_GATEWAY_ADMIN_KEY');
+  let answer: GatewayAnswer;
+  if (route === 'GET /api/gateway/audit') answer = await gateway.audit(url.searchParams);
+  else if (route === 'GET /api/gateway/keys') answer = await gateway.keys();
+  else if (route === 'GET /api/gateway/trust') answer = await gateway.trust();
+  else if (route === 'POST /api/gateway/keys/revoke') answer = await gateway.revokeKey(str(await readJson(req), 'id'));
+  else if (route === 'POST /api/gateway/trust/approve') {
+    const body = await readJson(req);
+    const item = body.item === undefined || body.item === null ? undefined : str(body, 'item');
+    answer = await gateway.approve(str(body, 'server'), item);
+  } else throw new HttpProblem(404, `no route ${route}`);
+  if (answer.status >= 200 && answer.status < 300) return sendJson(res, 200, { result: answer.body });
+  const said = (answer.body as { error?: unknown } | null)?.error;
+  sendJson(res, 200, { error: { message: typeof said === 'string' ? said : `HTTP ${answer.status} from the gateway`, code: answer.status } });
 }
 
 function openStream(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, after: number): void {
@@ -128,6 +150,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
     if (!connection.asks.answer(ask[1]!, answer as never)) throw new HttpProblem(404, 'no such question is waiting (answered or withdrawn)');
     return sendJson(res, 200, { ok: true });
   }
+  if (url.pathname === '/api/gateway' || url.pathname.startsWith('/api/gateway/')) return handleGateway(req, res, url, ctx.gateway, route);
   const cancel = /^POST \/api\/calls\/([\w-]{1,64})\/cancel$/.exec(route);
   if (cancel) return sendJson(res, 200, { cancelled: connection.cancel(cancel[1]!) });
   switch (route) {

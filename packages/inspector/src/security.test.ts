@@ -59,6 +59,10 @@ describe('mcpkit inspect: security (issue 12)', () => {
       ['POST', '/api/asks/x'],
       ['POST', '/api/oauth/sign-in'],
       ['POST', '/api/oauth/cancel'],
+      ['GET', '/api/gateway'],
+      ['GET', '/api/gateway/keys'],
+      ['POST', '/api/gateway/keys/revoke'],
+      ['POST', '/api/gateway/trust/approve'],
       ['GET', '/api/nonexistent'],
       ['GET', '/favicon.ico'],
       ['GET', '/src/main.tsx'],
@@ -102,6 +106,9 @@ describe('mcpkit inspect: security (issue 12)', () => {
       expect(body).not.toMatch(/forged|script|<b>/);
     }
     expect((await fetch(`${inspect.origin}/oauth/callback`, { method: 'POST' })).status).toBe(401);
+    // Without an admin key there is no gateway to ask.
+    expect(await (await fetch(`${inspect.origin}/api/gateway`, { headers: auth() })).json()).toEqual({ enabled: false });
+    expect((await fetch(`${inspect.origin}/api/gateway/keys`, { headers: auth() })).status).toBe(404);
     // A stdio target has nothing to sign in to.
     const res = await fetch(`${inspect.origin}/api/oauth/sign-in`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(409);

@@ -5,9 +5,11 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InvalidArgumentError } from '@mcpkit/protocol';
 import { type ApiContext, HttpProblem, handleApi, sendJson } from './api.js';
 import { type ConnectionOptions, InspectorConnection } from './connection.js';
 import { EventHub } from './event-hub.js';
+import { GatewayAdminClient } from './gateway-admin.js';
 import { OAUTH_CALLBACK_PATH } from './oauth-sign-in.js';
 import { allowedHosts, allowedOrigins, bearerOf, checkBindHost, createToken, originProblem, tokenMatches } from './security.js';
 import { isStaticAsset, serveStaticAsset } from './static-assets.js';
@@ -24,6 +26,8 @@ export interface InspectorOptions extends ConnectionOptions {
   unsafeBind?: boolean;
   /** Connect as soon as the server listens. Default true. */
   connect?: boolean;
+  /** An mcpkit gateway admin key (for an http target): enables the gateway panes (audit log, keys, trust). */
+  gatewayAdminKey?: string | undefined;
 }
 
 export interface InspectorHandle {
@@ -56,7 +60,8 @@ const CALLBACK_PAGE = (title: string, text: string): string => `<!doctype html><
 
 /**
  * Starts the inspector for one target and begins connecting to it.
- * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a non-loopback bind without `unsafeBind`.
+ * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a non-loopback bind without `unsafeBind`, or a
+ * gateway admin key with a stdio target.
  * @example
  * const inspector = await startInspector({ target: { kind: 'http', url: 'http://127.0.0.1:3000/mcp', headers: {} }, clientInfo: { name: 'me', version: '1' } });
  * console.log(inspector.url);
@@ -67,7 +72,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const token = createToken();
   const hub = new EventHub();
   const connection = new InspectorConnection(options.target, hub, options);
-  const ctx: ApiContext = { connection, hub, streams: new Set(), oauthRedirectUrl: '' };
+  if (options.gatewayAdminKey !== undefined && options.target.kind === 'stdio') throw new InvalidArgumentError('a gateway admin key needs --url (the gateway)');
+  const gateway = options.gatewayAdminKey === undefined ? undefined : new GatewayAdminClient(options.target.kind === 'stdio' ? '' : options.target.url, options.gatewayAdminKey);
+  const ctx: ApiContext = { connection, hub, streams: new Set(), oauthRedirectUrl: '', gateway };
   let hosts = new Set<string>();
   let origins = new Set<string>();
 

@@ -23,7 +23,7 @@ export interface BrowserSuite {
   /** Something to stop after the test. */
   track(r: { stop(): Promise<unknown> }): void;
   /** Starts `mcpkit inspect ARGS…` and opens its page; waits for `connected` unless told not to. */
-  open(args: string[], options?: { connected?: boolean }): Promise<{ page: Page; inspect: InspectProcess }>;
+  open(args: string[], options?: { connected?: boolean; env?: Record<string, string> }): Promise<{ page: Page; inspect: InspectProcess }>;
   /** Writes docs/inspector/NAME.png when MCPKIT_INSPECTOR_SCREENSHOTS is set. */
   shot(page: Page, name: string): Promise<void>;
 }
@@ -59,8 +59,8 @@ export function browserSuite(): BrowserSuite {
   return {
     context: () => context,
     track: (r) => void running.push(r),
-    async open(args, { connected = true } = {}) {
-      const inspect = await startInspect(args);
+    async open(args, { connected = true, env = {} } = {}) {
+      const inspect = await startInspect(args, 15_000, env);
       running.push(inspect);
       const page = await context.newPage();
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -43,8 +43,8 @@ export function runMcpkit(args: string[], timeoutMs = 15_000): Promise<{ code: n
 }
 
 /** Starts `mcpkit inspect --no-open ARGS…` and resolves once it printed its URL. */
-export function startInspect(args: string[], timeoutMs = 15_000): Promise<InspectProcess> {
-  const child = spawn(process.execPath, [MCPKIT, 'inspect', '--no-open', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startInspect(args: string[], timeoutMs = 15_000, env: Record<string, string> = {}): Promise<InspectProcess> {
+  const child = spawn(process.execPath, [MCPKIT, 'inspect', '--no-open', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -15,6 +15,7 @@ interface InspectOptions extends TargetOptions {
   port?: number;
   host?: string;
   unsafeBind?: boolean;
+  gatewayAdminKey?: string;
 }
 
 function parsePort(value: string): number {
@@ -39,6 +40,9 @@ function openBrowser(ctx: CommandContext, url: string): void {
 async function run(ctx: CommandContext, options: InspectOptions): Promise<void> {
   if (options.unsafeBind && options.host === undefined) throw usageError('--unsafe-bind needs --host ADDRESS', 'the inspector binds 127.0.0.1 unless told otherwise');
   const target = await resolveTarget(options, ctx.stdio);
+  if (options.gatewayAdminKey !== undefined && target.kind === 'stdio') throw usageError('--gateway-admin-key needs --url (the gateway)');
+  // The environment is the quieter way (a flag shows in the process list); it applies to a --url target only.
+  const gatewayAdminKey = options.gatewayAdminKey ?? (target.kind === 'stdio' ? undefined : process.env.MCPKIT_GATEWAY_ADMIN_KEY || undefined);
   const label = describeTarget(target);
   const { startInspector } = await import('@mcpkit/inspector');
   let inspector;
@@ -48,6 +52,7 @@ async function run(ctx: CommandContext, options: InspectOptions): Promise<void> 
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       unsafeBind: options.unsafeBind === true,
+      gatewayAdminKey,
       clientInfo: { name: 'mcpkit-inspector', version: VERSION },
       explain: (error) => describeFailure(error, { target: label, connecting: true }),
     });
@@ -82,5 +87,6 @@ export function inspectCommand(program: Command, ctx: CommandContext): void {
     .option('--port <n>', 'the port to listen on (default: any free one)', parsePort)
     .option('--host <address>', 'the address to bind (default 127.0.0.1; anything else needs --unsafe-bind)')
     .option('--unsafe-bind', 'allow --host to be a wildcard or non-loopback address (the token still guards the API)')
+    .option('--gateway-admin-key <key>', 'an mcpkit gateway admin key, for the gateway panes (audit log, keys, quarantined tools); default: $MCPKIT_GATEWAY_ADMIN_KEY')
     .action((options: InspectOptions) => run(ctx, options));
 }

@@ -6,6 +6,7 @@ import { AsksPane } from './asks-pane';
 import { ConnectionPane, StatusBadge } from './connection-pane';
 import { HistoryPane } from './history-pane';
 import { LogsPane } from './logs-pane';
+import { GatewayPane } from './gateway-pane';
 import { EMPTY, type Model, apply } from './model';
 import { PromptsPane } from './prompts-pane';
 import { ResourcesPane } from './resources-pane';
@@ -13,7 +14,7 @@ import { ToolsPane } from './tools-pane';
 import type { StampedEvent } from './types';
 import './styles.css';
 
-const TABS = ['connection', 'tools', 'resources', 'prompts', 'history', 'logs'] as const;
+const TABS = ['connection', 'tools', 'resources', 'prompts', 'history', 'logs', 'gateway'] as const;
 type Tab = (typeof TABS)[number];
 
 function App({ api }: { api: Api }) {
@@ -21,6 +22,11 @@ function App({ api }: { api: Api }) {
   const [linked, setLinked] = useState(true);
   const [tab, setTab] = useState<Tab>('connection');
   const [requested, setRequested] = useState<{ uri: string }>();
+  // The gateway tab exists when the inspector was started with a gateway admin key.
+  const [gateway, setGateway] = useState<string>();
+  useEffect(() => {
+    void api.get<{ enabled: boolean; origin?: string }>('/api/gateway').then((o) => o.ok && o.result.enabled && setGateway(o.result.origin ?? ''));
+  }, [api]);
   const queue = useRef<StampedEvent[]>([]);
   useEffect(() => {
     const stop = new AbortController();
@@ -53,7 +59,7 @@ function App({ api }: { api: Api }) {
         {!linked ? <span class="error">lost the inspector (reconnecting…)</span> : null}
       </header>
       <nav>
-        {TABS.map((t) => (
+        {TABS.filter((t) => t !== 'gateway' || gateway !== undefined).map((t) => (
           <button type="button" class={t === tab ? 'tab active' : 'tab'} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
             {t}
             {counts[t] ? <span class="count">{counts[t]}</span> : null}
@@ -91,6 +97,7 @@ function App({ api }: { api: Api }) {
         <div hidden={tab !== 'logs'}>
           <LogsPane logs={model.logs} />
         </div>
+        {gateway !== undefined ? <div hidden={tab !== 'gateway'}>{tab === 'gateway' ? <GatewayPane api={api} origin={gateway} /> : null}</div> : null}
       </main>
     </div>
   );
