@@ -19,6 +19,7 @@ import { GatewayVerifier } from './security/gateway-verifier.js';
 import type { ChangeBus } from './store/change-bus.js';
 import { configDigest, followChanges } from './store/follow-changes.js';
 import { openGatewayStores } from './store/open.js';
+import { recordConfigRevision } from './store/config-revisions.js';
 import { Upstream } from './upstream/upstream.js';
 import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware } from './front/policy.js';
@@ -99,6 +100,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     throw error;
   });
   const keys = stores.keys;
+  void recordConfigRevision(config, stores.revisions, log);
   const upstreams = new Map<string, Upstream>();
   let policy = buildPolicy(config, stores.rateLimits);
   const fronts: GatewayFront[] = [];
@@ -113,6 +115,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         log,
         audit,
         metrics,
+        pins: stores.pins,
         onLockfileChanged: () => {
           // Only upstreams whose catalogue was read: checking one still connecting would pin an empty catalogue.
           void Promise.all([...upstreams.values()].filter((u) => u.state === 'up' && u.listed).map((u) => trust!.check(u).catch(() => undefined))).then(resync);
@@ -336,6 +339,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     config = next;
     resync();
     log.info('configuration reloaded');
+    void recordConfigRevision(next, stores.revisions, log);
     if (announce) void stores.bus.publish({ type: 'config-reloaded', digest: configDigest(next) }).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not tell the other replicas of the reload'));
   };
   const unfollow = followChanges({

@@ -80,6 +80,8 @@ export function normalizeConfig(raw: RawConfig, source: string, baseDir: string)
     const g = t.guardrails ?? {};
     config.trust = {
       lockfile: resolve(baseDir, t.lockfile ?? 'mcp.lock.json'),
+      // Replicas on PostgreSQL share pins there; one process keeps the lockfile a repository commits.
+      pins: t.pins ?? ('postgres' in config.store ? 'store' : 'lockfile'),
       onDrift: t.onDrift ?? 'quarantine-tool',
       onNew: t.onNew ?? 'pin',
       recheckMs: duration(cx, ['trust', 'recheck'], t.recheck, 60_000),

@@ -63,6 +63,7 @@ export interface RawConfig {
   anonymous?: { scopes: string[] };
   trust?: {
     lockfile?: string;
+    pins?: 'lockfile' | 'store';
     onDrift?: 'block-server' | 'quarantine-tool' | 'warn';
     onNew?: 'pin' | 'quarantine';
     recheck?: RawDuration;

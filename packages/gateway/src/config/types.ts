@@ -114,6 +114,8 @@ export interface RouteConfig {
 export interface TrustConfig {
   /** Absolute path of the lockfile. */
   lockfile: string;
+  /** Where pins and approvals live: the lockfile, or the gateway's database (`store`). */
+  pins: 'lockfile' | 'store';
   onDrift: 'block-server' | 'quarantine-tool' | 'warn';
   onNew: 'pin' | 'quarantine';
   /** Re-list interval per upstream; 0 = only on list_changed. */

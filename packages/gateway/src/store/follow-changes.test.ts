@@ -3,11 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyLockfile, type Lockfile } from '@mcpkit/trust';
 import { parseGatewayConfig } from '../config/parse.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { writeLockfile } from '../trust/trust-guard.js';
 import { MemoryChangeHub } from './change-bus.js';
 import { configDigest, followChanges, type ChangeFollower } from './follow-changes.js';
 
@@ -17,21 +15,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** A replica's side of the hub, recording what the follower asked of it. */
-async function setup(options: { lockfile?: Lockfile; config?: string; fileConfig?: string } = {}) {
+async function setup(options: { changed?: boolean; pinsKind?: string; config?: string; fileConfig?: string } = {}) {
   const hub = new MemoryChangeHub();
   const [other, mine] = [hub.bus(), hub.bus()];
   const calls: string[] = [];
   const logs: string[] = [];
   const log = { warn: (_o: unknown, m: string) => logs.push(`warn ${m}`), info: (_o: unknown, m?: string) => logs.push(`info ${m ?? String(_o)}`), error: (_o: unknown, m: string) => logs.push(`error ${m}`) } as unknown as Logger;
   let config = await parseGatewayConfig(options.config ?? 'logLevel: info\n', { path: join(dir, 'mcp.yaml') });
-  const path = join(dir, `lock-${Math.random().toString(36).slice(2)}.json`);
-  await writeLockfile(path, emptyLockfile());
+  // The guard's refresh(): whether reading the pins again found a change.
   const trust = {
-    path,
-    lockfile: options.lockfile ?? emptyLockfile(),
-    async replace(lock: Lockfile) {
-      calls.push(`replace ${Object.keys(lock.servers).length} servers`);
-      this.lockfile = lock;
+    path: join(dir, 'mcp.lock.json'),
+    pinsKind: options.pinsKind ?? 'lockfile',
+    async refresh() {
+      calls.push('refresh');
+      return options.changed ?? false;
     },
   };
   const follower: ChangeFollower = {
@@ -63,20 +60,27 @@ describe('followChanges', () => {
     expect(r.calls).toEqual(['forget ci']);
   });
 
-  it('takes the lockfile from disk after an approval elsewhere, and checks the upstreams again', async () => {
-    const stale = { ...emptyLockfile(), servers: { files: {} } } as unknown as Lockfile;
-    const r = await setup({ lockfile: stale });
+  it('reads the pins again after an approval elsewhere, and checks the upstreams again', async () => {
+    const r = await setup({ changed: true });
     await r.other.publish({ type: 'trust-approved', server: 'files' });
     await tick();
-    expect(r.calls).toEqual(['replace 0 servers', 'recheck']);
+    expect(r.calls).toEqual(['refresh', 'recheck']);
   });
 
   it('warns when the approval did not reach this replica’s lockfile (it is not shared)', async () => {
     const r = await setup();
     await r.other.publish({ type: 'trust-approved', server: 'files' });
     await tick();
-    expect(r.calls).toEqual([]);
+    expect(r.calls).toEqual(['refresh']);
     expect(r.logs).toEqual(['warn another replica approved a change, but this lockfile has not changed: replicas must share the lockfile (e.g. on a volume) for approvals to apply everywhere']);
+  });
+
+  it('stays quiet when pins in a database were already applied (its own notice came back)', async () => {
+    const r = await setup({ pinsKind: 'postgres' });
+    await r.other.publish({ type: 'trust-approved', server: 'files' });
+    await tick();
+    expect(r.calls).toEqual(['refresh']);
+    expect(r.logs).toEqual([]);
   });
 
   it('reloads its own file after a reload elsewhere, keeping its own listen; not when the digests agree', async () => {
@@ -97,12 +101,11 @@ describe('followChanges', () => {
     expect(r.calls).toEqual([]);
   });
 
-  it('on resync forgets every key and re-reads both the lockfile and the config', async () => {
-    const stale = { ...emptyLockfile(), servers: { files: {} } } as unknown as Lockfile;
-    const r = await setup({ lockfile: stale, config: 'logLevel: warn\n', fileConfig: 'logLevel: error\n' });
+  it('on resync forgets every key and re-reads both the pins and the config', async () => {
+    const r = await setup({ changed: true, config: 'logLevel: warn\n', fileConfig: 'logLevel: error\n' });
     await r.other.publish({ type: 'resync' });
     await tick();
-    expect(r.calls).toEqual(['forget all', 'replace 0 servers', 'recheck', 'reload error on port 8080']);
+    expect(r.calls).toEqual(['forget all', 'refresh', 'recheck', 'reload error on port 8080']);
   });
 });
 

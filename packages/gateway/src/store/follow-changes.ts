@@ -1,14 +1,12 @@
 /**
- * What a gateway replica does with the change notices of the others: forget a revoked key, read the lockfile
- * again after an approval, read the configuration again after a reload; after `resync`, all of it.
+ * What a gateway replica does with the change notices of the others: forget a revoked key, read the pins
+ * again after an approval or a first-use pin, read the configuration again after a reload; after `resync`, all of it.
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { Lockfile } from '@mcpkit/trust';
 import { loadGatewayConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { readLockfile } from '../trust/trust-guard.js';
 import type { ChangeBus, ChangeMessage } from './change-bus.js';
 
 export interface ChangeFollower {
@@ -16,9 +14,9 @@ export interface ChangeFollower {
   log: Logger;
   /** Drops a cached store key (or every one). */
   forgetKey(id?: string): void;
-  /** The pinning guard, when `trust:` is configured. */
-  trust?: { readonly path: string; readonly lockfile: Lockfile; replace(lock: Lockfile): Promise<void> };
-  /** After the lockfile changed: check every upstream again. */
+  /** The pinning guard, when `trust:` is configured: `refresh()` reads the pins again, true when they changed. */
+  trust?: { readonly path: string; readonly pinsKind: string; refresh(): Promise<boolean> };
+  /** After the pins changed: check every upstream again. */
   recheckTrust(): void;
   config(): GatewayConfig;
   /** Applies a configuration without announcing it (the notice came from another replica). */
@@ -41,7 +39,7 @@ export function followChanges(f: ChangeFollower): () => void {
   const handle = async (m: ChangeMessage): Promise<void> => {
     if (m.type === 'key-revoked') return f.forgetKey(m.id);
     if (m.type === 'resync') f.forgetKey();
-    if ((m.type === 'trust-approved' || m.type === 'resync') && f.trust) await rereadLockfile(f, m);
+    if ((m.type === 'trust-approved' || m.type === 'resync') && f.trust) await rereadPins(f, m);
     if (m.type === 'config-reloaded' || m.type === 'resync') await rereadConfig(f, m.type === 'config-reloaded' ? m.digest : undefined);
   };
   return f.bus.subscribe((m) => {
@@ -49,17 +47,16 @@ export function followChanges(f: ChangeFollower): () => void {
   });
 }
 
-async function rereadLockfile(f: ChangeFollower, m: ChangeMessage): Promise<void> {
+async function rereadPins(f: ChangeFollower, m: ChangeMessage): Promise<void> {
   const trust = f.trust!;
-  const lock = await readLockfile(trust.path);
-  if (JSON.stringify(lock) === JSON.stringify(trust.lockfile)) {
-    if (m.type === 'trust-approved') {
+  if (!(await trust.refresh())) {
+    // A database's own writes notify every replica, this one included; only an unshared lockfile is a mistake.
+    if (m.type === 'trust-approved' && trust.pinsKind === 'lockfile') {
       f.log.warn({ server: m.server, lockfile: trust.path }, 'another replica approved a change, but this lockfile has not changed: replicas must share the lockfile (e.g. on a volume) for approvals to apply everywhere');
     }
     return;
   }
-  await trust.replace(lock);
-  f.log.info({ lockfile: trust.path }, 'lockfile changed on another replica; checking every upstream again');
+  f.log.info({ pins: trust.path }, 'pins changed on another replica; checking every upstream again');
   f.recheckTrust();
 }
 

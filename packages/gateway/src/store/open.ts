@@ -1,7 +1,8 @@
 /**
  * The stores a gateway uses, chosen from its configuration: keys in PostgreSQL (`storage.postgres` or
  * `store.postgres`) or SQLite; rate-limit buckets in Redis (`storage.redis`) or each limiter's memory; change
- * notices over PostgreSQL, else Redis, else nowhere (one process needs none).
+ * notices over PostgreSQL, else Redis, else nowhere (one process needs none); pins (`trust.pins`) and config
+ * revisions beside the keys (see open-state.ts).
  * @module
  */
 import { InvalidArgumentError } from '@mcpkit/protocol';
@@ -10,6 +11,9 @@ import type { KeyStore } from '../security/key-store.js';
 import type { RateLimitStore } from '../security/rate-limit-store.js';
 import { SqliteKeyStore } from '../security/sqlite-key-store.js';
 import { MemoryChangeBus, type ChangeBus } from './change-bus.js';
+import type { ConfigRevisionStore } from './config-revisions.js';
+import { PG_CHANNEL, openStateStores } from './open-state.js';
+import type { PinStore } from './pin-store.js';
 import { redactUrl } from './sql.js';
 
 /** What {@link openGatewayStores} opened; `close()` closes all of it. */
@@ -20,6 +24,10 @@ export interface GatewayStores {
   bus: ChangeBus;
   /** `postgres`, `redis` or `memory`: where change notices travel. */
   busKind: 'postgres' | 'redis' | 'memory';
+  /** Pins and approvals (`trust.pins`); undefined without `trust:`. */
+  pins: PinStore | undefined;
+  /** Every configuration loaded, in the keys' database. */
+  revisions: ConfigRevisionStore;
   close(): Promise<void>;
 }
 
@@ -27,9 +35,6 @@ export interface OpenGatewayStoresOptions {
   /** Errors after the start (a lost connection, Redis failing a request). Default: stderr. */
   onError?: (error: Error) => void;
 }
-
-/** The channel revocations are announced on, shared by the key store and the bus. */
-const PG_CHANNEL = 'mcpkit_changes';
 
 /**
  * The key store named by the configuration: what `mcpkit gateway keys` and the gateway both use.
@@ -50,7 +55,7 @@ export async function openKeyStore(config: Pick<GatewayConfig, 'store' | 'storag
  * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` naming the field and the URL (password redacted) of a
  * PostgreSQL or Redis that cannot be reached.
  */
-export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 'storage'>, options: OpenGatewayStoresOptions = {}): Promise<GatewayStores> {
+export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 'storage'> & Partial<Pick<GatewayConfig, 'trust'>>, options: OpenGatewayStoresOptions = {}): Promise<GatewayStores> {
   const opened: Array<{ close(): Promise<void> | void }> = [];
   const closeAll = async () => {
     for (const item of opened.reverse()) await Promise.resolve(item.close()).catch(() => {});
@@ -62,6 +67,12 @@ export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 's
     const onError = options.onError;
     let keys = await openKeyStore(config);
     opened.push(keys);
+    // A lockfile that cannot be imported names itself (InvalidArgumentError); anything else is the database's.
+    const state = await openStateStores(config).catch((error: unknown) => {
+      if (postgres === undefined || error instanceof InvalidArgumentError) throw error;
+      return unreachable(fieldOf(config), 'PostgreSQL', postgres, () => Promise.reject(error));
+    });
+    opened.push(state);
     let rateLimits: RateLimitStore | undefined;
     let redis: import('./redis-client.js').RedisConnection | undefined;
     if (redisUrl !== undefined) {
@@ -88,7 +99,7 @@ export async function openGatewayStores(config: Pick<GatewayConfig, 'store' | 's
       busKind = 'memory';
     }
     opened.push(bus);
-    return { keys, rateLimits, bus, busKind, close: closeAll };
+    return { keys, rateLimits, bus, busKind, pins: state.pins, revisions: state.revisions, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthVerifier, Principal } from '@mcpkit/server';
-import { ITEM_KINDS, type ItemKind, approveItem, canonicalDefinition, digestServer, itemKey, pinServer } from '@mcpkit/trust';
+import { ITEM_KINDS, type ItemKind, type LockedServer, type Lockfile, approveItem, canonicalDefinition, digestServer, itemKey, pinServer } from '@mcpkit/trust';
 import type { Upstream } from '../upstream/upstream.js';
 import { type TrustGuard, snapshotOf } from './trust-guard.js';
 
@@ -97,18 +97,23 @@ export function trustAdmin(deps: AdminDeps): (req: IncomingMessage, res: ServerR
       const snapshot = snapshotOf(upstream);
       const digests = await digestServer(snapshot);
       const by = principal.keyId ? `key:${principal.keyId}` : principal.id;
-      let lock = deps.guard.lockfile;
+      const server = body.server;
+      // Each change is computed from the server's entry as the pin store holds it at the time of writing.
+      const asLock = (current: LockedServer | undefined): Lockfile => ({ lockfileVersion: 1, servers: current ? { [server]: current } : {} });
       if (body.item === undefined) {
-        lock = pinServer(lock, digests, snapshot, { by });
+        await deps.guard.approve(server, (current) => pinServer(asLock(current), digests, snapshot, { by }).servers[server]);
       } else {
         if (typeof body.item !== 'string') return send(res, 400, { error: 'body.item must be a tool, prompt or resource template name' });
-        if (!lock.servers[body.server]) return send(res, 409, { error: `server ${body.server} is not in the lockfile yet: approve the whole server first` });
+        if (!Object.hasOwn(deps.guard.lockfile.servers, server)) return send(res, 409, { error: `server ${server} is not in the lockfile yet: approve the whole server first` });
         const found = findItem(upstream, body.item);
-        if (!found) return send(res, 404, { error: `upstream ${body.server} serves no tool, prompt or resource template named ${body.item}` });
+        if (!found) return send(res, 404, { error: `upstream ${server} serves no tool, prompt or resource template named ${body.item}` });
         const record = found.kind === 'tool' ? digests.tools : found.kind === 'prompt' ? digests.prompts : digests.resourceTemplates;
-        lock = await approveItem(lock, body.server, found.kind, body.item, record[body.item]!, { by, definition: canonicalDefinition(found.kind, found.item as never) });
+        const item = body.item;
+        // approveItem refuses a server that is gone from the store (revoked meanwhile): a 500 that says so.
+        await deps.guard.approve(server, async (current) =>
+          (await approveItem(asLock(current), server, found.kind, item, record[item]!, { by, definition: canonicalDefinition(found.kind, found.item as never) })).servers[server],
+        );
       }
-      await deps.guard.replace(lock);
       await deps.recheck(upstream);
       const d = deps.guard.decision(upstream.name);
       send(res, 200, { approved: { server: body.server, item: body.item ?? null, by }, blocked: d?.block ?? null, quarantined: Object.fromEntries(d?.quarantine ?? []) });

@@ -1,13 +1,11 @@
 /**
  * Pinning in the gateway: every catalogue an upstream serves is digested and compared with `mcp.lock.json`; the
  * verdict (block the server, quarantine items, warn) decides what the front shows and calls. New servers are
- * pinned on first use when the policy says so; the lockfile is re-read when it changes on disk (mcpkit trust
- * approve). Every new drift is logged, audited and counted.
+ * pinned on first use when the policy says so, through the pin store (`trust.pins`: the lockfile or the gateway's
+ * database), where the first replica to pin a server wins and the others adopt its pin; the pins are read again when
+ * another process changes them. Every new drift is logged, audited and counted.
  * @module
  */
-import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import {
   type LockedSigner,
   type Lockfile,
@@ -22,7 +20,6 @@ import {
   digestServer,
   emptyLockfile,
   explainDrift,
-  parseLockfile,
   pinServer,
   serializeLockfile,
 } from '@mcpkit/trust';
@@ -30,6 +27,8 @@ import type { AuditLog } from '../audit/index.js';
 import type { TrustConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { LockfilePinStore } from '../store/lockfile-pin-store.js';
+import { type PinChange, type PinStore, entryOf, withEntry } from '../store/pin-store.js';
 import type { Upstream } from '../upstream/upstream.js';
 
 /** What an upstream serves, as the trust layer sees it: pinned as the upstream names things, before allow/deny. */
@@ -61,90 +60,83 @@ export async function checkSignature(upstream: Upstream, signer: LockedSigner, d
   return mismatches.length === 0 ? undefined : `the server serves what its manifest does not sign (${mismatches.map((m) => JSON.stringify(m)).join('; ').slice(0, 300)})`;
 }
 
-/** Reads a lockfile; a missing file is an empty lockfile. */
-export async function readLockfile(path: string): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyLockfile();
-    throw error;
-  }
-  return parseLockfile(text, path);
-}
-
-/** Writes a lockfile atomically (a temporary file renamed over it). */
-export async function writeLockfile(path: string, lock: Lockfile): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, serializeLockfile(lock), { mode: 0o644 });
-  await rename(tmp, path);
-}
+export { readLockfile, writeLockfile } from '../store/lockfile-pin-store.js';
 
 export interface TrustGuardDeps {
   log: Logger;
   audit: AuditLog | undefined;
   metrics: GatewayMetrics;
-  /** Called after the lockfile changed on disk, so every upstream is checked again. */
+  /** Called after another process changed the pins, so every upstream is checked again. */
   onLockfileChanged: () => void;
+  /** Where pins live. Default: the lockfile `trust.lockfile` names. */
+  pins?: PinStore;
 }
 
 export class TrustGuard {
   readonly #config: TrustConfig;
   readonly #deps: TrustGuardDeps;
+  readonly #pins: PinStore;
   #lock: Lockfile = emptyLockfile();
   readonly #decisions = new Map<string, TrustDecision>();
   /** What was last reported per upstream, so a recheck that finds the same drift is not audited again. */
   readonly #reported = new Map<string, string>();
-  #watcher: FSWatcher | undefined;
-  #reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  #unwatch: (() => void) | undefined;
 
   constructor(config: TrustConfig, deps: TrustGuardDeps) {
     this.#config = config;
     this.#deps = deps;
+    this.#pins = deps.pins ?? new LockfilePinStore(config.lockfile);
   }
 
+  /** The pins as last read. */
   get lockfile(): Lockfile {
     return this.#lock;
   }
 
-  /** The lockfile's path. */
+  /** Where the pins are: the lockfile's path, or the database (password redacted). */
   get path(): string {
-    return this.#config.lockfile;
+    return this.#pins.location;
   }
 
-  /** Replaces the lockfile (an approval) and writes it. */
-  async replace(lock: Lockfile): Promise<void> {
-    this.#lock = lock;
-    await this.#save();
+  /** `lockfile`, `sqlite` or `postgres`. */
+  get pinsKind(): PinStore['kind'] {
+    return this.#pins.kind;
+  }
+
+  /** Changes one server's pins in the store (an approval) and keeps the result. */
+  async approve(server: string, change: PinChange): Promise<void> {
+    const entry = await this.#pins.update(server, change);
+    this.#lock = withEntry(this.#lock, server, entry);
   }
 
   /**
-   * Reads the lockfile and starts watching it.
+   * Reads the pins and starts following changes other processes make to them.
    * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` naming the field of a malformed lockfile.
    */
   async start(): Promise<void> {
-    this.#lock = await readLockfile(this.#config.lockfile);
-    await mkdir(dirname(this.#config.lockfile), { recursive: true });
-    // Watch the folder: editors and `mcpkit trust approve` replace the file by renaming.
-    this.#watcher = watch(dirname(this.#config.lockfile), (_event, file) => {
-      if (file !== null && file.toString() !== basename(this.#config.lockfile)) return;
-      clearTimeout(this.#reloadTimer);
-      this.#reloadTimer = setTimeout(() => void this.#reload(), 50);
-    });
-    this.#watcher.on('error', (error) => this.#deps.log.warn({ err: error.message }, 'cannot watch the lockfile'));
+    this.#lock = await this.#pins.load();
+    this.#unwatch = this.#pins.watch(() => void this.#reload());
+  }
+
+  /**
+   * Reads the pins again; true when they changed (the caller checks every upstream again).
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for pins that cannot be used (the previous ones stay).
+   */
+  async refresh(): Promise<boolean> {
+    const lock = await this.#pins.load();
+    // Our own write seen by a watcher (however late it arrives), or a rewrite that changed nothing.
+    if (serializeLockfile(lock) === serializeLockfile(this.#lock)) return false;
+    this.#lock = lock;
+    return true;
   }
 
   async #reload(): Promise<void> {
     try {
-      const lock = await readLockfile(this.#config.lockfile);
-      // Our own write seen by the watcher (however late it arrives), or a rewrite that changed nothing.
-      if (JSON.stringify(lock) === JSON.stringify(this.#lock)) return;
-      this.#lock = lock;
-      this.#deps.log.info({ lockfile: this.#config.lockfile }, 'lockfile changed; checking every upstream again');
+      if (!(await this.refresh())) return;
+      this.#deps.log.info({ pins: this.#pins.location }, `${this.#pins.kind === 'lockfile' ? 'lockfile' : 'pins'} changed; checking every upstream again`);
       this.#deps.onLockfileChanged();
     } catch (error) {
-      this.#deps.log.error({ err: (error as Error).message }, 'the changed lockfile cannot be used; keeping the previous one');
+      this.#deps.log.error({ err: (error as Error).message }, 'the changed pins cannot be used; keeping the previous ones');
     }
   }
 
@@ -166,8 +158,14 @@ export class TrustGuard {
       if (refusal !== undefined) decision.block = `its signed manifest does not hold: ${refusal}`;
     }
     if (decision.pin) {
-      this.#lock = pinServer(this.#lock, digests, snapshot, { by: 'mcpkit gateway (first use)' });
-      await this.#save();
+      const mine = entryOf(pinServer(emptyLockfile(), digests, snapshot, { by: 'mcpkit gateway (first use)' }), upstream.name)!;
+      const held = await this.#pins.pinIfAbsent(upstream.name, mine);
+      this.#lock = withEntry(this.#lock, upstream.name, held.entry);
+      if (!held.pinned) {
+        // Another replica (or process) pinned it first: its pin is the one every replica judges by.
+        this.#deps.log.info({ upstream: upstream.name, digest: held.entry.digest }, 'upstream pinned elsewhere first; adopting that pin');
+        return this.check(upstream);
+      }
       this.#deps.log.info({ upstream: upstream.name, digest: digests.digest }, 'new upstream pinned on first use');
       void this.#deps.audit?.append({ method: 'trust/pin', upstream: upstream.name, outcome: 'ok', durationMs: 0, reason: `pinned on first use (digest ${digests.digest})` }).catch(() => undefined);
     }
@@ -191,12 +189,8 @@ export class TrustGuard {
     for (const warning of decision.warnings) append(null, `warning: ${warning}`);
   }
 
-  async #save(): Promise<void> {
-    await writeLockfile(this.#config.lockfile, this.#lock);
-  }
-
+  /** Stops following changes; the store itself belongs to the caller. */
   close(): void {
-    clearTimeout(this.#reloadTimer);
-    this.#watcher?.close();
+    this.#unwatch?.();
   }
 }
