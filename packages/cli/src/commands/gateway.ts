@@ -8,6 +8,7 @@ import type { GatewayConfig, GatewayHandle } from '@mcpkit/gateway';
 import { CliError, ExitCode, usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext } from '../session.js';
+import { gatewayConfigCommand } from './gateway-config.js';
 
 /**
  * The gateway package, imported on first use: it brings the server SDK, SQLite and YAML along, which no other
@@ -126,6 +127,7 @@ export function gatewayCommand(program: Command, ctx: CommandContext): void {
     .option('--port <port>', 'listen on this port instead of listen.port (0 picks a free one)')
     .option('--host <address>', 'bind this address instead of listen.host')
     .action((options: ServeOptions) => serve(ctx, options));
+  gatewayConfigCommand(gateway, ctx);
 
   const keys = gateway.command('keys').description("manage the gateway's API keys (kept only as SHA-256 hashes)");
   keys

@@ -1,6 +1,7 @@
 /**
  * `mcpkit trust approve|show|revoke SERVER [ITEM]`: approve what a server defines now (the whole server, or one tool,
- * prompt or resource template), show what the lockfile approved, or take an approval back.
+ * prompt or resource template), show what the lockfile approved, or take an approval back. With a gateway `mcp.yaml`
+ * whose `trust.pins` is `store`, approvals go to (and come from) the gateway's database instead of the lockfile.
  * @module
  */
 import { Option, type Command } from 'commander';
@@ -25,10 +26,11 @@ import {
 import { usageError } from '../failure.js';
 import { printJson } from '../output/io.js';
 import type { CommandContext, ConnectionOptions } from '../session.js';
-import { approver, lockedEntry, readLockfile, writeLockfile } from '../trust/lockfile-io.js';
+import { approver, lockedEntry } from '../trust/lockfile-io.js';
+import { type PinAccess, openPinAccess } from '../trust/pin-access.js';
 import { TRUST_TARGETS_HELP, addLockfileOption, addTrustTargetOptions } from '../trust/options.js';
 import { listServer } from '../trust/snapshot.js';
-import { type TrustTargetOptions, isGatewayConfig, lockfilePath, resolveTargets } from '../trust/targets.js';
+import { type TrustTargetOptions, isGatewayConfig, resolveTargets } from '../trust/targets.js';
 import { loadConfigOrFail } from './gateway.js';
 
 interface TrustOptions extends ConnectionOptions, TrustTargetOptions {
@@ -40,16 +42,25 @@ interface TrustOptions extends ConnectionOptions, TrustTargetOptions {
 const RECORD = { tool: 'tools', prompt: 'prompts', resourceTemplate: 'resourceTemplates' } as const;
 const WORD: Record<ItemKind, string> = { tool: 'tool', prompt: 'prompt', resourceTemplate: 'resource template' };
 
-/** Where the lockfile is when no target is connected (show, revoke): `--lockfile`, mcp.yaml's, or ./mcp.lock.json. */
-async function pathOnly(options: { lockfile?: string; config?: string }): Promise<string> {
+/** Where approvals are when no target is connected (show, revoke): `--lockfile`, mcp.yaml's pins, or ./mcp.lock.json. */
+async function pinsOnly(options: { lockfile?: string; config?: string }): Promise<PinAccess> {
   const gateway = options.config !== undefined && isGatewayConfig(options.config) ? await loadConfigOrFail(options.config) : undefined;
-  return lockfilePath(options.lockfile, { gateway });
+  return openPinAccess(options.lockfile, gateway);
 }
 
-async function existingLockfile(path: string): Promise<Lockfile> {
-  const lock = await readLockfile(path);
-  if (lock === undefined) throw usageError(`${path}: no such lockfile`, 'create it with `mcpkit lock` or `mcpkit trust approve SERVER`');
+async function existingLockfile(pins: PinAccess): Promise<Lockfile> {
+  const lock = await pins.read();
+  if (lock === undefined) throw usageError(`${pins.location}: no such lockfile`, 'create it with `mcpkit lock` or `mcpkit trust approve SERVER`');
   return lock;
+}
+
+/** Runs `work` with the pins open, closing them after. */
+async function withPins<T>(pins: PinAccess, work: (pins: PinAccess) => Promise<T>): Promise<T> {
+  try {
+    return await work(pins);
+  } finally {
+    await pins.close();
+  }
 }
 
 function entryOrFail(lock: Lockfile, path: string, server: string): LockedServer {
@@ -79,69 +90,75 @@ async function approve(ctx: CommandContext, server: string, item: string | undef
     options.server = server;
   } else options.name = server;
   const set = await resolveTargets(options, ctx.stdio, ctx.io);
-  const path = lockfilePath(options.lockfile, set);
-  let lock = (await readLockfile(path)) ?? emptyLockfile();
-  const { snapshot } = await listServer(ctx, set.targets[0]!, options);
-  const digests = await digestServer(snapshot);
-  const entry = lockedEntry(lock, server);
-  const report = compareServer(entry, snapshot, digests);
-  const by = approver(options.by);
-  let what: string;
-  if (item === undefined) {
-    ctx.io.out(`${explainDrift(report)}\n`);
-    if (report.status === 'unchanged') return void ctx.io.out(`${server} is approved as it is: nothing to do\n`);
-    lock = pinServer(lock, digests, snapshot, { by });
-    what = `${server} (${snapshot.tools.length} tools, ${snapshot.prompts.length} prompts, ${snapshot.resourceTemplates.length} resource templates)`;
-  } else {
-    if (entry === undefined) throw usageError(`${server} is not in ${path}`, `approve the whole server first: mcpkit trust approve ${server}`);
-    const live = { tool: snapshot.tools, prompt: snapshot.prompts, resourceTemplate: snapshot.resourceTemplates } as const;
-    const current = (kind: ItemKind) => (live[kind] as readonly object[]).find((i) => itemKey(kind, i) === item);
-    const kind = kindOf(item, (k) => current(k) !== undefined || Object.hasOwn(entry[RECORD[k]], item), options.kind);
-    const itemNow = current(kind);
-    const part = itemReport(report, kind, item);
-    ctx.io.out(`${explainDrift(part)}\n`);
-    if (part.status === 'unchanged') return void ctx.io.out(`${WORD[kind]} ${item} of ${server} is approved as it is: nothing to do\n`);
-    if (itemNow === undefined) {
-      lock = await removeItem(lock, server, kind, item);
-      what = `the removal of ${WORD[kind]} ${item} from ${server}`;
+  return withPins(await openPinAccess(options.lockfile, set.gateway), async (pins) => {
+    const path = pins.location;
+    let lock = (await pins.read()) ?? emptyLockfile();
+    const { snapshot } = await listServer(ctx, set.targets[0]!, options);
+    const digests = await digestServer(snapshot);
+    const entry = lockedEntry(lock, server);
+    const report = compareServer(entry, snapshot, digests);
+    const by = approver(options.by);
+    let what: string;
+    if (item === undefined) {
+      ctx.io.out(`${explainDrift(report)}\n`);
+      if (report.status === 'unchanged') return void ctx.io.out(`${server} is approved as it is: nothing to do\n`);
+      lock = pinServer(lock, digests, snapshot, { by });
+      what = `${server} (${snapshot.tools.length} tools, ${snapshot.prompts.length} prompts, ${snapshot.resourceTemplates.length} resource templates)`;
     } else {
-      const definition = canonicalDefinition(kind, itemNow as never);
-      lock = await approveItem(lock, server, kind, item, digests[RECORD[kind]][item]!, { by, definition });
-      what = `${WORD[kind]} ${item} of ${server}`;
+      if (entry === undefined) throw usageError(`${server} is not in ${path}`, `approve the whole server first: mcpkit trust approve ${server}`);
+      const live = { tool: snapshot.tools, prompt: snapshot.prompts, resourceTemplate: snapshot.resourceTemplates } as const;
+      const current = (kind: ItemKind) => (live[kind] as readonly object[]).find((i) => itemKey(kind, i) === item);
+      const kind = kindOf(item, (k) => current(k) !== undefined || Object.hasOwn(entry[RECORD[k]], item), options.kind);
+      const itemNow = current(kind);
+      const part = itemReport(report, kind, item);
+      ctx.io.out(`${explainDrift(part)}\n`);
+      if (part.status === 'unchanged') return void ctx.io.out(`${WORD[kind]} ${item} of ${server} is approved as it is: nothing to do\n`);
+      if (itemNow === undefined) {
+        lock = await removeItem(lock, server, kind, item);
+        what = `the removal of ${WORD[kind]} ${item} from ${server}`;
+      } else {
+        const definition = canonicalDefinition(kind, itemNow as never);
+        lock = await approveItem(lock, server, kind, item, digests[RECORD[kind]][item]!, { by, definition });
+        what = `${WORD[kind]} ${item} of ${server}`;
+      }
     }
-  }
-  await writeLockfile(path, lock);
-  ctx.io.out(`approved ${what} by ${by} in ${path}\n`);
+    await pins.save(lock, server);
+    ctx.io.out(`approved ${what} by ${by} in ${path}\n`);
+  });
 }
 
 async function show(ctx: CommandContext, server: string, options: { lockfile?: string; config?: string; json?: boolean }): Promise<void> {
-  const path = await pathOnly(options);
-  const entry = entryOrFail(await existingLockfile(path), path, server);
-  if (options.json) return printJson(ctx.io, { server, ...entry });
-  const { bold, dim } = ctx.io.color;
-  const lines = [`${bold(showInvisible(server))} in ${path}`, `  digest ${entry.digest}`, `  approved ${entry.approvedAt} by ${entry.approvedBy}`];
-  if (entry.serverName !== undefined) lines.push(`  serverInfo.name ${showInvisible(JSON.stringify(entry.serverName))}`);
-  if (entry.instructions !== undefined) lines.push(`  instructions ${dim(entry.instructions.digest.slice(0, 12))} ${showInvisible(JSON.stringify(entry.instructions.text.slice(0, 120)))}`);
-  if (entry.signer !== undefined) lines.push(`  signer ${entry.signer.issuer}`);
-  for (const kind of ITEM_KINDS) {
-    for (const [name, item] of Object.entries(entry[RECORD[kind]])) lines.push(`  ${WORD[kind]} ${showInvisible(name)} ${dim(item.digest.slice(0, 12))} approved ${item.approvedAt} by ${item.approvedBy}`);
-  }
-  ctx.io.out(`${lines.join('\n')}\n`);
+  return withPins(await pinsOnly(options), async (pins) => {
+    const path = pins.location;
+    const entry = entryOrFail(await existingLockfile(pins), path, server);
+    if (options.json) return printJson(ctx.io, { server, ...entry });
+    const { bold, dim } = ctx.io.color;
+    const lines = [`${bold(showInvisible(server))} in ${path}`, `  digest ${entry.digest}`, `  approved ${entry.approvedAt} by ${entry.approvedBy}`];
+    if (entry.serverName !== undefined) lines.push(`  serverInfo.name ${showInvisible(JSON.stringify(entry.serverName))}`);
+    if (entry.instructions !== undefined) lines.push(`  instructions ${dim(entry.instructions.digest.slice(0, 12))} ${showInvisible(JSON.stringify(entry.instructions.text.slice(0, 120)))}`);
+    if (entry.signer !== undefined) lines.push(`  signer ${entry.signer.issuer}`);
+    for (const kind of ITEM_KINDS) {
+      for (const [name, item] of Object.entries(entry[RECORD[kind]])) lines.push(`  ${WORD[kind]} ${showInvisible(name)} ${dim(item.digest.slice(0, 12))} approved ${item.approvedAt} by ${item.approvedBy}`);
+    }
+    ctx.io.out(`${lines.join('\n')}\n`);
+  });
 }
 
 async function revoke(ctx: CommandContext, server: string, item: string | undefined, options: { lockfile?: string; config?: string; kind?: ItemKind }): Promise<void> {
-  const path = await pathOnly(options);
-  let lock = await existingLockfile(path);
-  const entry = entryOrFail(lock, path, server);
-  if (item === undefined) {
-    lock = removeServer(lock, server);
-  } else {
-    const kind = kindOf(item, (k) => Object.hasOwn(entry[RECORD[k]], item), options.kind);
-    if (!Object.hasOwn(entry[RECORD[kind]], item)) throw usageError(`${server} has no approved ${WORD[kind]} ${JSON.stringify(item)} in ${path}`);
-    lock = await removeItem(lock, server, kind, item);
-  }
-  await writeLockfile(path, lock);
-  ctx.io.out(`revoked ${item === undefined ? `every approval of ${server}` : `${item} of ${server}`} in ${path}\n`);
+  return withPins(await pinsOnly(options), async (pins) => {
+    const path = pins.location;
+    let lock = await existingLockfile(pins);
+    const entry = entryOrFail(lock, path, server);
+    if (item === undefined) {
+      lock = removeServer(lock, server);
+    } else {
+      const kind = kindOf(item, (k) => Object.hasOwn(entry[RECORD[k]], item), options.kind);
+      if (!Object.hasOwn(entry[RECORD[kind]], item)) throw usageError(`${server} has no approved ${WORD[kind]} ${JSON.stringify(item)} in ${path}`);
+      lock = await removeItem(lock, server, kind, item);
+    }
+    await pins.save(lock, server);
+    ctx.io.out(`revoked ${item === undefined ? `every approval of ${server}` : `${item} of ${server}`} in ${path}\n`);
+  });
 }
 
 const kindOption = () => new Option('--kind <kind>', 'when ITEM names items of several kinds').choices(ITEM_KINDS);
@@ -173,7 +190,7 @@ Examples:
     )
     .action((server: string, item: string | undefined, options: TrustOptions) => approve(ctx, server, item, options));
   const where = (c: Command) =>
-    addLockfileOption(c).option('--config <file>', "a gateway mcp.yaml whose trust.lockfile to use (instead of --lockfile)");
+    addLockfileOption(c).option('--config <file>', "a gateway mcp.yaml whose pins to use: trust.lockfile, or its database when trust.pins is store (instead of --lockfile)");
   where(trust.command('show').description('print what the lockfile approved for a server').argument('<server>', 'the server'))
     .option('--json', 'print the lockfile entry as JSON')
     .action((server: string, options: { lockfile?: string; config?: string; json?: boolean }) => show(ctx, server, options));
