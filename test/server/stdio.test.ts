@@ -206,3 +206,71 @@ describe('stdio message size limit (in-process, PassThrough streams)', () => {
     expect(client.impureLines()).toEqual([]);
   });
 });
+
+describe('stdio writes: batched while requests are open, at once for the last answer', () => {
+  // A stdout that records each write and whether it happened before the next setImmediate.
+  function recordingStdout() {
+    const writes: string[] = [];
+    const stdout = new PassThrough();
+    const write = stdout.write.bind(stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      writes.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof stdout.write;
+    stdout.resume();
+    return { stdout, writes };
+  }
+
+  async function serve() {
+    const stdin = new PassThrough();
+    const { stdout, writes } = recordingStdout();
+    const server = new McpServer({ name: 'writes', version: '0.0.0' });
+    const gates: Array<() => void> = [];
+    server.tool('wait', { inputSchema: { type: 'object', properties: {} } }, () => new Promise((resolve) => gates.push(() => resolve('done'))));
+    await serveStdio(server, { stdin, stdout });
+    const call = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'wait', arguments: {}, _meta: { [META_VERSION]: STATELESS, [META_CAPS]: {} } } });
+    const until = async (n: number) => {
+      const end = Date.now() + 5000;
+      while (gates.length < n && Date.now() < end) await new Promise((r) => setImmediate(r));
+      expect(gates).toHaveLength(n);
+    };
+    return { stdin, stdout, writes, gates, call, until };
+  }
+
+  it('writes the answer to the only open request in the turn it is made, without waiting for setImmediate', async () => {
+    const s = await serve();
+    s.stdin.write(`${s.call(1)}\n`);
+    await s.until(1);
+    s.gates[0]!();
+    // The handler resolves in microtasks; the write must be done before any setImmediate callback runs.
+    const writtenBeforeImmediate = await new Promise<boolean>((resolve) => setImmediate(() => resolve(s.writes.some((w) => w.includes('"id":1')))));
+    expect(writtenBeforeImmediate).toBe(true);
+    s.stdin.end();
+  });
+
+  it('batches the answers of requests read together into one write', async () => {
+    const s = await serve();
+    s.stdin.write(`${s.call(1)}\n${s.call(2)}\n${s.call(3)}\n`);
+    await s.until(3);
+    for (const open of s.gates) open();
+    const end = Date.now() + 5000;
+    while (!s.writes.some((w) => w.includes('"id":3')) && Date.now() < end) await new Promise((r) => setImmediate(r));
+    const answers = s.writes.filter((w) => w.includes('"result"'));
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.trim().split('\n')).toHaveLength(3);
+    s.stdin.end();
+  });
+
+  it('still answers a request after a cancelled one left no answer', async () => {
+    const s = await serve();
+    s.stdin.write(`${s.call(1)}\n`);
+    await s.until(1);
+    s.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } })}\n${s.call(2)}\n`);
+    await s.until(2);
+    s.gates[1]!();
+    const end = Date.now() + 5000;
+    while (!s.writes.some((w) => w.includes('"id":2')) && Date.now() < end) await new Promise((r) => setImmediate(r));
+    expect(s.writes.some((w) => w.includes('"id":2'))).toBe(true);
+    s.stdin.end();
+  });
+});

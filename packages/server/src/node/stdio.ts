@@ -53,6 +53,7 @@ export class StdioServerTransport implements Transport {
           this.onerror?.(error as Error);
           return;
         }
+        this.#count(value);
         this.onmessage?.(value);
       },
       (error) => this.onerror?.(error),
@@ -78,6 +79,25 @@ export class StdioServerTransport implements Transport {
     this.#stdout.on('error', this.#onError);
   }
 
+  /**
+   * Requests read and not yet answered (cancelled ones count as answered). When an answer leaves none open,
+   * nothing else is coming this turn: it is written at once instead of after the turn (a sequential client
+   * then waits for no setImmediate). Only a hint: a miscount costs one batching opportunity, never a message.
+   */
+  #open = 0;
+
+  #count(value: unknown): void {
+    if (Array.isArray(value)) {
+      for (const item of value) this.#count(item);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const message = value as { method?: unknown; id?: unknown };
+    if (message.method === undefined) return;
+    if (message.id !== undefined) this.#open++;
+    else if (message.method === 'notifications/cancelled' && this.#open > 0) this.#open--;
+  }
+
   // Lines produced in one turn of the event loop go out in one write: pipelined clients get many answers
   // per system call. The batch is flushed in the same loop iteration (setImmediate), so latency is unchanged.
   #batch: string[] = [];
@@ -88,6 +108,8 @@ export class StdioServerTransport implements Transport {
   send(message: JsonRpcMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new TransportStateError('stdio transport is closed'));
     const line = encodeLine(message);
+    const last = !('method' in message) && (this.#open === 0 || --this.#open === 0);
+    if (last && this.#flushed === undefined) return this.#writeNow(line);
     this.#batch.push(line);
     this.#batchBytes += line.length;
     if (!this.#flushed) {
@@ -97,8 +119,16 @@ export class StdioServerTransport implements Transport {
       setImmediate(() => this.#flush?.());
     }
     const done = this.#flushed;
-    if (this.#batchBytes >= FLUSH_AT_BYTES) this.#flush?.();
+    if (last || this.#batchBytes >= FLUSH_AT_BYTES) this.#flush?.();
     return done;
+  }
+
+  #writeNow(line: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#batch.push(line);
+      this.#batchBytes = line.length;
+      this.#write(resolve, reject);
+    });
   }
 
   #write(resolve: () => void, reject: (error: Error) => void): void {
