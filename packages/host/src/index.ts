@@ -27,6 +27,8 @@ export { Agent, runAgent } from './agent/agent.js';
 export type { AgentEvent, AgentOptions, AgentTurn } from './agent/agent.js';
 export { ToolApprovals, serverIdentity } from './agent/approvals.js';
 export type { ApprovalAnswer, ApprovalRequest, ApprovalVerdict, ToolApprovalsOptions } from './agent/approvals.js';
+export { FileApprovalStore, MemoryApprovalStore, approvalsFilePath } from './agent/approval-store.js';
+export type { ApprovalStore, RememberedApproval } from './agent/approval-store.js';
 export { toolCatalogue, PROVIDER_TOOL_NAME } from './agent/catalogue.js';
 export type { AgentHost, CatalogueEntry } from './agent/catalogue.js';
 export { SamplingDesk, agentClientOptions, samplingHandler } from './agent/sampling.js';

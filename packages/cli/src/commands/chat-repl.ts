@@ -11,6 +11,7 @@ import {
   type AgentHost,
   type ApprovalAnswer,
   type ApprovalRequest,
+  type ApprovalStore,
   type McpHost,
   type ModelPart,
   type ModelProvider,
@@ -109,6 +110,7 @@ export async function repl(
   agentSide: AgentSide,
   handlers: ClientHandlers,
   asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> },
+  store: ApprovalStore,
 ): Promise<void> {
   const { provider } = agentSide;
   const { io } = ctx;
@@ -125,6 +127,7 @@ export async function repl(
   const askTool = async (r: ApprovalRequest): Promise<ApprovalAnswer> => {
     io.err(`${c.yellow('?')} ${c.bold(r.name)} on server ${JSON.stringify(r.server)} wants to run with ${JSON.stringify(r.arguments).slice(0, 400)}\n`);
     if (r.why === 'destructive') io.err(c.red('  the server marks this tool destructive: asked every time\n'));
+    if (r.why === 'changed') io.err(c.yellow('  you allowed this tool always, but the server has changed it since: asked again\n'));
     const always = r.why === 'destructive' ? '' : '  [a] allow always (this tool on this server)';
     const answer = ((await lines.next(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes' ? 'once' : (answer === 'a' || answer === 'always') && always ? 'always' : 'deny';
@@ -158,7 +161,13 @@ export async function repl(
     ...(agentSide.desk ? { samplingDesk: agentSide.desk } : {}),
     provider,
     handlers,
-    approvals: new ToolApprovals({ ask: askTool, allowTools: options.allowTool, autoApproveReadOnly: options.autoApproveReadOnly === true }),
+    approvals: new ToolApprovals({
+      ask: askTool,
+      allowTools: options.allowTool,
+      autoApproveReadOnly: options.autoApproveReadOnly === true,
+      store,
+      onStoreError: (error) => warn(io, `remembered approvals: ${(error as Error).message}`),
+    }),
     approveSampling: askSampling,
     maxToolCallsPerTurn: options.maxToolCalls,
     onEvent: (e) => {

@@ -24,7 +24,8 @@ async function double(turns: ScriptedTurn[]): Promise<LlmDouble> {
   return llm;
 }
 
-const env = () => cleanEnv({ ANTHROPIC_API_KEY: KEY, OPENAI_API_KEY: KEY, NO_COLOR: '1' });
+// Remembered approvals go to a fresh XDG_CONFIG_HOME, never the user's own file.
+const env = () => cleanEnv({ ANTHROPIC_API_KEY: KEY, OPENAI_API_KEY: KEY, NO_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'mcpkit-chat-config-')) });
 const echoResult: ScriptedTurn = (req) => ({ text: `Result: ${lastToolResults(req)[0]?.content.replace(/^Error: /, '')}` });
 
 describe('mcpkit chat --print', () => {

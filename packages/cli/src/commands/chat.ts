@@ -28,6 +28,7 @@ import { rootsFrom } from '../interact/server-asks.js';
 import { type Io, warn } from '../output/io.js';
 import { readLockfile, writeLockfile } from '../trust/lockfile-io.js';
 import { type CommandContext, VERSION } from '../session.js';
+import { approvalFile, manageApprovals } from './chat-approvals.js';
 import { type AgentSide, describeEvent, modelFailure, repl } from './chat-repl.js';
 
 export interface ChatOptions {
@@ -46,6 +47,8 @@ export interface ChatOptions {
   system?: string;
   maxToolCalls: number;
   stream: boolean;
+  listApprovals?: boolean;
+  forgetApprovals?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -91,8 +94,10 @@ export function chatCommand(program: Command, ctx: CommandContext): void {
     .option('--system <text>', 'a system prompt')
     .addOption(new Option('--max-tool-calls <n>', 'tool calls per message before the model must answer').argParser(positive).default(25))
     .option('--no-stream', 'ask the model for whole answers instead of streams')
+    .option('--list-approvals', 'list the remembered "allow always" answers (of the servers given, else all) and exit')
+    .option('--forget-approvals', 'forget the remembered "allow always" answers (of the servers given, else all) and exit')
     .addHelpText('after', `\nExamples:\n  mcpkit chat -- npx mcpkit-weather\n  mcpkit chat --provider openai --base-url http://127.0.0.1:11434/v1 --model llama3.2 --config .mcp.json\n  mcpkit chat --print "Weather in Paris?" --allow-tool get_weather -- npx mcpkit-weather\n\nKeys come from ANTHROPIC_API_KEY / OPENAI_API_KEY. In the chat: /tools lists the tools, /prompts the prompts (run one as /NAME key=value...),
-@SERVER:URI attaches a resource, /exit (or Ctrl-D) ends;\nCtrl-C cancels the answer or tool calls in flight.\n\nExit codes (--print): 0 the answer was printed; 2 usage (no key, no server, bad flags); 3 a server could not be\nstarted or the model API failed after retries; 130 interrupted.`)
+@SERVER:URI attaches a resource, /exit (or Ctrl-D) ends;\nCtrl-C cancels the answer or tool calls in flight. "Allow always" is remembered in ~/.config/mcpkit/approvals.json\n(or $XDG_CONFIG_HOME) for that tool on that server (command, arguments and directory, or URL) until the tool changes.\n\nExit codes (--print): 0 the answer was printed; 2 usage (no key, no server, bad flags); 3 a server could not be\nstarted or the model API failed after retries; 130 interrupted.`)
     .action((options: ChatOptions) => runChat(options, ctx));
 }
 
@@ -122,10 +127,13 @@ async function servers(options: ChatOptions, ctx: CommandContext): Promise<Serve
 async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const interactive = options.print === undefined;
+  if (options.listApprovals || options.forgetApprovals) return approvalsOnly(options, ctx);
   if (options.replay !== undefined) return replay(options, ctx);
   if (interactive && !io.stdinIsTty) throw new CliError(ExitCode.Usage, 'mcpkit chat needs a terminal', 'use --print PROMPT for one non-interactive conversation');
   const provider = pickProvider(options, io.env);
   const configs = await servers(options, ctx);
+  // Read once before any server starts, so a broken file is an error now rather than a warning per tool call.
+  const store = interactive ? await approvalFile(io) : undefined;
   const roots = rootsFrom(options.root);
   // Elicitation is asked on the terminal once the chat has one (see repl); --print has no one to ask.
   const asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> } = {};
@@ -162,11 +170,19 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
       writeFileSync(file, '');
       agentSide = { ...recordTranscript(provider, host, (line) => appendFileSync(file, line)), desk };
     }
-    if (interactive) await repl(options, ctx, host, agentSide, handlers, asks);
+    if (store) await repl(options, ctx, host, agentSide, handlers, asks, store);
     else await printOnce(options, ctx, agentSide, handlers);
   } finally {
     await host.close();
   }
+}
+
+/** `--list-approvals` / `--forget-approvals`: no model, no servers started; the servers given only narrow it. */
+async function approvalsOnly(options: ChatOptions, ctx: CommandContext): Promise<void> {
+  if (options.listApprovals && options.forgetApprovals) throw new CliError(ExitCode.Usage, 'give --list-approvals or --forget-approvals, not both');
+  if (options.print !== undefined || options.replay !== undefined) throw new CliError(ExitCode.Usage, '--list-approvals and --forget-approvals run no conversation: drop --print and --replay');
+  const configs = options.config || ctx.stdio ? await servers(options, ctx) : undefined;
+  await manageApprovals(options.listApprovals ? 'list' : 'forget', configs, ctx.io);
 }
 
 /** The lockfile guard of @mcpkit/trust over `path`: first sight pins, drift hides the changed tool or prompt. */

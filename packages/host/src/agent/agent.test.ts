@@ -174,12 +174,12 @@ describe('approvals in the loop', () => {
     const approvals = new ToolApprovals({ ask: async (r) => (asked.push(r), answers.shift() ?? 'deny') });
     const turn = await runAgent({ host, provider: provider('openai', llm), prompt: 'p', approvals });
     expect(asked.map((a) => `${a.server}:${a.tool}:${a.arguments.text as string}`)).toEqual(['e1:echo:denied', 'e1:echo:once', 'e1:echo:again', 'e2:echo:other server']);
-    expect(asked[0]!.identity).toBe(`stdio:${JSON.stringify([process.execPath, everythingBin])}`);
-    expect(asked[3]!.identity).toBe(`stdio:${JSON.stringify([process.execPath, everythingBin, '--variant'])}`);
+    expect(asked[0]!.identity).toBe(`stdio:${JSON.stringify([process.execPath, everythingBin, `cwd=${process.cwd()}`])}`);
+    expect(asked[3]!.identity).toBe(`stdio:${JSON.stringify([process.execPath, everythingBin, '--variant', `cwd=${process.cwd()}`])}`);
     const contents = llm.requests.slice(1).map((r) => lastToolResults(r)[0]!.content);
     expect(contents).toEqual(['Error: The user denied the call to e1__echo; it was not run.', 'once', 'again', 'remembered', 'Error: The user denied the call to e2__echo; it was not run.']);
     expect(turn.toolCalls).toBe(3);
-    expect(approvals.remembered()).toEqual([{ identity: asked[0]!.identity, tool: 'echo' }]);
+    expect(await approvals.remembered()).toEqual([{ identity: asked[0]!.identity, tool: 'echo', digest: expect.stringMatching(/^[0-9a-f]{64}$/), savedAt: expect.any(String) }]);
   });
 });
 

@@ -180,7 +180,7 @@ export class Agent {
       }
       if (signal?.aborted) throw new CancelledError('The conversation was cancelled', { cause: signal.reason });
       const identity = serverIdentity(this.#o.host.config(entry.host.server), entry.host.server);
-      const verdict = await this.#approvals.decide({ name: call.name, server: entry.host.server, tool: entry.host.originalName, identity, arguments: call.input, annotations: entry.host.tool.annotations });
+      const verdict = await this.#approvals.decide({ name: call.name, server: entry.host.server, tool: entry.host.originalName, identity, arguments: call.input, annotations: entry.host.tool.annotations, definition: entry.host.tool });
       if (!verdict.allowed) {
         plans.push(this.#refuse(call, verdict.reason));
         continue;
