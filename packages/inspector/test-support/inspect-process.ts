@@ -10,6 +10,7 @@ export const MCPKIT = fileURLToPath(new URL('../../cli/bin/mcpkit.js', import.me
 export const EVERYTHING = fileURLToPath(new URL('../../../servers/everything/dist/bin.js', import.meta.url));
 export const HOSTILE = fileURLToPath(new URL('./hostile-server.mjs', import.meta.url));
 export const FORMS = fileURLToPath(new URL('./forms-server.mjs', import.meta.url));
+export const ASKS = fileURLToPath(new URL('./asks-server.mjs', import.meta.url));
 
 export interface InspectProcess {
   child: ChildProcess;
