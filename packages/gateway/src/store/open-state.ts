@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config/types.js';
 import type { ConfigRevisionStore } from './config-revisions.js';
 import { LockfilePinStore, readLockfile } from './lockfile-pin-store.js';
 import type { PinStore } from './pin-store.js';
+import { redactUrl } from './sql.js';
 
 /** The channel change notices travel on (the one `PostgresChangeBus` listens to). */
 export const PG_CHANNEL = 'mcpkit_changes';
@@ -39,7 +40,7 @@ export async function openPinStore(config: StateConfig & { trust: NonNullable<Ga
     store = SqlitePinStore.open(config.store.sqlite);
   } else {
     const { PostgresPinStore } = await import('./postgres-pin-store.js');
-    store = await PostgresPinStore.open(pool ?? config.store.postgres, { notifyChannel: PG_CHANNEL });
+    store = await PostgresPinStore.open(pool ?? config.store.postgres, { notifyChannel: PG_CHANNEL, location: redactUrl(config.store.postgres) });
   }
   try {
     if (existsSync(trust.lockfile)) {

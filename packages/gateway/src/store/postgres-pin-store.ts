@@ -17,6 +17,8 @@ export interface PostgresPinStoreOptions {
   notifyChannel?: string;
   /** Default `Date.now`. */
   now?: () => number;
+  /** How messages name the database when `open` is given a pool. Default `PostgreSQL`. */
+  location?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class PostgresPinStore implements PinStore {
     const pool = owned ? new pg.Pool({ connectionString: target, max: 2, connectionTimeoutMillis: 5000, query_timeout: 5000 }) : target;
     if (owned) pool.on('error', (error) => console.error('[mcpkit pins] PostgreSQL connection lost:', error.message));
     try {
-      const store = new PostgresPinStore(pool, owned, typeof target === 'string' ? redactUrl(target) : 'PostgreSQL', options);
+      const store = new PostgresPinStore(pool, owned, typeof target === 'string' ? redactUrl(target) : (options.location ?? 'PostgreSQL'), options);
       await store.#transaction(async (client) => {
         // Replicas starting at once would race on CREATE … IF NOT EXISTS without this lock.
         await client.query("SELECT pg_advisory_xact_lock(hashtext('mcpkit.trust_pins.init'))");
