@@ -237,6 +237,9 @@ export class ServerSession {
     if (!this.initialized) {
       throw new ProtocolError(ErrorCode.InvalidRequest, `Invalid request: ${method} before initialize; send initialize first`);
     }
+    // A client sends other requests only after `notifications/initialized` (spec lifecycle#initialization),
+    // which a load balancer may have taken to another replica than the one that answered initialize.
+    this.#initialized = true;
     switch (method) {
       case 'logging/setLevel': {
         const level = params?.level;
