@@ -6,11 +6,18 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface ProxiedRequest {
+  backend: number;
+  method: string;
+  /** The request's Last-Event-ID header: an SSE stream being resumed. */
+  lastEventId?: string;
+}
+
 export interface RoundRobinProxy {
   /** The proxy's base URL, e.g. `http://127.0.0.1:40000`. */
   readonly url: string;
-  /** Which backend (index) each request went to, with its method, in order. */
-  readonly log: Array<{ backend: number; method: string }>;
+  /** Which backend (index) each request went to, with its method (and Last-Event-ID, if any), in order. */
+  readonly log: ProxiedRequest[];
   /** Stops sending to `index` (as a balancer does once a health check fails). */
   remove(index: number): void;
   close(): Promise<void>;
@@ -20,7 +27,7 @@ export interface RoundRobinProxy {
 export async function startRoundRobinProxy(backends: readonly string[]): Promise<RoundRobinProxy> {
   const targets = backends.map((b) => new URL(b));
   const live = new Set(targets.keys());
-  const log: Array<{ backend: number; method: string }> = [];
+  const log: ProxiedRequest[] = [];
   let next = 0;
   const pick = (): number => {
     for (let tries = 0; tries < targets.length; tries++) {
@@ -35,7 +42,8 @@ export async function startRoundRobinProxy(backends: readonly string[]): Promise
       res.writeHead(502).end('no backend');
       return;
     }
-    log.push({ backend: i, method: req.method ?? 'GET' });
+    const resumed = req.headers['last-event-id'];
+    log.push({ backend: i, method: req.method ?? 'GET', ...(typeof resumed === 'string' ? { lastEventId: resumed } : {}) });
     const target = targets[i]!;
     const headers = { ...req.headers, host: target.host };
     const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
