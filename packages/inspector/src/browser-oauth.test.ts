@@ -49,6 +49,7 @@ describe.skipIf(!haveChromium)('OAuth sign-in in the inspector (issue 12)', { ti
     expect(done[6]).toEqual(['MCP request', '200', server.url]);
     // The code the browser brought back is not shown.
     expect(await page.getByTestId('oauth').textContent()).toContain('code=(hidden)');
+    await suite.shot(page, 'oauth-signed-in');
 
     await callTool(page, 'whoami');
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('a signed-in user');

@@ -4,74 +4,15 @@
 // suite is skipped with a warning, unless CI is set, when that is an error.
 // MCPKIT_INSPECTOR_SCREENSHOTS=1 writes the panes to docs/inspector/*.png.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EVERYTHING, FORMS, HOSTILE, type InspectProcess, REPO, startInspect } from '../test-support/inspect-process.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI needs it for the inspector's browser tests (apt-get install -y chromium)`);
-  console.warn(`[mcpkit] no ${CHROMIUM}: skipping the inspector's browser tests (apt-get install -y chromium to run them)`);
-}
-const SHOTS = process.env.MCPKIT_INSPECTOR_SCREENSHOTS ? join(REPO, 'docs', 'inspector') : undefined;
+import { describe, expect, it } from 'vitest';
+import { browserSuite, callTool, haveChromium } from '../test-support/chromium.js';
+import { EVERYTHING, FORMS, HOSTILE } from '../test-support/inspect-process.js';
 
 // Each test drives a real browser, CLI and server: room for a loaded machine beyond the suite's 20 s default.
 describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', { timeout: 45_000 }, () => {
-  let context: BrowserContext;
-  let profile: string;
-  const running: { stop(): Promise<unknown> }[] = [];
-  let problems: string[] = [];
-
-  beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'mcpkit-inspector-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 820 },
-      timeout: 20_000,
-    });
-    context.setDefaultTimeout(10_000);
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  });
-  afterEach(async () => {
-    for (const r of running.splice(0)) await r.stop();
-    for (const page of context.pages()) await page.close();
-    expect(problems).toEqual([]);
-    problems = [];
-  });
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
-
-  async function open(args: string[], { connected = true } = {}): Promise<{ page: Page; inspect: InspectProcess }> {
-    const inspect = await startInspect(args);
-    running.push(inspect);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    await page.goto(inspect.url);
-    if (connected) await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toContain('connected');
-    return { page, inspect };
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-  }
-
-  async function callTool(page: Page, name: string, fields: Record<string, string> = {}): Promise<void> {
-    await page.getByTestId('tab-tools').click();
-    await page.getByTestId('tool-item').filter({ hasText: new RegExp(`^${name}$`) }).click();
-    for (const [field, value] of Object.entries(fields)) await page.getByTestId(`field-${field}`).fill(value);
-    await page.getByTestId('tool-call').click();
-  }
+  const suite = browserSuite();
+  const open = suite.open;
+  const shot = suite.shot;
 
   it('over stdio: lists, calls with the form, answers an elicitation, shows progress and logs, reads, gets, keeps the history', async () => {
     const { page } = await open(['--', process.execPath, EVERYTHING]);
@@ -181,7 +122,7 @@ describe.skipIf(!haveChromium)('mcpkit inspect in Chromium (issue 12)', { timeou
 
   it('over Streamable HTTP: lists, calls with the form, answers an elicitation', async () => {
     const server = await startEverythingHttp();
-    running.push(server);
+    suite.track(server);
     const { page } = await open(['--url', server.url]);
     expect(await page.getByTestId('connection-status').textContent()).toContain('connected');
     await callTool(page, 'echo', { text: 'over http' });

@@ -153,6 +153,17 @@ function KeysSection({ api }: { api: Api }) {
       </div>
       <Problem error={error} />
       <table class="grid">
+        <thead>
+          <tr>
+            <th>id</th>
+            <th>from</th>
+            <th>scopes</th>
+            <th>state</th>
+            <th>created</th>
+            <th>description</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {keys.map((k) => (
             <tr data-testid="key-row" data-key={k.id} key={k.id}>

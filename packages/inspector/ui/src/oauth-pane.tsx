@@ -49,14 +49,19 @@ export function OAuthPane({ api, state, trace }: { api: Api; state: ConnectionSt
                 {String(step.status)}
               </span>{' '}
               <strong>{step.label}</strong> <span class="method">{step.method}</span>{' '}
-              <code class="url" data-testid="oauth-step-url">
-                {step.url}
-              </code>
               {step.id === 'authorization' && step.status === 'waiting' ? (
-                <div class="authorize" data-testid="oauth-authorize">
-                  open it to sign in (a new tab): <SafeLink url={step.url} />
-                </div>
-              ) : null}
+                // The one link on the pane: the URL is its text, and it is a link only when it is http(s).
+                <span class="authorize" data-testid="oauth-authorize">
+                  <span data-testid="oauth-step-url">
+                    <SafeLink url={step.url} />
+                  </span>
+                  <div class="muted">open it to sign in (a new tab); the authorization server sends you back to this inspector</div>
+                </span>
+              ) : (
+                <code class="url" data-testid="oauth-step-url">
+                  {step.url}
+                </code>
+              )}
               {step.detail ? <div class="detail">{step.detail}</div> : null}
             </li>
           ))}
