@@ -50,6 +50,7 @@ export { DEFAULT_RETRY, retryAfterMs } from './providers/http.js';
 export type { RetryPolicy } from './providers/http.js';
 export type {
   CompleteOptions,
+  ImagePart,
   ModelMessage,
   ModelPart,
   ModelProvider,

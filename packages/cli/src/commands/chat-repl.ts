@@ -102,6 +102,15 @@ class Lines {
   }
 }
 
+/** One block of a sampling message, for the approval question. */
+function samplingBlock(b: Record<string, unknown>): string {
+  if (b.type === 'text') return String(b.text);
+  if (b.type === 'image') return `[image ${String(b.mimeType)}]`;
+  if (b.type === 'tool_use') return `[tool_use ${String(b.name)} ${JSON.stringify(b.input ?? {}).slice(0, 100)}]`;
+  if (b.type === 'tool_result') return `[tool_result for ${String(b.toolUseId)}]`;
+  return `[${String(b.type)}]`;
+}
+
 /** The interactive chat: a prompt, streamed answers, approvals asked on the same terminal. */
 export async function repl(
   options: ChatOptions,
@@ -150,8 +159,10 @@ export async function repl(
     if (r.params.systemPrompt) io.err(`  system: ${r.params.systemPrompt.slice(0, 400)}\n`);
     for (const m of r.params.messages) {
       const blocks = Array.isArray(m.content) ? m.content : [m.content];
-      io.err(`  ${m.role}: ${blocks.map((b) => (b.type === 'text' ? String(b.text) : `[${String(b.type)}]`)).join(' ').slice(0, 400)}\n`);
+      io.err(`  ${m.role}: ${blocks.map(samplingBlock).join(' ').slice(0, 400)}\n`);
     }
+    const tools = (r.params.tools ?? []).map((t) => t.name);
+    if (tools.length) io.err(`  tools the model may ask for (the server runs them): ${tools.join(', ').slice(0, 400)}\n`);
     const answer = ((await lines.next('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes';
   };

@@ -3,8 +3,9 @@
  * @module
  */
 import type { ClientHandlers, ClientOptions } from '@mcpkit/client';
-import { type CreateMessageParams, type CreateMessageResult, type JsonObject, ProtocolError } from '@mcpkit/protocol';
-import type { ModelMessage, ModelProvider, StopReason } from '../providers/types.js';
+import { type CreateMessageParams, type CreateMessageResult, ProtocolError } from '@mcpkit/protocol';
+import type { ModelProvider } from '../providers/types.js';
+import { samplingRequest, samplingResult } from './sampling-content.js';
 
 /** What the human sees before a server's sampling request goes to the model. */
 export interface SamplingApprovalRequest {
@@ -19,32 +20,19 @@ export type ApproveSampling = (request: SamplingApprovalRequest) => Promise<bool
 // spec 2025-11-25 client/sampling: a request the user rejected is answered with error code -1.
 const USER_REJECTED = -1;
 
-function partsText(content: JsonObject | JsonObject[]): string {
-  const blocks = Array.isArray(content) ? content : [content];
-  return blocks.map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : `[${String(b.type)} content, not shown to this model]`)).join('\n');
-}
-
-const STOP: Partial<Record<StopReason, string>> = { end_turn: 'endTurn', max_tokens: 'maxTokens', stop_sequence: 'stopSequence', tool_use: 'toolUse' };
-
-/** The sampling messages as a neutral conversation (text only; other content is named, not sent). */
-export function samplingMessages(params: CreateMessageParams): ModelMessage[] {
-  return params.messages.map((m) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: [{ type: 'text', text: partsText(m.content) }] }));
-}
-
 /**
- * A sampling handler for one server: asks `approve`, then runs the request on `provider`.
- * @throws ProtocolError code -1 when the request is declined (sent back to the server).
+ * A sampling handler for one server: asks `approve`, then runs the request on `provider`: text and images, and the
+ * server's own tools (`tools`, `toolChoice`, `tool_use` / `tool_result` blocks, spec 2025-11-25).
+ * @throws ProtocolError code -1 when the request is declined (sent back to the server); -32602 for tool content
+ *   in the wrong place; -32603 when the model called a tool with arguments that are not a JSON object.
  */
 export function samplingHandler(provider: ModelProvider, approve: ApproveSampling | undefined, server: string, identity: string): NonNullable<ClientHandlers['sampling']> {
   return async (params, ctx): Promise<CreateMessageResult> => {
+    // Read before asking: a malformed request is refused without troubling the user.
+    const { request, names } = samplingRequest(params);
     const ok = approve ? await approve({ server, identity, params }) : false;
     if (!ok) throw new ProtocolError(USER_REJECTED, `The user declined the sampling request from ${server}`);
-    const response = await provider.complete(
-      { messages: samplingMessages(params), tools: [], maxTokens: params.maxTokens, ...(params.systemPrompt ? { system: params.systemPrompt } : {}), ...(params.temperature !== undefined ? { temperature: params.temperature } : {}), ...(params.stopSequences ? { stopSequences: params.stopSequences } : {}) },
-      { signal: ctx.signal },
-    );
-    const text = response.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
-    return { role: 'assistant', content: { type: 'text', text }, model: response.model, stopReason: STOP[response.stopReason] ?? response.stopReason };
+    return samplingResult(await provider.complete(request, { signal: ctx.signal }), names);
   };
 }
 
@@ -80,14 +68,15 @@ export class SamplingDesk {
 }
 
 /**
- * Client options for an McpHost an {@link Agent} drives: declares sampling, which the agent serves on each tool
+ * Client options for an McpHost an {@link Agent} drives: declares sampling (with tools), which the agent serves on each tool
  * call (with the server known, for the approval prompt). Give the same {@link SamplingDesk} to the Agent.
  * @example
  * const desk = new SamplingDesk();
  * const host = new McpHost({ clientInfo, clientOptions: agentClientOptions({}, desk) });
  */
 export function agentClientOptions(base: ClientOptions = {}, desk?: SamplingDesk): ClientOptions {
-  const options: ClientOptions = { ...base, capabilities: { ...base.capabilities, sampling: base.capabilities?.sampling ?? {} } };
+  // `tools`: servers may offer their tools to the model (spec 2025-11-25 client/sampling "Tools in Sampling").
+  const options: ClientOptions = { ...base, capabilities: { ...base.capabilities, sampling: base.capabilities?.sampling ?? { tools: {} } } };
   if (desk) options.handlers = { ...base.handlers, sampling: desk.handler };
   return options;
 }

@@ -8,7 +8,8 @@ import { HttpError, ProtocolViolationError } from '@mcpkit/protocol';
 import { readSse } from '@mcpkit/client';
 import { DEFAULT_RETRY, type IdleTimer, type RetryPolicy, exchange } from './http.js';
 import { toolCall } from './json-args.js';
-import type { CompleteOptions, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
+import { imageNote, takesImage } from './images.js';
+import type { CompleteOptions, ImagePart, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
 
 export interface AnthropicProviderOptions {
   model?: string;
@@ -29,7 +30,17 @@ export interface AnthropicProviderOptions {
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 
-type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown } | { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
+type TextBlock = { type: 'text'; text: string };
+type ImageBlock = { type: 'image'; source: { type: 'base64'; media_type: string; data: string } };
+type Block =
+  | TextBlock
+  | ImageBlock
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'tool_result'; tool_use_id: string; content: string | Array<TextBlock | ImageBlock>; is_error?: boolean };
+
+function image(p: ImagePart, role: ModelMessage['role']): TextBlock | ImageBlock {
+  return takesImage(p, role) ? { type: 'image', source: { type: 'base64', media_type: p.mimeType.toLowerCase(), data: p.data } } : { type: 'text', text: imageNote(p, role) };
+}
 
 function toWire(messages: ModelMessage[]): Array<{ role: string; content: Block[] }> {
   const out: Array<{ role: string; content: Block[] }> = [];
@@ -37,8 +48,13 @@ function toWire(messages: ModelMessage[]): Array<{ role: string; content: Block[
     const content: Block[] = [];
     for (const p of m.content) {
       if (p.type === 'text') content.push({ type: 'text', text: p.text });
+      else if (p.type === 'image') content.push(image(p, m.role));
       else if (p.type === 'tool_call') content.push({ type: 'tool_use', id: p.id, name: p.name, input: p.input ?? {} });
-      else content.push({ type: 'tool_result', tool_use_id: p.callId, content: p.content, ...(p.isError ? { is_error: true } : {}) });
+      else {
+        // A result with images is a list of blocks; the API takes images inside tool_result.
+        const body = p.images?.length ? [{ type: 'text' as const, text: p.content }, ...p.images.map((i) => image(i, 'user'))] : p.content;
+        content.push({ type: 'tool_result', tool_use_id: p.callId, content: body, ...(p.isError ? { is_error: true } : {}) });
+      }
     }
     // The API merges consecutive turns of one role anyway; doing it here keeps the request tidy.
     const last = out.at(-1);
@@ -132,7 +148,10 @@ export class AnthropicProvider implements ModelProvider {
       stream: this.#stream,
     };
     if (request.system) body.system = request.system;
-    if (request.tools.length > 0) body.tools = request.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
+    if (request.tools.length > 0) {
+      body.tools = request.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
+      if (request.toolChoice) body.tool_choice = { type: request.toolChoice === 'required' ? 'any' : request.toolChoice };
+    }
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.stopSequences?.length) body.stop_sequences = request.stopSequences;
     const headers = { 'x-api-key': this.#apiKey, 'anthropic-version': this.#version, accept: this.#stream ? 'text/event-stream' : 'application/json' };

@@ -7,7 +7,8 @@ import { HttpError, ProtocolViolationError } from '@mcpkit/protocol';
 import { readSse } from '@mcpkit/client';
 import { DEFAULT_RETRY, type IdleTimer, type RetryPolicy, exchange } from './http.js';
 import { toolCall } from './json-args.js';
-import type { CompleteOptions, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
+import { imageNote, takesImage } from './images.js';
+import type { CompleteOptions, ImagePart, ModelMessage, ModelProvider, ModelRequest, ModelResponse, StopReason, TextPart, ToolCallPart } from './types.js';
 
 export interface OpenAiProviderOptions {
   model?: string;
@@ -26,8 +27,10 @@ export interface OpenAiProviderOptions {
 export const DEFAULT_OPENAI_MODEL = 'gpt-4.1';
 const OPENAI_BASE = 'https://api.openai.com/v1';
 
+type UserPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 type WireMessage =
-  | { role: 'system' | 'user'; content: string }
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | UserPart[] }
   | { role: 'assistant'; content: string | null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> }
   | { role: 'tool'; tool_call_id: string; content: string };
 
@@ -35,19 +38,37 @@ function toWire(system: string | undefined, messages: ModelMessage[]): WireMessa
   const out: WireMessage[] = system ? [{ role: 'system', content: system }] : [];
   for (const m of messages) {
     if (m.role === 'assistant') {
-      const text = m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
+      const text = m.content.flatMap((p) => (p.type === 'text' ? [p.text] : p.type === 'image' ? [imageNote(p, 'assistant')] : [])).join('');
       const calls = m.content.flatMap((p) =>
         p.type === 'tool_call' ? [{ id: p.id, type: 'function' as const, function: { name: p.name, arguments: p.rawInput ?? JSON.stringify(p.input ?? {}) } }] : [],
       );
       out.push({ role: 'assistant', content: text === '' && calls.length > 0 ? null : text, ...(calls.length ? { tool_calls: calls } : {}) });
       continue;
     }
-    // Tool results are messages of their own and must come straight after the assistant's tool calls.
-    for (const p of m.content) if (p.type === 'tool_result') out.push({ role: 'tool', tool_call_id: p.callId, content: p.isError ? `Error: ${p.content}` : p.content });
-    const text = m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
-    if (text !== '') out.push({ role: 'user', content: text });
+    // Tool results are messages of their own and must come straight after the assistant's tool calls; a tool
+    // message takes text only, so a result's images follow in the user message, named after their call.
+    const parts: UserPart[] = [];
+    for (const p of m.content) {
+      if (p.type !== 'tool_result') continue;
+      const images = p.images ?? [];
+      const note = images.length ? `\n[${images.length} image${images.length === 1 ? '' : 's'} from this result follow in the next user message]` : '';
+      out.push({ role: 'tool', tool_call_id: p.callId, content: `${p.isError ? 'Error: ' : ''}${p.content}${note}` });
+      if (images.length) parts.push({ type: 'text', text: `Images returned by tool call ${p.callId}:` }, ...images.map(userPart));
+    }
+    for (const p of m.content) {
+      if (p.type === 'text') parts.push({ type: 'text', text: p.text });
+      else if (p.type === 'image') parts.push(userPart(p));
+    }
+    if (parts.length === 0) continue;
+    // Plain text stays a string (what every compatible server takes); images need the list form.
+    const plain = parts.every((p) => p.type === 'text');
+    out.push({ role: 'user', content: plain ? parts.map((p) => (p as { text: string }).text).join('\n') : parts });
   }
   return out;
+}
+
+function userPart(p: ImagePart): UserPart {
+  return takesImage(p, 'user') ? { type: 'image_url', image_url: { url: `data:${p.mimeType.toLowerCase()};base64,${p.data}` } } : { type: 'text', text: imageNote(p, 'user') };
 }
 
 function stopReason(value: unknown): StopReason {
@@ -108,7 +129,10 @@ export class OpenAiProvider implements ModelProvider {
     // OpenAI's own API wants max_completion_tokens (reasoning models refuse max_tokens); compatible servers know max_tokens.
     body[this.#official ? 'max_completion_tokens' : 'max_tokens'] = request.maxTokens;
     if (this.#stream) body.stream_options = { include_usage: true };
-    if (request.tools.length > 0) body.tools = request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } }));
+    if (request.tools.length > 0) {
+      body.tools = request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } }));
+      if (request.toolChoice) body.tool_choice = request.toolChoice;
+    }
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.stopSequences?.length) body.stop = request.stopSequences;
     const headers: Record<string, string> = { accept: this.#stream ? 'text/event-stream' : 'application/json' };

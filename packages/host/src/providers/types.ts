@@ -10,6 +10,17 @@ export interface TextPart {
   text: string;
 }
 
+/**
+ * An image for the model, base64-encoded. Both APIs take `image/png`, `image/jpeg`, `image/gif` and `image/webp` in
+ * user messages; other types, and images in assistant messages, are sent as a note naming what was left out.
+ */
+export interface ImagePart {
+  type: 'image';
+  /** Base64, without a `data:` prefix. */
+  data: string;
+  mimeType: string;
+}
+
 /** The model asks for a tool. `input` is absent when the model sent arguments that are not a JSON object. */
 export interface ToolCallPart {
   type: 'tool_call';
@@ -27,11 +38,13 @@ export interface ToolResultPart {
   callId: string;
   content: string;
   isError: boolean;
+  /** Images the tool returned besides its text (Anthropic takes them in the result; OpenAI in a user message after it). */
+  images?: ImagePart[];
 }
 
-export type ModelPart = TextPart | ToolCallPart | ToolResultPart;
+export type ModelPart = TextPart | ImagePart | ToolCallPart | ToolResultPart;
 
-/** One message of the conversation. User messages carry text and tool results; assistant ones text and tool calls. */
+/** One message of the conversation. User messages carry text, images and tool results; assistant ones text and tool calls. */
 export interface ModelMessage {
   role: 'user' | 'assistant';
   content: ModelPart[];
@@ -52,6 +65,8 @@ export interface ModelRequest {
   maxTokens: number;
   temperature?: number;
   stopSequences?: string[];
+  /** Whether the model may (`auto`, the default), must (`required`) or must not (`none`) call one of `tools`. */
+  toolChoice?: 'auto' | 'required' | 'none';
 }
 
 /** Why the model stopped: `tool_use` means it wants the tool calls in its content run. */
