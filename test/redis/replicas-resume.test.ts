@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHttpClientTransport } from '@mcpkit/client';
 import { McpServer } from '@mcpkit/server';
 import { type HttpServerHandle, serveHttp } from '@mcpkit/server/node';
-import { type RedisSessionSharing, redisSessionSharing } from '@mcpkit/redis';
+import { type RedisSessionSharing, connectRedis, redisSessionSharing } from '@mcpkit/redis';
 import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -67,6 +67,39 @@ function replica(index: number): McpServer {
   });
   server.tool('where', {}, async () => ({ content: [{ type: 'text', text: `r${index}` }] }));
   return server;
+}
+
+/** One SSE event: its id (if any) and its data lines joined. */
+interface SseEvent {
+  id: string | undefined;
+  data: string;
+}
+
+const readers = new WeakMap<ReadableStream<Uint8Array>, { reader: ReadableStreamDefaultReader<Uint8Array>; buffer: string }>();
+
+/** Reads the next `count` events (comments skipped) from an SSE body; later calls go on where this one stopped. */
+async function nextEvents(body: ReadableStream<Uint8Array>, count: number): Promise<SseEvent[]> {
+  let state = readers.get(body);
+  if (state === undefined) readers.set(body, (state = { reader: body.getReader(), buffer: '' }));
+  const out: SseEvent[] = [];
+  const decoder = new TextDecoder();
+  while (out.length < count) {
+    const end = state.buffer.indexOf('\n\n');
+    if (end < 0) {
+      const { value, done } = await state.reader.read();
+      if (done) throw new Error(`the SSE stream ended after ${out.length} of ${count} events`);
+      state.buffer += decoder.decode(value, { stream: true });
+      continue;
+    }
+    const block = state.buffer.slice(0, end);
+    state.buffer = state.buffer.slice(end + 2);
+    const lines = block.split('\n').filter((l) => !l.startsWith(':'));
+    if (lines.length === 0) continue;
+    const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+    const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+    out.push({ id, data });
+  }
+  return out;
 }
 
 describe.skipIf(noRedis)('three McpServer replicas on Redis behind a round-robin proxy: SSE resumption on another replica', () => {
@@ -154,6 +187,48 @@ describe.skipIf(noRedis)('three McpServer replicas on Redis behind a round-robin
       expectWhole('v1', heard, text, p.log.slice(before).filter((h) => h.lastEventId !== undefined), ranOn);
     } finally {
       await client.close();
+    }
+  });
+
+  it('a standalone GET stream cut on one replica resumes on another: what was raised meanwhile is replayed, what follows is relayed', async () => {
+    await freshProxy();
+    const redis = await connectRedis(REDIS_URL);
+    const client = new Client({ name: 'standalone', version: '1' }, { protocolVersion: '2025-11-25' });
+    const transport = new StreamableHttpClientTransport(endpoint, { openStandaloneStream: false });
+    await client.connect(transport);
+    try {
+      const headers = { 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-11-25', accept: 'text/event-stream' };
+      const url = (i: number) => handles[i]!.url;
+      // The session is live on replica 0 (it raises the changes); the GET is held on 1, then resumed on 2.
+      const list = await fetch(url(0), { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+      expect(list.status).toBe(200);
+      await list.body?.cancel();
+      const first = new AbortController();
+      const held = await fetch(url(1), { headers, signal: first.signal });
+      expect(held.status).toBe(200);
+      const primed = await nextEvents(held.body!, 1);
+      expect(primed[0]!.data).toBe('');
+      first.abort();
+      // Nobody holds the stream now: replica 0 stores the change in the shared stream.
+      servers[0]!.tool('while_away', {}, async () => ({ content: [] }));
+      // Wait until it is stored (after the primer) before the client comes back: the replay must carry it.
+      const stream = `${PREFIX}events:${primed[0]!.id!.slice(0, primed[0]!.id!.lastIndexOf('_'))}`;
+      while (Number(await redis.xLen(stream)) < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      const resumed = await fetch(url(2), { headers: { ...headers, 'last-event-id': primed[0]!.id! } });
+      expect(resumed.status).toBe(200);
+      const reader = resumed.body!;
+      // The replay, then the new primer; then a change raised on replica 0 while replica 2 holds the stream.
+      const replayed = await nextEvents(reader, 2);
+      expect(replayed.map((e) => e.data === '' ? 'primer' : (JSON.parse(e.data) as { method: string }).method)).toEqual(['notifications/tools/list_changed', 'primer']);
+      servers[0]!.tool('while_held', {}, async () => ({ content: [] }));
+      const relayed = await nextEvents(reader, 1);
+      expect((JSON.parse(relayed[0]!.data) as { method: string }).method).toBe('notifications/tools/list_changed');
+      const ids = [primed[0]!.id, ...replayed.map((e) => e.id), relayed[0]!.id];
+      expect(new Set(ids).size).toBe(4);
+      await readers.get(reader)!.reader.cancel();
+    } finally {
+      await client.close();
+      redis.destroy();
     }
   });
 
