@@ -45,7 +45,7 @@ export async function openPinStore(config: StateConfig & { trust: NonNullable<Ga
   try {
     if (existsSync(trust.lockfile)) {
       const imported = await store.seed(await readLockfile(trust.lockfile), trust.lockfile);
-      if (imported > 0) console.error(`[mcpkit] imported ${imported} pinned servers from ${trust.lockfile} into ${store.location} (once; the database holds the pins from now on)`);
+      if (imported > 0) console.error(`[mcpkit] imported ${imported} pinned server${imported === 1 ? '' : 's'} from ${trust.lockfile} into ${store.location} (once; the database holds the pins from now on)`);
     }
     return store;
   } catch (error) {
