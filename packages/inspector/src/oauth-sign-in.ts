@@ -34,15 +34,16 @@ function stepLabel(url: URL, method: string, body: unknown): string {
   return `${method} request`;
 }
 
-/** The URL as the trace shows it: an authorization code in a query is left out, the rest is kept as text. */
-function shownUrl(url: string): string {
+/** The URL as the trace shows it (resolved against `base`): an authorization code is left out, the rest kept as text. */
+function shownUrl(url: string, base?: URL): string {
   try {
-    const u = new URL(url);
+    const u = new URL(url, base);
     u.username = '';
     u.password = '';
     return u.href.replace(/([?&]code=)[^&#]*/, '$1(hidden)');
   } catch {
-    return url;
+    // Not a URL (a server's malformed Location): shown as it came, as text.
+    return url.slice(0, 2000);
   }
 }
 
@@ -140,7 +141,8 @@ export class OAuthSignIn {
       }
       try {
         const response = await globalThis.fetch(input, init);
-        if (record) this.#update(id, { status: response.status, ...(response.headers.has('location') ? { detail: `Location: ${shownUrl(new URL(response.headers.get('location')!, url).href)}` } : {}) });
+        const location = response.headers.get('location');
+        if (record) this.#update(id, { status: response.status, ...(location === null ? {} : { detail: `Location: ${shownUrl(location, url)}` }) });
         return response;
       } catch (error) {
         if (record) this.#update(id, { status: 'no answer', detail: error instanceof Error ? error.message : String(error) });

@@ -221,7 +221,7 @@ function TrustSection({ api }: { api: Api }) {
           refresh
         </button>
       </div>
-      <Problem error={error} />
+      {error?.code === 404 ? <p class="muted">this gateway pins nothing (no trust: section in its mcp.yaml)</p> : <Problem error={error} />}
       {!error && held.length === 0 ? <p class="muted">nothing held: every upstream matches its pins ({servers.length} servers)</p> : null}
       {held.map((s) => (
         <div class="trust-server" data-testid="trust-server" data-server={s.server} key={s.server}>
