@@ -69,7 +69,7 @@ describe.runIf(available)('two gateway replicas sharing pins and config revision
   const adminUrl = (r: GatewayProcess, path: string) => r.url.replace(/\/mcp$/, path);
   const trustState = async (r: GatewayProcess) => {
     const res = await fetch(adminUrl(r, '/admin/trust'), { headers: { 'x-api-key': key } });
-    return (await res.json()) as { lockfile: string; servers: Array<{ server: string; state: string; blocked: string | null }> };
+    return (await res.json()) as { lockfile: string; pins: string; servers: Array<{ server: string; state: string; blocked: string | null }> };
   };
   const tools = async (r: GatewayProcess) => {
     const client = await connectClient(r.url, key);
@@ -100,6 +100,7 @@ describe.runIf(available)('two gateway replicas sharing pins and config revision
     for (const r of [a, b]) {
       await eventually(async () => (await trustState(r)).servers.some((s) => s.server === 'everything' && s.state === 'up' && s.blocked !== null), 'the upstream to be held back', 30_000);
       expect((await trustState(r)).lockfile).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:5432\//);
+      expect((await trustState(r)).pins).toBe('postgres');
       expect(await tools(r)).not.toContain('everything__echo');
     }
 

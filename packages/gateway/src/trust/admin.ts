@@ -80,7 +80,7 @@ export function trustAdmin(deps: AdminDeps): (req: IncomingMessage, res: ServerR
           const d = deps.guard.decision(u.name);
           return { server: u.name, state: u.state, blocked: d?.block ?? null, quarantined: Object.fromEntries(d?.quarantine ?? []), warnings: d?.warnings ?? [] };
         });
-        return send(res, 200, { lockfile: deps.guard.path, servers });
+        return send(res, 200, { lockfile: deps.guard.path, pins: deps.guard.pinsKind, servers });
       }
       if (req.method !== 'POST' || path !== '/admin/trust/approve') return send(res, 405, { error: 'use GET /admin/trust or POST /admin/trust/approve' });
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'Content-Type must be application/json' });
