@@ -50,6 +50,8 @@ logLevel: warn
 
     await page.getByTestId('tab-gateway').click();
     const chain = page.getByTestId('audit-chain');
+    expect(await chain.textContent()).toContain('not verified yet');
+    await page.getByTestId('audit-verify').click();
     await expect.poll(() => chain.textContent()).toMatch(/^chain intact \(\d+ records\)$/);
     await expect.poll(() => page.getByTestId('audit-record').filter({ hasText: 'rug__fetch_page' }).count()).toBeGreaterThan(0);
     await page.getByTestId('audit-method').fill('tools/call');
