@@ -199,6 +199,24 @@ describe('pinned protocolVersion', () => {
     expect(server.calls('initialize')).toHaveLength(0);
   });
 
+  it('2026-07-28 against a silent server reports the timeout, not a version mismatch', async () => {
+    const { server, transport } = await legacyServer({}, { discover: silent });
+    const connecting = newClient({ protocolVersion: '2026-07-28', probeTimeoutMs: 10, requestTimeoutMs: 60 }).connect(transport);
+    await expect(connecting).rejects.toBeInstanceOf(TimeoutError);
+    expect(server.calls('initialize')).toHaveLength(0);
+  });
+
+  it('2026-07-28 gives a slow server the whole request timeout, not the fallback probe budget', async () => {
+    vi.useFakeTimers();
+    const { transport } = await legacyServer({}, { discover: silent });
+    const connecting = newClient({ protocolVersion: '2026-07-28', probeTimeoutMs: 100, requestTimeoutMs: 5_000 }).connect(transport);
+    connecting.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect((await peek(connecting)).state).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(connecting).rejects.toBeInstanceOf(TimeoutError);
+  });
+
   it('an unknown revision is refused before anything is sent', async () => {
     const { server, transport } = await legacyServer();
     await expect(newClient({ protocolVersion: '2024-01-01' }).connect(transport)).rejects.toThrow(/Unknown protocol revision/);

@@ -22,6 +22,7 @@ import {
   ProtocolError,
   ProtocolViolationError,
   STATELESS_REVISIONS,
+  TimeoutError,
   isSessionRevision,
   isStatelessRevision,
 } from '@mcpkit/protocol';
@@ -55,12 +56,15 @@ function meta(version: string, o: NegotiateOptions): JsonObject {
 /** Most `server/discover` attempts while the server answers UnsupportedProtocolVersion. */
 const MAX_PROBES = 3;
 
-/** Asks `server/discover`; undefined means "not a modern server": fall back. */
-async function probe(o: NegotiateOptions, version: string, attempt = 1): Promise<Negotiated | undefined> {
+/**
+ * Asks `server/discover`; undefined means "not a modern server": fall back. `pinned`: there is no fallback, so
+ * the probe may take the whole request timeout, and silence is reported as the timeout it is.
+ */
+async function probe(o: NegotiateOptions, version: string, attempt = 1, pinned = false): Promise<Negotiated | undefined> {
   o.onPhase('stateless', version);
   let result: JsonObject;
   try {
-    result = await o.peer.request('server/discover', { _meta: meta(version, o) }, { timeoutMs: o.probeTimeoutMs });
+    result = await o.peer.request('server/discover', { _meta: meta(version, o) }, { timeoutMs: pinned ? (o.requestTimeoutMs ?? o.probeTimeoutMs) : o.probeTimeoutMs });
   } catch (error) {
     // A recognised modern error means a modern server: retry with a revision it lists (spec 2026-07-28
     // basic/versioning: do not fall back). Another one we speak first; else the refused one again, since the
@@ -69,7 +73,7 @@ async function probe(o: NegotiateOptions, version: string, attempt = 1): Promise
       const supported = (error.data as { supported?: unknown } | undefined)?.supported;
       const ours = Array.isArray(supported) ? supported.filter(isStatelessRevision) : [];
       const next = ours.find((v) => v !== version) ?? (ours.includes(version as StatelessRevision) ? version : undefined);
-      if (next !== undefined && attempt < MAX_PROBES) return probe(o, next, attempt + 1);
+      if (next !== undefined && attempt < MAX_PROBES) return probe(o, next, attempt + 1, pinned);
       if (Array.isArray(supported) && supported.some(isSessionRevision)) return undefined;
       const why = next === undefined ? "Server supports none of this client's revisions" : `Server refused protocol ${version} ${attempt} times`;
       throw new ProtocolViolationError(`${why} (it offers ${JSON.stringify(supported)})`, { cause: error });
@@ -80,6 +84,8 @@ async function probe(o: NegotiateOptions, version: string, attempt = 1): Promise
     }
     // Refused credentials say nothing about eras either: the caller must see the 401/403, not a version mismatch.
     if (error instanceof HttpError && (error.status === 401 || error.status === 403)) throw error;
+    // Pinned, silence is no answer about eras: a server still starting on a busy machine is not a legacy one.
+    if (pinned && error instanceof TimeoutError) throw error;
     // Anything else — -32601, -32600, an HTTP 400, silence — is a legacy server (never keyed to one code).
     return undefined;
   }
@@ -133,7 +139,7 @@ export async function negotiate(o: NegotiateOptions): Promise<Negotiated> {
   const pinned = o.protocolVersion;
   if (pinned !== 'auto') {
     if (isStatelessRevision(pinned)) {
-      const found = await probe(o, pinned);
+      const found = await probe(o, pinned, 1, true);
       if (!found || found.protocolVersion !== pinned) throw new ProtocolViolationError(`Server does not speak protocol ${pinned}`);
       return found;
     }
