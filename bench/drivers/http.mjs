@@ -67,11 +67,19 @@ async function worker(w, phase) {
   }
 }
 
-function phaseFor(durationMs, maxCalls, samples) {
+/**
+ * A phase ends after `durationMs` or `maxCalls`, but not before `minCalls` calls have started: on a busy machine
+ * the driver can be descheduled past a short deadline before its workers start, and a measurement of no call
+ * says nothing.
+ */
+function phaseFor(durationMs, maxCalls, samples, minCalls = 0) {
   const deadline = performance.now() + durationMs;
   let started = 0;
   return {
-    running: () => started++ < maxCalls && performance.now() < deadline,
+    running: () => {
+      const n = started++;
+      return n < maxCalls && (n < minCalls || performance.now() < deadline);
+    },
     record: (ms) => samples?.push(ms),
   };
 }
@@ -84,7 +92,7 @@ async function main() {
   errors = 0;
   errorSamples.length = 0;
   const samples = [];
-  const measure = phaseFor(config.durationMs ?? 2000, config.n ?? 10_000_000, samples);
+  const measure = phaseFor(config.durationMs ?? 2000, config.n ?? 10_000_000, samples, concurrency);
   const meter = cpuMeter(config.pid);
   const others = Object.entries(config.pids ?? {}).map(([name, pid]) => [name, cpuMeter(pid)]);
   const t0 = performance.now();

@@ -28,10 +28,11 @@ describe.each(['2026-07-28', '2025-11-25'])('on a terminal, protocol %s', (proto
   });
 
   it('the --timeout clock stops while the user answers, and the call goes on afterwards', async () => {
-    // 2.5 s to type a name, with a 1.5 s timeout: in the session era the tool call is in flight all along.
-    const r = await runInTerminal(['call', 'elicit_info', '--timeout', '1500', '--protocol', protocol, '--', ...EVERYTHING], {
+    // 4.5 s to type a name, with a 3 s timeout: in the session era the tool call is in flight all along. (The
+    // timeout also bounds the server's start, which takes seconds on a busy machine: hence not shorter.)
+    const r = await runInTerminal(['call', 'elicit_info', '--timeout', '3000', '--protocol', protocol, '--', ...EVERYTHING], {
       answers: [
-        ['name (string, required): ', 'Ada\r', 2500],
+        ['name (string, required): ', 'Ada\r', 4500],
         ['age (integer ≥ 0, optional): ', '\r'],
         ['[c]ancel: ', '\r'],
       ],
@@ -41,9 +42,9 @@ describe.each(['2026-07-28', '2025-11-25'])('on a terminal, protocol %s', (proto
   });
 
   it('a server that goes silent still times out on a terminal', async () => {
-    const r = await runInTerminal(['call', 'long_running', '{"seconds": 5, "steps": 1}', '--timeout', '1000', '--protocol', protocol, '--', ...EVERYTHING]);
+    const r = await runInTerminal(['call', 'long_running', '{"seconds": 15, "steps": 1}', '--timeout', '3000', '--protocol', protocol, '--', ...EVERYTHING]);
     expect(r.code, r.output).toBe(3);
-    expect(r.output).toContain('Request tools/call long_running timed out after 1000 ms without an answer (--timeout 1000)');
+    expect(r.output).toContain('Request tools/call long_running timed out after 3000 ms without an answer (--timeout 3000)');
   });
 
   it('Ctrl-D at a field declines: the tool hears it, and a decline the user chose is no failure', async () => {
@@ -93,7 +94,8 @@ describe('list on a terminal', () => {
   it('wraps long descriptions to the width, under the description column', async () => {
     const r = await runInTerminal(['list', '--', ...EVERYTHING], { cols: 60 });
     expect(r.code, r.output).toBe(0);
-    const lines = r.output.split('\r\n');
+    // The connect spinner shows (and is erased) when the machine is slow to start the server.
+    const lines = r.output.replace(/^(\r\S connecting to [^\r]*\x1b\[K)+\r\x1b\[K/, '').split('\r\n');
     const column = lines[0]!.indexOf('DESCRIPTION');
     const at = lines.findIndex((l) => l.startsWith('long_running '));
     expect(lines[at]!.slice(column)).toBe('Runs for `seconds`,');
