@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, StreamableHttpClientTransport } from '@mcpkit/client';
-import { McpServer, MemorySessionMessageBus, MemorySessionRevocations } from '@mcpkit/server';
+import { type JsonObject, McpServer, MemorySessionMessageBus, MemorySessionRevocations } from '@mcpkit/server';
 import { type HttpServerHandle, serveHttp } from '@mcpkit/server/node';
 import { z } from 'zod';
 
@@ -27,11 +27,21 @@ describe('three replicas behind a round-robin balancer (session era)', () => {
     await Promise.all(handles.splice(0).map((h) => h.close()));
   });
 
-  async function cluster(): Promise<{ urls: string[]; hits: string[]; fetch: typeof fetch }> {
+  async function cluster(relayStandalone?: boolean): Promise<{ urls: string[]; hits: string[]; fetch: typeof fetch; servers: McpServer[]; relayed: JsonObject[] }> {
     const revocations = new MemorySessionRevocations();
-    const bus = new MemorySessionMessageBus();
-    for (const name of ['r0', 'r1', 'r2']) {
-      handles.push(await serveHttp(replica(name), { gracefulShutdown: false, sealedSessions: { keys: [{ id: 'k1', secret: SECRET }], revocations, bus } }));
+    const memory = new MemorySessionMessageBus();
+    // The bus, with a record of the SSE events relayed on it (answers are JSON-RPC responses instead).
+    const relayed: JsonObject[] = [];
+    const bus = {
+      publish: (sessionId: string, message: JsonObject) => {
+        if ('mcpkitStream' in message) relayed.push(message);
+        return memory.publish(sessionId, message);
+      },
+      subscribe: (listener: (sessionId: string, message: JsonObject) => void) => memory.subscribe(listener),
+    };
+    const servers = ['r0', 'r1', 'r2'].map(replica);
+    for (const server of servers) {
+      handles.push(await serveHttp(server, { gracefulShutdown: false, sealedSessions: { keys: [{ id: 'k1', secret: SECRET }], revocations, bus, ...(relayStandalone === undefined ? {} : { relayStandalone }) } }));
     }
     const urls = handles.map((h) => h.url);
     const hits: string[] = [];
@@ -43,7 +53,7 @@ describe('three replicas behind a round-robin balancer (session era)', () => {
       hits.push(`${init?.method ?? 'GET'} r${i} ${body === undefined ? '' : (body.method ?? 'answer')}`.trim());
       return fetch(urls[i]!, init);
     };
-    return { urls, hits, fetch: roundRobin };
+    return { urls, hits, fetch: roundRobin, servers, relayed };
   }
 
   it('serves one session from every replica, without re-initializing', async () => {
@@ -118,5 +128,26 @@ describe('three replicas behind a round-robin balancer (session era)', () => {
       expect(res.status).toBe(404);
     }
     expect(handles.map((h) => h.handler.sessionCount)).toEqual([0, 0, 0]);
+  });
+
+  it('a message raised outside any request on a replica without the GET stream goes to the others over the bus, unless relayStandalone is off', async () => {
+    for (const relayStandalone of [undefined, false]) {
+      const { fetch, servers, relayed } = await cluster(relayStandalone);
+      const client = new Client({ name: 'rr', version: '1' }, { protocolVersion: '2025-11-25' });
+      await client.connect(new StreamableHttpClientTransport('http://balancer.invalid/mcp', { fetch, openStandaloneStream: false }));
+      try {
+        // Live, and initialized, on every replica.
+        for (let i = 0; i < 4; i++) await client.callTool('where', {});
+        relayed.length = 0;
+        for (const server of servers) server.tool('added', {}, async () => ({ content: [] }));
+        // No event store: nothing awaits between the registration's microtask and the relay.
+        await new Promise((resolve) => setImmediate(resolve));
+        const methods = relayed.map((m) => (m.message as { method?: string }).method);
+        expect(methods, `relayStandalone: ${String(relayStandalone)}`).toEqual(relayStandalone === false ? [] : Array(3).fill('notifications/tools/list_changed'));
+      } finally {
+        await client.close();
+        await Promise.all(handles.splice(0).map((h) => h.close()));
+      }
+    }
   });
 });

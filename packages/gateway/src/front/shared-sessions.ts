@@ -42,7 +42,9 @@ export async function gatewaySessionSealing(config: GatewayConfig, log: Logger):
     throw error;
   }
   return {
-    forFront: (i) => ({ keys: [{ id: frontKeyId(i), secret }], revocations: sharing.revocations, bus: sharing.bus }),
+    // Every replica hears its own upstreams' notifications and tells its sessions: relaying them too would
+    // have a client hear each change once per replica.
+    forFront: (i) => ({ keys: [{ id: frontKeyId(i), secret }], revocations: sharing.revocations, bus: sharing.bus, relayStandalone: false }),
     async close() {
       await sharing.close();
       if (redis.isOpen) await redis.close();

@@ -222,7 +222,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   };
 
   const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject): Promise<Live> => {
-    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId, relay);
+    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId, relay, sealer?.relayStandalone);
     const session = await server.connect(transport, replicaTag === undefined ? undefined : { requestIdPrefix: replicaTag });
     if (restore !== undefined) {
       try {

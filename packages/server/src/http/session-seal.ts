@@ -69,6 +69,13 @@ export interface SessionSealOptions {
    * replicas. Default: none (both stay on the replica that has them).
    */
   bus?: SessionMessageBus;
+  /**
+   * With a bus: a message a replica sends a session outside any request (a list change, a log line) while the
+   * session's standalone GET stream is held by another replica goes to that replica over the bus. Default true.
+   * Turn it off when every replica raises the same notifications by itself (the gateway: each replica hears its
+   * upstreams), or the client hears each one once per replica.
+   */
+  relayStandalone?: boolean;
   /** Largest sealed payload (bytes of JSON); a session whose `initialize` is bigger gets a plain local id. Default 4096. */
   maxPayloadBytes?: number;
   /** Default `Date.now`. */
@@ -96,6 +103,7 @@ export class SessionSealer {
   readonly maxPayloadBytes: number;
   readonly revocations: SessionRevocations;
   readonly bus: SessionMessageBus | undefined;
+  readonly relayStandalone: boolean;
   readonly #keys: ReadonlyMap<string, Promise<CryptoKey>>;
   readonly #sealWith: string;
   readonly #now: () => number;
@@ -118,6 +126,7 @@ export class SessionSealer {
     this.maxPayloadBytes = options.maxPayloadBytes ?? 4096;
     this.revocations = options.revocations ?? new MemorySessionRevocations(options.now);
     this.bus = options.bus;
+    this.relayStandalone = options.relayStandalone ?? true;
     this.#now = options.now ?? Date.now;
   }
 

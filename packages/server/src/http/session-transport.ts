@@ -152,18 +152,20 @@ export class HttpSessionTransport implements Transport {
   readonly streamTag: string;
   readonly #standaloneId: string;
   readonly relay: StreamRelay | undefined;
+  readonly #relayStandalone: boolean;
   #closed = false;
   lastSeen = Date.now();
   readonly #keepAliveMs: number;
   /** The `retry:` hint sent with priming events. */
   readonly retryMs: number;
 
-  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000, sessionId: string = crypto.randomUUID(), relay?: StreamRelay) {
+  constructor(eventStore: EventStore | undefined, keepAliveMs: number, retryMs = 1000, sessionId: string = crypto.randomUUID(), relay?: StreamRelay, relayStandalone = true) {
     this.retryMs = retryMs;
     this.sessionId = sessionId;
     this.streamTag = streamTag(sessionId);
     this.#standaloneId = `${this.streamTag}-get`;
     this.relay = relay;
+    this.#relayStandalone = relayStandalone;
     this.eventStore = eventStore;
     this.#keepAliveMs = keepAliveMs;
   }
@@ -290,7 +292,7 @@ export class HttpSessionTransport implements Transport {
     const id = this.eventStore ? await this.eventStore.storeEvent(this.#standaloneId, message) : undefined;
     if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, id);
     // No GET stream here: the client may hold it on another replica.
-    else this.relay?.(this.sessionId, this.#standaloneId, id, message);
+    else if (this.#relayStandalone) this.relay?.(this.sessionId, this.#standaloneId, id, message);
   }
 
   async close(): Promise<void> {
