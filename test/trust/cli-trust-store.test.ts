@@ -66,6 +66,12 @@ describe('mcpkit trust with trust.pins: store (SQLite)', () => {
     expect(missing.stderr).toContain(`has no server "example"`);
     expect(rows().map((r) => r.server)).toEqual(['dict']);
 
+    // mcpkit lock writes the file only, and says the gateway reads its database.
+    const lock = await runCli(['lock', '--config', config], { cwd: dir });
+    expect(lock.code, lock.stderr).toBe(0);
+    expect(lock.stderr).toContain("keeps the gateway's pins in its database (trust.pins: store)");
+    expect(rows().map((r) => r.server)).toEqual(['dict']);
+
     // --lockfile still means the file.
     const file = await runCli(['trust', 'show', 'example', '--config', config, '--lockfile', join(dir, 'mcp.lock.json'), '--json'], { cwd: dir });
     expect(file.code, file.stderr).toBe(0);

@@ -34,6 +34,10 @@ const LOCK_EXIT_CODES_HELP = `Exit codes:
 async function lock(ctx: CommandContext, options: LockOptions): Promise<void> {
   const set = await resolveTargets(options, ctx.stdio, ctx.io);
   const path = lockfilePath(options.lockfile, set);
+  if (options.lockfile === undefined && set.gateway?.trust?.pins === 'store') {
+    // The file is imported only into a database that never held pins; say so rather than let the edit look applied.
+    ctx.io.err(`note: ${set.configFile ?? 'this mcp.yaml'} keeps the gateway's pins in its database (trust.pins: store); ${path} is read by a database that has no pins yet, once. Change pins there with mcpkit trust approve|revoke --config.\n`);
+  }
   const existing = await readLockfile(path);
   if (options.check && (options.by !== undefined || options.jwks !== undefined)) throw usageError('--by, --jwks and --issuer apply when writing the lockfile, not with --check');
   if ((options.jwks === undefined) !== (options.issuer === undefined)) throw usageError('--jwks and --issuer go together: the keys, and the identity they sign for');
