@@ -28,6 +28,7 @@ import type { Answer, TerminalSession } from '../interact/terminal.js';
 import { type Io, note, warn } from '../output/io.js';
 import type { CommandContext } from '../session.js';
 import type { ChatOptions } from './chat.js';
+import { ToolSpinner } from './chat-spinner.js';
 
 /** What the Agent talks to: the model and the host, or their recording or replaying wrappers. */
 export interface AgentSide {
@@ -125,9 +126,13 @@ export async function repl(
   const { io } = ctx;
   const c = io.errColor;
   const lines = new Lines();
+  const spinner = new ToolSpinner(io);
+  // Every question hides the spinner while it waits for the user.
+  const ask = (prompt: string) => spinner.question(() => lines.next(prompt));
   let turn: AbortController | undefined;
   lines.onInterrupt = () => {
     if (!turn) return lines.rl.close();
+    spinner.clear();
     io.err(c.yellow('\n(cancelled)\n'));
     turn.abort(new Error('interrupted'));
     lines.cancelQuestion();
@@ -138,20 +143,20 @@ export async function repl(
     if (r.why === 'destructive') io.err(c.red('  the server marks this tool destructive: asked every time\n'));
     if (r.why === 'changed') io.err(c.yellow('  you allowed this tool always, but the server has changed it since: asked again\n'));
     const always = r.why === 'destructive' ? '' : '  [a] allow always (this tool on this server)';
-    const answer = ((await lines.next(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
+    const answer = ((await ask(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes' ? 'once' : (answer === 'a' || answer === 'always') && always ? 'always' : 'deny';
   };
   // askForm only calls ask(); this terminal is the chat's own readline, so the form and the chat share stdin.
   const terminal = {
     ask: async (query: string): Promise<Answer> => {
-      const line = await lines.next(query);
+      const line = await ask(query);
       return line === undefined ? { end: turn?.signal.aborted ? 'interrupt' : 'eof' } : { line };
     },
   } as unknown as TerminalSession;
   asks.elicitation = async (params) => {
     if (params.mode !== 'url') return askForm(terminal, params.message, params.requestedSchema as never, c);
     io.err(`${c.bold('The server asks you to open a URL:')} ${params.message}\n  ${params.url}\n${c.dim('(mcpkit does not open it; check where it points before you do)')}\n`);
-    const answer = ((await lines.next('Open it and continue? [y]es, [n]o = decline, [c]ancel: ')) ?? 'c').trim().toLowerCase();
+    const answer = ((await ask('Open it and continue? [y]es, [n]o = decline, [c]ancel: ')) ?? 'c').trim().toLowerCase();
     return { action: answer === 'y' || answer === 'yes' ? 'accept' : answer === 'n' || answer === 'no' ? 'decline' : 'cancel' };
   };
   const askSampling = async (r: SamplingApprovalRequest): Promise<boolean> => {
@@ -163,7 +168,7 @@ export async function repl(
     }
     const tools = (r.params.tools ?? []).map((t) => t.name);
     if (tools.length) io.err(`  tools the model may ask for (the server runs them): ${tools.join(', ').slice(0, 400)}\n`);
-    const answer = ((await lines.next('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
+    const answer = ((await ask('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes';
   };
   let midLine = false;
@@ -177,11 +182,16 @@ export async function repl(
       allowTools: options.allowTool,
       autoApproveReadOnly: options.autoApproveReadOnly === true,
       store,
-      onStoreError: (error) => warn(io, `remembered approvals: ${(error as Error).message}`),
+      onStoreError: (error) => {
+        spinner.hide();
+        warn(io, `remembered approvals: ${(error as Error).message}`);
+        spinner.show();
+      },
     }),
     approveSampling: askSampling,
     maxToolCallsPerTurn: options.maxToolCalls,
     onEvent: (e) => {
+      spinner.hide();
       if (e.type === 'text') {
         io.out(e.delta);
         midLine = !e.delta.endsWith('\n');
@@ -191,6 +201,9 @@ export async function repl(
         midLine = false;
         describeEvent(io, e);
       }
+      if (e.type === 'tool_call') spinner.called(e.id, e.name);
+      else if (e.type === 'tool_result') spinner.finished(e.id);
+      else spinner.show();
     },
     ...(options.system ? { system: options.system } : {}),
   });
@@ -226,6 +239,7 @@ export async function repl(
         const failure = modelFailure(error);
         io.err(`${c.red('mcpkit:')} ${(failure as Error).message}\n`);
       } finally {
+        spinner.clear();
         turn = undefined;
       }
     }

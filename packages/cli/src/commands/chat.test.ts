@@ -197,6 +197,26 @@ describe('mcpkit chat on a terminal', () => {
     expect(llm.requests).toHaveLength(4);
   });
 
+  it('a spinner names the tool calls while they run, and Ctrl-C cancels them and erases it', { timeout: SLOW }, async () => {
+    const llm = await double([{ toolCalls: [{ name: 'everything__long_running', arguments: { seconds: 60, steps: 2 } }] }, echoResult]);
+    const r = await runInTerminal(['chat', '--base-url', llm.url, '--allow-tool', 'long_running', '--', ...EVERYTHING], {
+      env: env(),
+      answers: [
+        ['you> ', 'go\r'],
+        // Typed only once the spinner is on screen: a 60 s call that never shows one fails by timeout.
+        ['running everything__long_running', '\x03'],
+        ['you> ', '/exit\r'],
+      ],
+    });
+    expect(r.code).toBe(0);
+    const spun = r.output.indexOf('running everything__long_running');
+    // Erased before the cancellation is reported.
+    const erased = r.output.indexOf('\r\x1b[K', spun);
+    expect(erased).toBeGreaterThan(spun);
+    expect(r.output.indexOf('(cancelled)', spun)).toBeGreaterThan(erased);
+    expect(llm.requests).toHaveLength(1);
+  });
+
   it('Ctrl-C cancels the streaming answer and the chat goes on', { timeout: SLOW }, async () => {
     const llm = await double([{ text: 'thinking forever', hang: true }, { text: 'second answer' }]);
     const r = await runInTerminal(['chat', '--base-url', llm.url, '--', ...WEATHER], {
