@@ -1,7 +1,7 @@
 /**
  * Benchmark harness entry: `npm run bench` (full run, rewrites BENCHMARKS.md) or `npm run bench -- --smoke`
- * (seconds, mcpkit only, tiny counts: checks every driver works and prints its numbers; never a timed
- * assertion). Options: `--suite sdk|gateway|all` (default all: mcpkit against the official SDKs, the gateway
+ * (seconds, mcpkit only unless --contenders names more, tiny counts: checks every driver works and prints its
+ * numbers; never a timed assertion). Options: `--suite sdk|gateway|all` (default all: mcpkit against the official SDKs, the gateway
  * against direct calls, or both; a single suite rewrites only its own part of BENCHMARKS.md), `--rounds N`,
  * `--contenders mcpkit,floor` (a subset prints but does not write BENCHMARKS.md), `--no-write`, `--out PATH`
  * (write the report there instead, in any mode).
@@ -34,7 +34,8 @@ const params = structuredClone(smoke ? SMOKE : FULL);
 const gatewayParams = structuredClone(smoke ? GATEWAY_SMOKE : GATEWAY_FULL);
 if (option('--rounds') !== undefined) params.rounds = gatewayParams.rounds = Math.max(1, Number(option('--rounds')));
 const only = option('--contenders')?.split(',');
-const contenders = smoke ? CONTENDERS.filter((c) => c.id === 'mcpkit') : CONTENDERS.filter((c) => !only || only.includes(c.id));
+// Smoke: mcpkit alone, unless --contenders names more (the regression guard runs mcpkit and the floor).
+const contenders = CONTENDERS.filter((c) => (only ? only.includes(c.id) : !smoke || c.id === 'mcpkit'));
 const complete = !runSdk || contenders.length === CONTENDERS.length;
 const outPath = option('--out') ?? (!smoke && !argv.includes('--no-write') && complete ? join(ROOT, 'BENCHMARKS.md') : undefined);
 
