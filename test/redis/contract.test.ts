@@ -183,6 +183,22 @@ describe.skipIf(noRedis)('Redis only', () => {
     }
   });
 
+  it('replays a long stream in pages, in order', async () => {
+    const prefix = `${uniqueName('pages')}:`;
+    prefixes.push(prefix);
+    const client = await connectRedis(REDIS_URL);
+    try {
+      const store = new RedisEventStore(client, { prefix });
+      const ids: string[] = [];
+      for (let n = 0; n < 600; n++) ids.push(await store.storeEvent('long', note(n)));
+      const replayed = await replay(store, ids[0]!);
+      expect(replayed.map(([id]) => id)).toEqual(ids.slice(1));
+      expect(replayed.map(([, m]) => m)).toEqual(Array.from({ length: 599 }, (_, k) => note(k + 1)));
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('an event stream expires ttlMs after its last event', async () => {
     const prefix = `${uniqueName('ttl')}:`;
     prefixes.push(prefix);
