@@ -47,10 +47,13 @@ export function browserSuite(): BrowserSuite {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   });
   afterEach(async () => {
-    for (const r of running.splice(0)) await r.stop();
+    // Pages first: a page still open when its inspector stops logs the refused reconnect of its event stream as a
+    // console error, which would land on the next test on a slow machine.
     for (const page of context.pages()) await page.close();
-    expect(problems).toEqual([]);
+    const seen = problems;
     problems = [];
+    for (const r of running.splice(0)) await r.stop();
+    expect(seen).toEqual([]);
   });
   afterAll(async () => {
     await context?.close();
