@@ -218,11 +218,12 @@ export class InspectorConnection {
     const state = await this.connect({ timeoutMs: SIGN_IN_TIMEOUT_MS });
     // A newer sign-in took over while this one ran: it reports for itself.
     if (this.#signIn !== signIn) return signIn.trace;
-    if (state.status === 'connected') {
+    if (state.status === 'connected' && signIn.provider.tokens !== undefined) {
       signIn.finish({ ok: true });
     } else {
-      signIn.finish({ ok: false, message: state.diagnosis?.summary ?? `the connection ${state.status}` });
-      // A failed sign-in leaves reconnecting as it was before it (with the credentials given at launch).
+      const message = state.status === 'connected' ? 'the server did not ask for credentials (no 401): there was nothing to sign in to' : (state.diagnosis?.summary ?? `the connection ${state.status}`);
+      signIn.finish({ ok: false, message });
+      // A sign-in that got no tokens leaves reconnecting as it was before it (with the credentials given at launch).
       this.#signIn = undefined;
     }
     return signIn.trace;

@@ -33,6 +33,26 @@ describe('OAuth sign-in through the inspector API (issue 12)', () => {
     await server?.close();
   });
 
+  it('says there is nothing to sign in to when the server asks for no credentials', async () => {
+    const open = await startProtectedMcp({}, { open: true });
+    const other = await startInspect(['--url', open.url]);
+    try {
+      const auth = { Authorization: `Bearer ${other.token}`, 'Content-Type': 'application/json' };
+      await waitFor('connected', async () => ((await (await fetch(`${other.origin}/api/state`, { headers: auth })).json()) as { state: { status: string } }).state.status === 'connected' || undefined);
+      await fetch(`${other.origin}/api/oauth/sign-in`, { method: 'POST', headers: auth, body: '{}' });
+      const trace = await waitFor('the end of the sign-in', async () => {
+        const { oauth } = (await (await fetch(`${other.origin}/api/state`, { headers: auth })).json()) as { oauth: Trace | null };
+        return oauth?.status === 'running' ? undefined : (oauth ?? undefined);
+      });
+      expect(trace).toMatchObject({ status: 'failed', error: expect.stringContaining('did not ask for credentials') });
+      expect(trace.steps.map((s) => `${s.label} ${s.status}`)).toEqual(expect.arrayContaining(['MCP request 200']));
+      expect(trace.steps.some((s) => s.label !== 'MCP request')).toBe(false);
+    } finally {
+      await other.stop();
+      await open.close();
+    }
+  });
+
   it('cancels a sign-in that waits for the browser', async () => {
     expect((await state()).state.diagnosis?.cause).toBe('auth-required');
     expect((await fetch(`${inspect.origin}/api/oauth/sign-in`, { method: 'POST', headers: headers(), body: '{}' })).status).toBe(202);

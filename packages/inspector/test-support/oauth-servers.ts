@@ -35,8 +35,8 @@ async function listen(target: { handle(request: Request): Promise<Response>; ori
   target.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Starts the authorization server and the protected MCP server (one tool, `whoami`). */
-export async function startProtectedMcp(asOptions: MockAuthorizationServerOptions = {}): Promise<ProtectedMcp> {
+/** Starts the authorization server and the protected MCP server (one tool, `whoami`); `open` lets everyone in. */
+export async function startProtectedMcp(asOptions: MockAuthorizationServerOptions = {}, gateOptions: { open?: boolean } = {}): Promise<ProtectedMcp> {
   const servers: Server[] = [];
   const as = createMockAuthorizationServer({ refresh: true, ...asOptions });
   await listen(as, servers);
@@ -50,7 +50,7 @@ export async function startProtectedMcp(asOptions: MockAuthorizationServerOption
       const url = new URL(request.url);
       if (url.pathname === '/.well-known/oauth-protected-resource/mcp') return Response.json({ resource: `${gate.origin}/mcp`, authorization_servers: [as.issuer] });
       const authorization = request.headers.get('authorization') ?? '';
-      if (!as.tokens.has(authorization.replace(/^Bearer /, ''))) {
+      if (!gateOptions.open && !as.tokens.has(authorization.replace(/^Bearer /, ''))) {
         return new Response(null, { status: 401, headers: { 'www-authenticate': `Bearer resource_metadata="${gate.origin}/.well-known/oauth-protected-resource/mcp"` } });
       }
       admitted.push(authorization);
