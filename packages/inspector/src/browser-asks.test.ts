@@ -23,6 +23,7 @@ describe.skipIf(!haveChromium)('the server asks, the user answers in the inspect
     expect(await link.getAttribute('href')).toBe('https://example.com/connect?account=42');
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.getAttribute('rel')).toContain('noopener');
+    expect(await ask.getByTestId('elicitation-url-host').textContent()).toContain('a page on example.com');
     await suite.shot(page, 'elicitation-url');
     await ask.getByTestId('ask-accept').click();
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('action: accept');
@@ -35,6 +36,7 @@ describe.skipIf(!haveChromium)('the server asks, the user answers in the inspect
     await callTool(page, 'hostile_link');
     await expect.poll(() => ask.getByTestId('unlinked-url').textContent()).toBe('javascript:window.__pwned=7');
     expect(await ask.locator('a').count()).toBe(0);
+    expect(await ask.textContent()).toContain('not an http(s) URL');
     await ask.getByTestId('unlinked-url').click();
     expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Api } from './api';
 import { ContentBlock, Json } from './content-view';
-import { SafeLink } from './safe-url';
+import { SafeLink, httpUrl } from './safe-url';
 import { type Schema, initialValue, validate } from './schema';
 import { SchemaForm } from './schema-form';
 import type { Json as JsonValue, PendingAsk } from './types';
@@ -28,9 +28,19 @@ function Elicitation({ api, ask }: { api: Api; ask: PendingAsk }) {
       <div class="badge">elicitation{p.mode === 'url' ? ' (URL)' : ''}</div>
       <p class="ask-message">{String(p.message ?? '')}</p>
       {p.mode === 'url' ? (
-        <p>
-          the server asks you to open: <SafeLink url={p.url} />
-        </p>
+        <div>
+          <p>
+            the server asks you to open: <SafeLink url={p.url} />
+          </p>
+          {/* The host on its own line: a URL can be made to look like another site's (user@host, long paths). */}
+          {httpUrl(p.url) ? (
+            <p class="muted" data-testid="elicitation-url-host">
+              a page on <strong>{new URL(httpUrl(p.url)!).host}</strong>; accepting tells the server you will open it, the inspector does not open it for you
+            </p>
+          ) : (
+            <p class="error">not an http(s) URL: it is shown as text only</p>
+          )}
+        </div>
       ) : (
         <SchemaForm schema={schema} value={value} onChange={setValue} testid="elicitation-form" />
       )}
