@@ -55,7 +55,8 @@ export class OAuthSignIn {
   readonly #redirectUrl: string;
   #trace: OAuthTrace;
   #mcpSteps = 0;
-  #waiting: { state: string; resolve: (url: string) => void; reject: (error: Error) => void } | undefined;
+  #waiting: { state: string; stepId: string; resolve: (url: string) => void; reject: (error: Error) => void } | undefined;
+  #authorizations = 0;
 
   constructor(serverUrl: string, redirectUrl: string, hub: EventHub) {
     this.#hub = hub;
@@ -99,7 +100,7 @@ export class OAuthSignIn {
     const waiting = this.#waiting;
     if (!waiting || callbackUrl.searchParams.get('state') !== waiting.state) return false;
     this.#waiting = undefined;
-    this.#update('authorization', { status: callbackUrl.searchParams.has('error') ? 'refused' : 'redirected back', detail: shownUrl(new URL(`${callbackUrl.pathname}${callbackUrl.search}`, this.#redirectUrl).href) });
+    this.#update(waiting.stepId, { status: callbackUrl.searchParams.has('error') ? 'refused' : 'redirected back', detail: shownUrl(new URL(`${callbackUrl.pathname}${callbackUrl.search}`, this.#redirectUrl).href) });
     waiting.resolve(callbackUrl.href);
     return true;
   }
@@ -121,10 +122,12 @@ export class OAuthSignIn {
   #authorize(request: AuthorizationRequest): Promise<{ callbackUrl: string }> {
     // The provider built this URL from the server's metadata and checked it is http(s); the page shows it as text
     // and the user opens it: it is never followed on the server's say-so.
-    this.#step({ id: 'authorization', label: 'authorization (in your browser)', method: 'GET', url: request.url, status: 'waiting', detail: `redirect back to ${this.#redirectUrl}` });
+    // One step per authorization (a scope step-up authorizes again within the same sign-in).
+    const stepId = `authorization-${++this.#authorizations}`;
+    this.#step({ id: stepId, label: 'authorization (in your browser)', method: 'GET', url: request.url, status: 'waiting', detail: `redirect back to ${this.#redirectUrl}` });
     return new Promise((resolve, reject) => {
       this.#waiting?.reject(new CancelledError('a newer authorization replaced this one'));
-      this.#waiting = { state: request.state, resolve: (callbackUrl) => resolve({ callbackUrl }), reject };
+      this.#waiting = { state: request.state, stepId, resolve: (callbackUrl) => resolve({ callbackUrl }), reject };
       request.signal?.addEventListener('abort', () => this.cancel('the authorization was aborted'), { once: true });
     });
   }

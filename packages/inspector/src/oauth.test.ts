@@ -20,7 +20,7 @@ describe('OAuth sign-in through the inspector API (issue 12)', () => {
   const waitingUrl = () =>
     waitFor('the authorization step', async () => {
       const { oauth } = await state();
-      return oauth?.steps.find((s) => s.id === 'authorization' && s.status === 'waiting')?.url;
+      return oauth?.steps.find((s) => s.id.startsWith('authorization') && s.status === 'waiting')?.url;
     });
 
   beforeAll(async () => {

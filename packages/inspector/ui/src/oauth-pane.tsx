@@ -49,7 +49,7 @@ export function OAuthPane({ api, state, trace }: { api: Api; state: ConnectionSt
                 {String(step.status)}
               </span>{' '}
               <strong>{step.label}</strong> <span class="method">{step.method}</span>{' '}
-              {step.id === 'authorization' && step.status === 'waiting' ? (
+              {step.id.startsWith('authorization') && step.status === 'waiting' ? (
                 // The one link on the pane: the URL is its text, and it is a link only when it is http(s).
                 <span class="authorize" data-testid="oauth-authorize">
                   <span data-testid="oauth-step-url">
