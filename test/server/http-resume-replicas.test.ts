@@ -106,4 +106,32 @@ describe('SSE resumption across replicas (memory stores)', () => {
       await Promise.all([alice.client.close(), mallory.client.close()]);
     }
   });
+
+  it('a failing event store (say, Redis down) does not stall a stream: events go out without ids, the call completes, the failure is reported', async () => {
+    const reported: string[] = [];
+    const failing = {
+      storeEvent: () => Promise.reject(new Error('store unreachable')),
+      streamIdOf: () => undefined,
+      replayAfter: () => undefined,
+    };
+    const server = new McpServer({ name: 'one', version: '1.0.0' }, { onError: (e: Error) => void reported.push(e.message) });
+    server.tool('chatty', {}, async (_args, ctx) => {
+      for (let n = 1; n <= 3; n++) await ctx.notify('notifications/message', { level: 'info', data: `line ${n}` });
+      return { content: [{ type: 'text', text: 'done' }] };
+    });
+    const handle = await serveHttp(server, { gracefulShutdown: false, eventStore: failing });
+    handles.push(handle);
+    const heard: string[] = [];
+    const client = new Client({ name: 'c', version: '1' }, { protocolVersion: '2025-11-25' });
+    client.on('log', (m) => heard.push(String(m.data)));
+    await client.connect(new StreamableHttpClientTransport(handle.url));
+    try {
+      const result = await client.callTool('chatty', {});
+      expect((result.content[0] as { text: string }).text).toBe('done');
+      expect(heard).toEqual(['line 1', 'line 2', 'line 3']);
+      expect(reported.filter((m) => m.includes('store unreachable'))).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
 });

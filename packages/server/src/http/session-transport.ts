@@ -74,7 +74,10 @@ class PostStream {
     this.sse = new SseStream();
     this.#settle(sseReply(this.sse, this.#transport.headers()));
     const store = this.#transport.eventStore;
-    if (store) this.sse.prime(await store.storeEvent(this.streamId, primer), this.#transport.retryMs);
+    if (store) {
+      const id = await this.#transport.storeEvent(this.streamId, primer);
+      if (id !== undefined) this.sse.prime(id, this.#transport.retryMs);
+    }
   }
 
   /**
@@ -110,7 +113,7 @@ class PostStream {
       }
       await this.#startSse();
     }
-    const id = this.#transport.eventStore ? await this.#transport.eventStore.storeEvent(this.streamId, message) : undefined;
+    const id = await this.#transport.storeEvent(this.streamId, message);
     if (this.sse !== undefined && !this.sse.closed) this.sse.send(message, id);
     // The client left this replica's stream; it may be resuming on another one (only with a store: no resuming without).
     else if (id !== undefined) this.#transport.relay?.(this.#transport.sessionId, this.streamId, id, message);
@@ -170,6 +173,28 @@ export class HttpSessionTransport implements Transport {
     this.#keepAliveMs = keepAliveMs;
   }
 
+  /**
+   * Stores an event, if there is a store. When storing fails (say, Redis is unreachable) the event still goes
+   * out, without an id (so it cannot be resumed), and the failure is reported at most every 10 s: a stream
+   * never stalls on its store.
+   */
+  async storeEvent(streamId: string, message: JsonRpcMessage): Promise<string | undefined> {
+    const store = this.eventStore;
+    if (store === undefined) return undefined;
+    try {
+      return await store.storeEvent(streamId, message);
+    } catch (error) {
+      const now = Date.now();
+      if (now - this.#storeFailedAt >= 10_000) {
+        this.#storeFailedAt = now;
+        this.onerror?.(new Error(`the SSE event store failed; events go out without ids (not resumable): ${(error as Error).message}`, { cause: error }));
+      }
+      return undefined;
+    }
+  }
+
+  #storeFailedAt = -Infinity;
+
   /** Whether a stream is open or a request is in flight. */
   get active(): boolean {
     return this.#byRequest.size > 0 || (this.#standalone !== undefined && !this.#standalone.closed) || this.#remote.size > 0;
@@ -227,7 +252,9 @@ export class HttpSessionTransport implements Transport {
         return sseReply(sse, this.headers());
       }
       if (sse instanceof ResumedSseStream) await this.#replay(sse, lastEventId!);
-      sse.prime(await store.storeEvent(this.#standaloneId, primer), this.retryMs);
+      const id = await this.storeEvent(this.#standaloneId, primer);
+      if (id !== undefined) sse.prime(id, this.retryMs);
+      else sse.comment('stream open');
       return sseReply(sse, this.headers());
     }
     const sse = new ResumedSseStream(this.#keepAliveMs);
@@ -289,7 +316,7 @@ export class HttpSessionTransport implements Transport {
       return;
     }
     // Unrelated to an open POST: the standalone stream (spec: server-initiated messages go on GET).
-    const id = this.eventStore ? await this.eventStore.storeEvent(this.#standaloneId, message) : undefined;
+    const id = await this.storeEvent(this.#standaloneId, message);
     if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, id);
     // No GET stream here: the client may hold it on another replica.
     else if (this.#relayStandalone) this.relay?.(this.sessionId, this.#standaloneId, id, message);
