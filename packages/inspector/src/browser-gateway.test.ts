@@ -72,6 +72,7 @@ logLevel: warn
     await page.getByTestId('gateway-trust').getByRole('button', { name: 'refresh' }).click();
     const item = page.locator('[data-testid="quarantined-item"][data-item="tool:fetch_page"]');
     await expect.poll(() => item.textContent()).toContain('changed since it was approved');
+    expect(await page.getByTestId('trust-pins').textContent()).toMatch(/^pins kept in lockfile \(.*mcp\.lock\.json\)$/);
     await page.getByTestId('tab-gateway').scrollIntoViewIfNeeded();
     await suite.shot(page, 'gateway');
     await item.getByTestId('approve-item').click();

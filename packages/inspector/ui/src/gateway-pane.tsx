@@ -203,10 +203,11 @@ function KeysSection({ api }: { api: Api }) {
 
 function TrustSection({ api }: { api: Api }) {
   const [servers, setServers] = useState<TrustServer[]>([]);
+  const [pins, setPins] = useState<{ kind?: string; at?: string }>({});
   const [error, setError] = useState<ApiError>();
   const load = async () => {
-    const o = await api.get<{ servers: TrustServer[] }>('/api/gateway/trust');
-    if (o.ok) (setServers(o.result.servers), setError(undefined));
+    const o = await api.get<{ servers: TrustServer[]; pins?: string; lockfile?: string }>('/api/gateway/trust');
+    if (o.ok) (setServers(o.result.servers), setPins({ kind: o.result.pins, at: o.result.lockfile }), setError(undefined));
     else setError(o.error);
   };
   useEffect(() => void load(), [api]);
@@ -215,7 +216,7 @@ function TrustSection({ api }: { api: Api }) {
     if (!o.ok) setError(o.error);
     await load();
   };
-  const held = servers.filter((s) => s.blocked !== null || Object.keys(s.quarantined).length > 0);
+  const held = servers.filter((s) => s.blocked !== null || Object.keys(s.quarantined).length > 0 || s.warnings.length > 0);
   return (
     <section data-testid="gateway-trust">
       <div class="row">
@@ -225,6 +226,17 @@ function TrustSection({ api }: { api: Api }) {
         </button>
       </div>
       {error?.code === 404 ? <p class="muted">this gateway pins nothing (no trust: section in its mcp.yaml)</p> : <Problem error={error} />}
+      {pins.kind !== undefined || pins.at !== undefined ? (
+        <p class="muted" data-testid="trust-pins">
+          pins kept in {pins.kind ?? 'a lockfile'}
+          {pins.at ? (
+            <>
+              {' '}
+              (<code>{pins.at}</code>)
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {!error && held.length === 0 ? <p class="muted">nothing held: every upstream matches its pins ({servers.length} servers)</p> : null}
       {held.map((s) => (
         <div class="trust-server" data-testid="trust-server" data-server={s.server} key={s.server}>
@@ -237,6 +249,11 @@ function TrustSection({ api }: { api: Api }) {
               </button>
             </div>
           ) : null}
+          {s.warnings.map((w) => (
+            <div class="muted" data-testid="trust-warning">
+              warning: {w}
+            </div>
+          ))}
           {Object.entries(s.quarantined).map(([item, why]) => (
             <div class="row" data-testid="quarantined-item" data-item={item} key={item}>
               <code>{item}</code> <span class="error">{why}</span>
