@@ -3,7 +3,6 @@
  * sampling, elicitation forms), prompts as `/commands`, Ctrl-C cancelling the answer in flight.
  * @module
  */
-import { createInterface, type Interface } from 'node:readline';
 import type { ClientHandlers } from '@mcpkit/client';
 import {
   Agent,
@@ -28,7 +27,7 @@ import type { Answer, TerminalSession } from '../interact/terminal.js';
 import { type Io, note, warn } from '../output/io.js';
 import type { CommandContext } from '../session.js';
 import type { ChatOptions } from './chat.js';
-import { ToolSpinner } from './chat-spinner.js';
+import type { ChatTerminal } from './chat-terminal.js';
 
 /** What the Agent talks to: the model and the host, or their recording or replaying wrappers. */
 export interface AgentSide {
@@ -63,46 +62,6 @@ async function promptCommand(host: McpHost, line: string, signal: AbortSignal): 
   return promptParts(await host.getPrompt(name, args, { signal }));
 }
 
-/** Lines from the terminal, one waiter at a time, so the chat prompt and approval questions share one readline. */
-class Lines {
-  readonly rl: Interface;
-  readonly #queue: string[] = [];
-  #waiter: ((line: string | undefined) => void) | undefined;
-  #closed = false;
-  onInterrupt: () => void = () => this.rl.close();
-
-  constructor() {
-    this.rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    this.rl.on('line', (line) => (this.#waiter ? this.#take(line) : this.#queue.push(line)));
-    this.rl.on('close', () => {
-      this.#closed = true;
-      this.#take(undefined);
-    });
-    this.rl.on('SIGINT', () => this.onInterrupt());
-  }
-
-  #take(line: string | undefined): void {
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    waiter?.(line);
-  }
-
-  /** The next line after showing `prompt`; undefined once the input ended. */
-  next(prompt: string): Promise<string | undefined> {
-    const queued = this.#queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (this.#closed) return Promise.resolve(undefined);
-    this.rl.setPrompt(prompt);
-    this.rl.prompt();
-    return new Promise((resolve) => (this.#waiter = resolve));
-  }
-
-  /** Ends a pending question as if the input had ended (Ctrl-C during an approval). */
-  cancelQuestion(): void {
-    this.#take(undefined);
-  }
-}
-
 /** One block of a sampling message, for the approval question. */
 function samplingBlock(b: Record<string, unknown>): string {
   if (b.type === 'text') return String(b.text);
@@ -121,14 +80,12 @@ export async function repl(
   handlers: ClientHandlers,
   asks: { elicitation?: NonNullable<ClientHandlers['elicitation']> },
   store: ApprovalStore,
+  terminal: ChatTerminal,
 ): Promise<void> {
   const { provider } = agentSide;
   const { io } = ctx;
   const c = io.errColor;
-  const lines = new Lines();
-  const spinner = new ToolSpinner(io);
-  // Every question hides the spinner while it waits for the user.
-  const ask = (prompt: string) => spinner.question(() => lines.next(prompt));
+  const { lines, spinner, ask, converse } = terminal;
   let turn: AbortController | undefined;
   lines.onInterrupt = () => {
     if (!turn) return lines.rl.close();
@@ -138,28 +95,31 @@ export async function repl(
     lines.cancelQuestion();
   };
   ctx.signal.addEventListener('abort', () => lines.onInterrupt(), { once: true });
-  const askTool = async (r: ApprovalRequest): Promise<ApprovalAnswer> => {
+  const askTool = (r: ApprovalRequest): Promise<ApprovalAnswer> => converse(async () => {
     io.err(`${c.yellow('?')} ${c.bold(r.name)} on server ${JSON.stringify(r.server)} wants to run with ${JSON.stringify(r.arguments).slice(0, 400)}\n`);
     if (r.why === 'destructive') io.err(c.red('  the server marks this tool destructive: asked every time\n'));
     if (r.why === 'changed') io.err(c.yellow('  you allowed this tool always, but the server has changed it since: asked again\n'));
     const always = r.why === 'destructive' ? '' : '  [a] allow always (this tool on this server)';
     const answer = ((await ask(`  [y] allow once${always}  [N] deny: `)) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes' ? 'once' : (answer === 'a' || answer === 'always') && always ? 'always' : 'deny';
-  };
+  });
   // askForm only calls ask(); this terminal is the chat's own readline, so the form and the chat share stdin.
-  const terminal = {
+  const formTerminal = {
     ask: async (query: string): Promise<Answer> => {
       const line = await ask(query);
       return line === undefined ? { end: turn?.signal.aborted ? 'interrupt' : 'eof' } : { line };
     },
   } as unknown as TerminalSession;
-  asks.elicitation = async (params) => {
-    if (params.mode !== 'url') return askForm(terminal, params.message, params.requestedSchema as never, c);
+  // A whole form is one exchange: two servers asking at once get their forms one after the other, not interleaved.
+  asks.elicitation = (params, requestCtx) => converse(async () => {
+    // Queued behind another question while its call was cancelled: nobody wants the answer any more.
+    if (requestCtx.signal.aborted) return { action: 'cancel' };
+    if (params.mode !== 'url') return askForm(formTerminal, params.message, params.requestedSchema as never, c);
     io.err(`${c.bold('The server asks you to open a URL:')} ${params.message}\n  ${params.url}\n${c.dim('(mcpkit does not open it; check where it points before you do)')}\n`);
     const answer = ((await ask('Open it and continue? [y]es, [n]o = decline, [c]ancel: ')) ?? 'c').trim().toLowerCase();
     return { action: answer === 'y' || answer === 'yes' ? 'accept' : answer === 'n' || answer === 'no' ? 'decline' : 'cancel' };
-  };
-  const askSampling = async (r: SamplingApprovalRequest): Promise<boolean> => {
+  });
+  const askSampling = (r: SamplingApprovalRequest): Promise<boolean> => converse(async () => {
     io.err(`${c.yellow('?')} server ${JSON.stringify(r.server)} asks the model (sampling, up to ${r.params.maxTokens} tokens):\n`);
     if (r.params.systemPrompt) io.err(`  system: ${r.params.systemPrompt.slice(0, 400)}\n`);
     for (const m of r.params.messages) {
@@ -170,7 +130,7 @@ export async function repl(
     if (tools.length) io.err(`  tools the model may ask for (the server runs them): ${tools.join(', ').slice(0, 400)}\n`);
     const answer = ((await ask('  send it to the model? [y/N]: ')) ?? '').trim().toLowerCase();
     return answer === 'y' || answer === 'yes';
-  };
+  });
   let midLine = false;
   const agent = new Agent({
     host: agentSide.host,
@@ -244,7 +204,6 @@ export async function repl(
       }
     }
   } finally {
-    lines.rl.close();
-    process.stdin.pause();
+    terminal.close();
   }
 }

@@ -9,7 +9,6 @@ import type { ClientHandlers } from '@mcpkit/client';
 import {
   Agent,
   AnthropicProvider,
-  type CatalogueGuard,
   McpHost,
   type ModelProvider,
   OpenAiProvider,
@@ -21,14 +20,14 @@ import {
   recordTranscript,
   replayTranscript,
 } from '@mcpkit/host';
-import { emptyLockfile, lockfileGuard } from '@mcpkit/trust';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
 import { rootsFrom } from '../interact/server-asks.js';
-import { type Io, warn } from '../output/io.js';
-import { readLockfile, writeLockfile } from '../trust/lockfile-io.js';
+import { warn } from '../output/io.js';
 import { type CommandContext, VERSION } from '../session.js';
 import { approvalFile, manageApprovals } from './chat-approvals.js';
+import { pinningGuard } from './chat-pinning.js';
+import { ChatTerminal } from './chat-terminal.js';
 import { type AgentSide, describeEvent, modelFailure, repl } from './chat-repl.js';
 
 export interface ChatOptions {
@@ -88,7 +87,7 @@ export function chatCommand(program: Command, ctx: CommandContext): void {
     .option('--allow-sampling', 'with --print: serve servers\u2019 sampling requests with the model without asking')
     .option('--root <dir>', 'answer roots/list with DIR (repeatable)', collect, [])
     .option('--config <file>', 'use every server of a Claude Desktop, Claude Code, VS Code or Cursor config file')
-    .option('--lock <file>', 'pin the servers\u2019 tools and prompts in this lockfile (mcp.lock.json): new servers are pinned, a changed tool is hidden until `mcpkit trust approve`')
+    .option('--lock <file>', 'pin the servers\u2019 tools and prompts in this lockfile (mcp.lock.json): new servers are pinned; a changed tool is asked about in the chat, and hidden with --print until `mcpkit trust approve`')
     .option('--record <file>', 'write the conversation (model requests and answers, tool calls, resource reads) to FILE as JSON lines')
     .option('--replay <file>', 'with --print: run a recorded conversation again from FILE, with no model API and no servers')
     .option('--system <text>', 'a system prompt')
@@ -146,11 +145,17 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
     },
   };
   const desk = new SamplingDesk();
+  let terminal: ChatTerminal | undefined;
+  // Interactive: a pinned tool that drifted is asked about, on the chat's terminal, as soon as it is listed.
+  const asker = { converse: <T>(exchange: () => Promise<T>) => terminal!.converse(exchange), ask: (q: string) => terminal!.ask(q) };
+  const guard = options.lock ? await pinningGuard(options.lock, io, interactive ? asker : undefined) : undefined;
+  // Made before the servers connect, so the guard can ask then; closed however the chat ends.
+  terminal = interactive ? new ChatTerminal(io) : undefined;
   const host = new McpHost({
     clientInfo: { name: 'mcpkit-chat', version: VERSION },
     clientOptions: agentClientOptions({ handlers }, desk),
     reconnect: false,
-    ...(options.lock ? { guard: await pinningGuard(options.lock, io) } : {}),
+    ...(guard ? { guard } : {}),
   });
   try {
     host.addAll(configs);
@@ -170,9 +175,10 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
       writeFileSync(file, '');
       agentSide = { ...recordTranscript(provider, host, (line) => appendFileSync(file, line)), desk };
     }
-    if (store) await repl(options, ctx, host, agentSide, handlers, asks, store);
+    if (store && terminal) await repl(options, ctx, host, agentSide, handlers, asks, store, terminal);
     else await printOnce(options, ctx, agentSide, handlers);
   } finally {
+    terminal?.close();
     await host.close();
   }
 }
@@ -183,23 +189,6 @@ async function approvalsOnly(options: ChatOptions, ctx: CommandContext): Promise
   if (options.print !== undefined || options.replay !== undefined) throw new CliError(ExitCode.Usage, '--list-approvals and --forget-approvals run no conversation: drop --print and --replay');
   const configs = options.config || ctx.stdio ? await servers(options, ctx) : undefined;
   await manageApprovals(options.listApprovals ? 'list' : 'forget', configs, ctx.io);
-}
-
-/** The lockfile guard of @mcpkit/trust over `path`: first sight pins, drift hides the changed tool or prompt. */
-async function pinningGuard(path: string, io: Io): Promise<CatalogueGuard> {
-  let lock = (await readLockfile(path)) ?? emptyLockfile();
-  return lockfileGuard({
-    onDrift: 'quarantine-tool',
-    onNew: 'pin',
-    lockfile: () => lock,
-    onPin: async (next) => {
-      lock = next;
-      await writeLockfile(path, next);
-    },
-    onWarning: (server, warnings) => {
-      for (const w of warnings) warn(io, `${server}: ${w}`);
-    },
-  });
 }
 
 /** `--replay FILE --print PROMPT`: the recorded answers and results, no model API, no servers. */
