@@ -113,7 +113,8 @@ class PostStream {
       }
       await this.#startSse();
     }
-    const id = await this.#transport.storeEvent(this.streamId, message);
+    // No await without a store: the default path stays as cheap as it was.
+    const id = this.#transport.eventStore ? await this.#transport.storeEvent(this.streamId, message) : undefined;
     if (this.sse !== undefined && !this.sse.closed) this.sse.send(message, id);
     // The client left this replica's stream; it may be resuming on another one (only with a store: no resuming without).
     else if (id !== undefined) this.#transport.relay?.(this.#transport.sessionId, this.streamId, id, message);
@@ -316,7 +317,7 @@ export class HttpSessionTransport implements Transport {
       return;
     }
     // Unrelated to an open POST: the standalone stream (spec: server-initiated messages go on GET).
-    const id = await this.storeEvent(this.#standaloneId, message);
+    const id = this.eventStore ? await this.storeEvent(this.#standaloneId, message) : undefined;
     if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, id);
     // No GET stream here: the client may hold it on another replica.
     else if (this.#relayStandalone) this.relay?.(this.sessionId, this.#standaloneId, id, message);
