@@ -4,7 +4,10 @@
  * server's VmRSS from /proc/<pid>/status: before, with every session open, and after `ttlWaitMs` of idleness.
  * The oldest session is probed when the sessions are measured (it must still be open) and after the wait
  * (a 404 means the server reclaimed it, and so every younger session too). `ttlWaitMs: 0` skips the wait.
- * Usage: `node bench/drivers/sessions.mjs '<json config>'`; config: { url, pid, count, concurrency,
+ * With `warmSessions: W` the first W of the `count` sessions are opened, and RSS read, before the rest: the
+ * growth from there to the reading with all open, divided by the sessions opened after it, is the RSS per idle
+ * session without the one-time cost of the server's first sessions (code compiled on first use, pools, caches).
+ * Usage: `node bench/drivers/sessions.mjs '<json config>'`; config: { url, pid, count, concurrency, warmSessions,
  *         settleMs, ttlWaitMs, openLimitMs, timeLimitMs, headers? }. `headers` go on every request (a gateway's
  *         API key). Prints one JSON result line on stdout.
  * @module
@@ -37,16 +40,12 @@ function rssMiB(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function main() {
-  const count = config.count ?? 10_000;
-  const baselineMiB = rssMiB(config.pid);
-  const sessions = [];
-  const openDeadline = performance.now() + (config.openLimitMs ?? 90_000);
-  const t0 = performance.now();
-  let next = 0;
+/** Opens sessions into `sessions`, `concurrency` at a time, until it holds `upTo` or the deadline passes. */
+async function openUpTo(sessions, upTo, deadline) {
+  let next = sessions.length;
   await Promise.all(
     Array.from({ length: config.concurrency ?? 16 }, async () => {
-      while (next < count && performance.now() < openDeadline) {
+      while (next < upTo && performance.now() < deadline) {
         next++;
         try {
           sessions.push(await openSession(pool, path, config.headers ?? {}));
@@ -58,11 +57,34 @@ async function main() {
       }
     }),
   );
-  const openMs = performance.now() - t0;
-  await sleep(config.settleMs ?? 1000);
+}
+
+async function main() {
+  const count = config.count ?? 10_000;
+  const warm = Math.min(count, Math.max(0, config.warmSessions ?? 0));
+  const settleMs = config.settleMs ?? 1000;
+  const baselineMiB = rssMiB(config.pid);
+  const sessions = [];
+  const openDeadline = performance.now() + (config.openLimitMs ?? 90_000);
+  const t0 = performance.now();
+  let warmRssMiB;
+  let warmOpened;
+  let pausedMs = 0; // the settle after the warm-up is not opening time
+  if (warm > 0) {
+    await openUpTo(sessions, warm, openDeadline);
+    const p0 = performance.now();
+    await sleep(settleMs);
+    warmRssMiB = rssMiB(config.pid);
+    warmOpened = sessions.length;
+    pausedMs = performance.now() - p0;
+  }
+  await openUpTo(sessions, count, openDeadline);
+  const openMs = performance.now() - t0 - pausedMs;
+  await sleep(settleMs);
   // The oldest session still answering means every session is open at this reading (the rest are younger).
   const aliveStatus = sessions.length > 0 ? await probe(sessions[0]) : undefined;
   const openRssMiB = rssMiB(config.pid);
+  const later = warmOpened === undefined ? 0 : sessions.length - warmOpened;
   const result = {
     ok: true,
     opened: sessions.length,
@@ -70,6 +92,9 @@ async function main() {
     baselineMiB,
     openRssMiB,
     perSessionKiB: sessions.length > 0 ? ((openRssMiB - baselineMiB) * 1024) / sessions.length : undefined,
+    warmOpened,
+    warmRssMiB,
+    perIdleSessionKiB: later > 0 ? ((openRssMiB - warmRssMiB) * 1024) / later : undefined,
     allOpenAtReading: aliveStatus === 200,
   };
   if (!(config.ttlWaitMs > 0)) return result;

@@ -20,12 +20,15 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Latency summary in milliseconds. */
+/** Latency summary in milliseconds; `max` is the single slowest sample. */
 export function latencySummary(samplesMs) {
+  let max = samplesMs.length === 0 ? Number.NaN : -Infinity;
+  for (const v of samplesMs) if (v > max) max = v;
   return {
     count: samplesMs.length,
     p50: percentile(samplesMs, 50),
     p99: percentile(samplesMs, 99),
+    max,
     mean: samplesMs.length === 0 ? Number.NaN : samplesMs.reduce((a, b) => a + b, 0) / samplesMs.length,
   };
 }

@@ -16,10 +16,10 @@ export class StdioPeer {
   #stderr = '';
   #exited = undefined;
 
-  /** Spawns `command args` with piped stdio. */
+  /** Spawns `command args` with piped stdio; `options.env` replaces the environment (default: this process's). */
   constructor(command, args, options = {}) {
     this.spawnedAt = performance.now();
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, env: process.env });
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, env: options.env ?? process.env });
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk) => this.#onData(chunk));
     this.child.stderr.setEncoding('utf8');
