@@ -13,6 +13,7 @@ import { CONTENDERS, ROOT } from './lib/contenders.mjs';
 import { renderDocument } from './lib/document.mjs';
 import { FULL, JOBS, SMOKE } from './lib/jobs.mjs';
 import { machineInfo } from './lib/machine.mjs';
+import { REFERENCE_SERVERS } from './lib/reference-servers.mjs';
 import { ALL_ROWS, aggregate, formatValue } from './lib/report.mjs';
 import { derive, extractGatewaySection, gatewayLines, renderGatewaySection, withGatewaySection } from './gateway/report.mjs';
 import { GATEWAY_FULL, GATEWAY_SMOKE, runGatewaySuite } from './gateway/suite.mjs';
@@ -40,7 +41,10 @@ const complete = !runSdk || contenders.length === CONTENDERS.length;
 const outPath = option('--out') ?? (!smoke && !argv.includes('--no-write') && complete ? join(ROOT, 'BENCHMARKS.md') : undefined);
 
 const fixture = join(ROOT, 'test', 'dist', 'fixtures', 'bench-echo-server.js');
-const built = ['server/dist/index.js', 'gateway/dist/index.js', 'cli/dist/bin.js'].every((file) => existsSync(join(ROOT, 'packages', file)));
+const built = [
+  ...['server/dist/index.js', 'gateway/dist/index.js', 'cli/dist/bin.js'].map((file) => join(ROOT, 'packages', file)),
+  ...REFERENCE_SERVERS.map((s) => s.dist),
+].every((file) => existsSync(file));
 if (!existsSync(fixture) || !built) {
   console.error('bench: mcpkit is not built; run `npm run build` (or `npx tsc -b`) first');
   process.exit(2);
@@ -60,6 +64,7 @@ for (let round = 0; runSdk && round < Math.max(params.rounds, params.memory.roun
   for (const job of JOBS) {
     if (round >= (job.memory ? params.memory.rounds : params.rounds)) continue;
     for (const c of order) {
+      if (job.only !== undefined && job.only !== c.id) continue;
       const t0 = Date.now();
       try {
         // Smoke runs the mcpkit fixture through scripts/bench-echo-server, to check that contract too.

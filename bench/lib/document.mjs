@@ -11,14 +11,18 @@ export const METHOD = [
   'bounded by a call count and a duration. Runs interleave the contenders: every workload measures mcpkit, v1, v2 and',
   'the floor in turn, the starting contender rotates each round, and the table shows the median of the rounds.',
   '**stdio**: the driver spawns the server and performs `initialize` + `notifications/initialized`; *sequential* sends',
-  'one `tools/call` at a time and records each round trip (p50/p99); *pipelined* keeps 64 calls in flight and counts',
-  'answers per second. **HTTP**: an undici `Pool` with one keep-alive connection per concurrent worker and no HTTP',
-  'pipelining. undici over `node:http`\'s Agent because driver and server share two cores and undici spent about a',
-  'third less CPU per call on this harness (≈33 µs against ≈51 µs at c=16 against the floor), so it takes less from',
-  'the server under test. In the session era each worker opens its own session (`initialize`, `notifications/initialized`,',
+  'one `tools/call` at a time and records each round trip (p50/p99); *pipelined* keeps 64 calls in flight, counts',
+  'answers per second and records each call from being queued to its answer being parsed (with 64 in flight most of',
+  'that is queueing, about 64 ÷ throughput). **HTTP**: an undici `Pool` with one keep-alive connection per',
+  'concurrent worker and no HTTP pipelining. undici over `node:http`\'s Agent because driver and server share two',
+  'cores and undici spent about a third less CPU per call on this harness (≈33 µs against ≈51 µs at c=16 against the',
+  'floor), so it takes less from the server under test. In the session era each worker opens its own session (`initialize`, `notifications/initialized`,',
   'then calls with `Mcp-Session-Id` and `MCP-Protocol-Version`); in 2026-07-28 every call carries the `_meta` envelope',
   '(`io.modelcontextprotocol/protocolVersion`, `io.modelcontextprotocol/clientCapabilities`) and the `MCP-Protocol-Version`,',
-  '`Mcp-Method` and `Mcp-Name` headers. A call counts as an error on a non-200 status, a JSON-RPC error, or a wrong',
+  '`Mcp-Method` and `Mcp-Name` headers. **Latency under load** (pipelined stdio, HTTP c=16): p99 and max are over',
+  'every call answered in the measured window; max is the single slowest, set by one GC pause or one descheduling on',
+  'a shared machine as much as by the server, so the cell (a median over rounds of each round\'s worst) is a figure of',
+  'how bad a tail gets, not a bound. A call counts as an error on a non-200 status, a JSON-RPC error, or a wrong',
   'result; the drivers read JSON and SSE answers alike. Each server runs in its SDK\'s documented default shape: v1',
   'answers session-era POSTs as SSE (its default, `enableJsonResponse: false`), and so does v2\'s sessionful transport;',
   'v2 serves 2026-07-28 through `createMcpHandler` (a fresh server instance per request, by its design) and routes',
@@ -32,11 +36,15 @@ export const METHOD = [
   'driver rows show how much of the two cores the client itself took. **tools/list** follows `nextCursor` until',
   'the whole list of 1,000 tools has been read; its time includes the driver\'s parse of a ~150 KB answer, the same for',
   'every contender. **Memory** reads `VmRSS` from `/proc/<pid>/status` of the server before any session, after opening',
-  'the sessions (the oldest is probed first, so all are known to be open), and, for servers with an idle TTL, after',
+  'the first warm-up sessions, after opening all of them (the oldest is probed first, so all are known to be',
+  'open; RSS per idle session is the growth between the last two readings over the sessions opened between them, so',
+  'the one-time cost of a server\'s first sessions is not spread over the rest), and, for servers with an idle TTL, after',
   'the TTL plus one sweep, when the oldest session is probed again: 404 means reclaimed. RSS after the TTL shows what',
   'the process still holds; V8 returns freed heap to the OS only after a major GC, so reclaimed sessions need not',
   'lower it at once. **Cold start** is measured from `spawn()` to the answer of the first `tools/call` (after the',
-  'handshake). The machine is shared with other work; the load average above says how busy it was.',
+  'handshake), each repeat a new process; for the reference servers to the last page of the first `tools/list`,',
+  'and for `mcpkit list` from spawn to exit (see that table). The machine is shared with other work; the load',
+  'average above says how busy it was.',
 ].join('\n');
 
 const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -66,12 +74,15 @@ export function renderDocument({ results, failures, contenders, params, startInf
     `- parameters: rounds ${p.rounds} (memory: ${p.memory.rounds}); a warm-up before every measurement;`,
     `  stdio sequential ≤ ${p.stdioSeq.n} calls or ${p.stdioSeq.durationMs} ms; stdio pipelined ${p.stdioPipe.window} in flight for ${p.stdioPipe.durationMs} ms;`,
     `  HTTP c ∈ {${p.http.concurrencies.join(', ')}} for ${p.http.durationMs} ms each; tools/list ≤ ${p.list.n} listings or ${p.list.durationMs} ms;`,
-    `  echo_big ≤ ${p.big.n} calls or ${p.big.durationMs} ms; cold start ${p.cold.repeats} spawns per round;`,
-    `  ${p.memory.sessions.toLocaleString('en-US')} sessions opened ${p.memory.concurrency} at a time, idle TTL ${p.memory.idleTtlMs / 1000} s where the server has one`,
+    `  echo_big ≤ ${p.big.n} calls or ${p.big.durationMs} ms; cold start ${p.cold.repeats} spawns per round (each server, and \`mcpkit list\`);`,
+    `  ${p.memory.sessions.toLocaleString('en-US')} sessions opened ${p.memory.concurrency} at a time (RSS read after the first ${p.memory.warmSessions.toLocaleString('en-US')}),`,
+    `  idle TTL ${p.memory.idleTtlMs / 1000} s where the server has one`,
     '',
   );
   for (const table of TABLES) {
-    out.push(`## ${table.title}`, '', tableMarkdown(table, results, contenders, failures), '');
+    out.push(`## ${table.title}`, '');
+    if (table.note) out.push(table.note, '');
+    out.push(tableMarkdown(table, results, contenders, failures), '');
   }
   out.push('## Targets from the issue', '', 'Informational: the harness never fails on a number.', '', targets(results), '');
   out.push('## Method', '');

@@ -4,6 +4,7 @@
  * @module
  */
 import { runDriver, startHttpServer } from './processes.mjs';
+import { CLI, CLI_TARGET, REFERENCE_SERVERS, withScratch } from './reference-servers.mjs';
 
 /** Full-run parameters; every loop is bounded by a count and a duration. */
 export const FULL = {
@@ -14,7 +15,7 @@ export const FULL = {
   list: { tools: 1000, n: 300, durationMs: 2000, warmupN: 30, warmupMs: 1000 },
   big: { n: 40, durationMs: 3000, warmupN: 5, warmupMs: 1000 },
   cold: { repeats: 3 },
-  memory: { rounds: 2, sessions: 10_000, concurrency: 16, idleTtlMs: 15_000, openLimitMs: 90_000 },
+  memory: { rounds: 2, sessions: 10_000, warmSessions: 500, concurrency: 16, idleTtlMs: 15_000, openLimitMs: 90_000 },
 };
 
 /** Smoke parameters: seconds in all, tiny counts; checks that every driver works. */
@@ -26,7 +27,8 @@ export const SMOKE = {
   list: { tools: 1000, n: 5, durationMs: 500, warmupN: 1, warmupMs: 200 },
   big: { n: 3, durationMs: 1000, warmupN: 1, warmupMs: 200 },
   cold: { repeats: 1 },
-  memory: { rounds: 1, sessions: 50, concurrency: 8, idleTtlMs: 1000, openLimitMs: 10_000 },
+  // 200 sessions (20 of them the warm-up) and a 3 s TTL: enough that the oldest is still open at the reading.
+  memory: { rounds: 1, sessions: 200, warmSessions: 20, concurrency: 8, idleTtlMs: 3000, openLimitMs: 10_000 },
 };
 
 /** Ends a session reclaim wait: TTL plus one sweep interval (both sweepers run every TTL/2) plus margin. */
@@ -56,8 +58,15 @@ export const JOBS = [
   {
     id: 'stdio-pipe',
     async run(c, p, opts) {
-      const r = need(await runDriver('stdio', { ...c.echo(['stdio'], opts), mode: 'pipe', workload: 'echo', ...p.stdioPipe }), 'stdio pipelined');
-      return { 'stdio.pipe.cps': r.callsPerSec, 'stdio.pipe.serverUs': r.serverCpuUsPerCall, 'stdio.pipe.driverUs': r.driverCpuUsPerCall };
+      const config = { ...c.echo(['stdio'], opts), mode: 'pipe', workload: 'echo', latency: true, ...p.stdioPipe };
+      const r = need(await runDriver('stdio', config), 'stdio pipelined');
+      return {
+        'stdio.pipe.cps': r.callsPerSec,
+        'stdio.pipe.p99': r.p99,
+        'stdio.pipe.max': r.max,
+        'stdio.pipe.serverUs': r.serverCpuUsPerCall,
+        'stdio.pipe.driverUs': r.driverCpuUsPerCall,
+      };
     },
   },
   {
@@ -76,6 +85,8 @@ export const JOBS = [
               [`${k}.cps`]: r.callsPerSec,
               [`${k}.p50`]: r.p50,
               [`${k}.p99`]: r.p99,
+              // The slowest call is a figure of load: reported where calls queue (c > 1).
+              ...(concurrency > 1 ? { [`${k}.max`]: r.max } : {}),
               [`${k}.errors`]: r.errors,
               [`${k}.serverUs`]: r.serverCpuUsPerCall,
               [`${k}.driverUs`]: r.driverCpuUsPerCall,
@@ -122,6 +133,28 @@ export const JOBS = [
       return { 'cold.ms': r.ms };
     },
   },
+  // One job per reference server, so one that fails leaves the others' rows standing.
+  ...REFERENCE_SERVERS.map((server) => ({
+    id: `cold-server-${server.id}`,
+    only: 'mcpkit', // mcpkit's own reference servers; the official SDKs ship none of these
+    async run(c, p) {
+      return withScratch(async (dir) => {
+        const config = { ...server.spec(dir), mode: 'cold', workload: 'list', ...p.cold };
+        return { [`cold.server.${server.id}`]: need(await runDriver('stdio', config), `cold start of mcpkit-${server.id}`).ms };
+      });
+    },
+  })),
+  {
+    id: 'cold-cli',
+    only: 'mcpkit', // the official SDKs have no command line
+    async run(c, p) {
+      return withScratch(async (dir) => {
+        const target = REFERENCE_SERVERS.find((s) => s.id === CLI_TARGET).spec(dir);
+        const config = { command: CLI.command, args: [...CLI.args, 'list', '--', target.command, ...target.args], repeats: p.cold.repeats, expect: 'echo' };
+        return { 'cold.cli.list': need(await runDriver('cli', config), '`mcpkit list` wall time').ms };
+      });
+    },
+  },
   {
     id: 'memory',
     memory: true,
@@ -136,6 +169,7 @@ export const JOBS = [
             url: server.url,
             pid: server.pid,
             count: m.sessions,
+            warmSessions: m.warmSessions,
             concurrency: m.concurrency,
             ttlWaitMs,
             openLimitMs: m.openLimitMs,
@@ -146,7 +180,7 @@ export const JOBS = [
         return {
           'memory.baseline': r.baselineMiB,
           'memory.open': r.openRssMiB,
-          'memory.perSession': r.perSessionKiB,
+          'memory.perIdleSession': r.perIdleSessionKiB,
           'memory.opened': r.opened,
           'memory.openSeconds': r.openMs / 1000,
           'memory.allOpen': r.allOpenAtReading,

@@ -3,9 +3,14 @@
  * mcpkit ratios), the targets from the issue, the machine and parameters, the method, and the raw samples.
  * @module
  */
+import { REFERENCE_SERVERS } from './reference-servers.mjs';
 import { median } from './stats.mjs';
 
-/** Rows per table. `better` says which way a ratio is good; `sum` aggregates by total instead of median. */
+/**
+ * Rows per table. `better` says which way a ratio is good; `sum` aggregates by total instead of median; `only`
+ * names the one contender a row applies to, and `na` what the other cells say. A table's `note` is its method,
+ * printed under its title.
+ */
 export const TABLES = [
   {
     title: 'tools/call over stdio',
@@ -13,6 +18,8 @@ export const TABLES = [
       { key: 'stdio.seq.p50', label: 'sequential p50', unit: 'ms', better: 'lower' },
       { key: 'stdio.seq.p99', label: 'sequential p99', unit: 'ms', better: 'lower' },
       { key: 'stdio.pipe.cps', label: 'pipelined throughput', unit: 'calls/s', better: 'higher' },
+      { key: 'stdio.pipe.p99', label: 'pipelined p99 under load', unit: 'ms', better: 'lower' },
+      { key: 'stdio.pipe.max', label: 'pipelined max under load', unit: 'ms', better: 'lower' },
       { key: 'stdio.pipe.serverUs', label: 'pipelined: server CPU per call', unit: 'µs', better: 'lower' },
       { key: 'stdio.pipe.driverUs', label: 'pipelined: driver CPU per call', unit: 'µs' },
     ],
@@ -23,6 +30,7 @@ export const TABLES = [
       { key: `http.${era}.c${c}.cps`, label: `c=${c} throughput`, unit: 'calls/s', better: 'higher' },
       { key: `http.${era}.c${c}.p50`, label: `c=${c} p50`, unit: 'ms', better: 'lower' },
       { key: `http.${era}.c${c}.p99`, label: `c=${c} p99`, unit: 'ms', better: 'lower' },
+      ...(c > 1 ? [{ key: `http.${era}.c${c}.max`, label: `c=${c} max`, unit: 'ms', better: 'lower' }] : []),
       { key: `http.${era}.c${c}.errors`, label: `c=${c} errors (all rounds)`, unit: '', sum: true },
       { key: `http.${era}.c${c}.serverUs`, label: `c=${c} server CPU per call`, unit: 'µs', better: 'lower' },
       { key: `http.${era}.c${c}.driverUs`, label: `c=${c} driver CPU per call`, unit: 'µs' },
@@ -44,10 +52,14 @@ export const TABLES = [
   },
   {
     title: 'Idle session-era HTTP sessions (server VmRSS)',
+    note:
+      'RSS per idle session is the growth of VmRSS from a reading after the first warm-up sessions to the reading ' +
+      'with all of them open, divided by the sessions opened in between. The 2026-07-28 era has no sessions: a ' +
+      'client that is not calling holds nothing on the server, so there is no row for it.',
     rows: [
       { key: 'memory.baseline', label: 'RSS before any session', unit: 'MiB', better: 'lower' },
       { key: 'memory.open', label: 'RSS with the sessions open', unit: 'MiB', better: 'lower' },
-      { key: 'memory.perSession', label: 'growth per session', unit: 'KiB', better: 'lower' },
+      { key: 'memory.perIdleSession', label: 'RSS per idle session', unit: 'KiB', better: 'lower' },
       { key: 'memory.afterTtl', label: 'RSS after the idle TTL', unit: 'MiB', better: 'lower' },
       { key: 'memory.reclaimed', label: 'sessions reclaimed after the TTL', unit: '', flag: true },
       { key: 'memory.opened', label: 'sessions opened', unit: '' },
@@ -57,6 +69,31 @@ export const TABLES = [
   {
     title: 'Cold start: spawn → initialize → first tools/call answered (stdio)',
     rows: [{ key: 'cold.ms', label: 'time to first tools/call', unit: 'ms', better: 'lower' }],
+  },
+  {
+    title: 'Cold start of the reference servers and the CLI (stdio)',
+    note:
+      'mcpkit only: the reference servers are mcpkit\'s own, and the official SDKs have no command line. A server ' +
+      'row is `spawn()` of `node servers/<name>/bin/mcpkit-<name>.js` → `initialize` answered → ' +
+      '`notifications/initialized` → every page of `tools/list` answered: when a host can first offer the ' +
+      'server\'s tools. Each repeat is a new process, so every sample is a process\'s first answer; the cell is the ' +
+      'median over rounds of the median of each round\'s repeats. filesystem serves an empty scratch directory, ' +
+      'sqlite an empty database file, github starts without `GITHUB_TOKEN` (listing makes no API request). The CLI ' +
+      'row is the wall time of `mcpkit list -- node servers/everything/bin/mcpkit-everything.js` from spawn to exit ' +
+      '(the CLI starting, spawning the server, the handshake, the listing, printing it and closing the server), ' +
+      'run as `node packages/cli/bin/mcpkit.js`, without npx\'s package lookup; the mcpkit-everything row is the ' +
+      'same server started by the driver alone.',
+    rows: [
+      ...REFERENCE_SERVERS.map((s) => ({
+        key: `cold.server.${s.id}`,
+        label: `mcpkit-${s.id}: spawn → tools/list answered`,
+        unit: 'ms',
+        better: 'lower',
+        only: 'mcpkit',
+        na: 'n/a (mcpkit only)',
+      })),
+      { key: 'cold.cli.list', label: '`mcpkit list` wall time', unit: 'ms', better: 'lower', only: 'mcpkit', na: 'n/a (no CLI)' },
+    ],
   },
 ];
 
@@ -89,6 +126,7 @@ function ratio(a, b, row) {
 
 /** The cell text for a contender that did not take part in a row. */
 function missing(contender, row, failures) {
+  if (row.only !== undefined && row.only !== contender.id) return row.na ?? 'n/a';
   if (failures.some((f) => f.contender === contender.id && f.keys?.includes(row.key))) return 'error';
   if (row.key.startsWith('http.stateless') && !contender.stateless) return 'n/a (no 2026-07-28)';
   if ((row.key === 'memory.afterTtl' || row.key === 'memory.reclaimed') && !contender.idleTtl) return 'n/a (no idle TTL)';
