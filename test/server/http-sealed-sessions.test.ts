@@ -150,4 +150,29 @@ describe('three replicas behind a round-robin balancer (session era)', () => {
       }
     }
   });
+
+  it('a DELETE whose revocation fails (say, Redis down) fails with 500 and leaves the session whole', async () => {
+    let down = true;
+    const memory = new MemorySessionRevocations();
+    const revocations = {
+      revoke: (id: string, until: number) => (down ? Promise.reject(new Error('revocations unreachable')) : memory.revoke(id, until)),
+      isRevoked: (id: string) => memory.isRevoked(id),
+    };
+    const handle = await serveHttp(replica('only'), { gracefulShutdown: false, sealedSessions: { keys: [{ id: 'k1', secret: SECRET }], revocations } });
+    handles.push(handle);
+    const client = new Client({ name: 'del', version: '1' }, { protocolVersion: '2025-11-25' });
+    const transport = new StreamableHttpClientTransport(handle.url);
+    await client.connect(transport);
+    const headers = { 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-11-25' };
+    const failed = await fetch(handle.url, { method: 'DELETE', headers });
+    expect(failed.status).toBe(500);
+    // Still the live session, not dropped (and left unclosed) to be restored from its id on the next request.
+    expect(handle.handler.sessionCount).toBe(1);
+    expect(((await client.callTool('where', {})).content[0] as { text: string }).text).toBe('only');
+    down = false;
+    const deleted = await fetch(handle.url, { method: 'DELETE', headers });
+    expect(deleted.status).toBe(200);
+    expect(handle.handler.sessionCount).toBe(0);
+    await client.close();
+  });
 });

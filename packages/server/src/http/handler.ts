@@ -380,9 +380,10 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
           const live = await sessionFor(request, principal);
           if (!isLive(live)) return live;
           const id = live.transport.sessionId;
-          sessions.delete(id);
           // Revoked before the answer: no replica may take the session over once the client was told it ended.
+          // If revoking fails (say, Redis is down) the DELETE fails and the session stays whole: the client may retry.
           if (sealer !== undefined && SessionSealer.looksSealed(id)) await sealer.revocations.revoke(id, Date.now() + sealer.maxAgeMs);
+          sessions.delete(id);
           await live.session.close();
           return emptyReply(200);
         }
