@@ -84,11 +84,4 @@ logLevel: warn
     expect(await page.content()).not.toContain(admin);
     expect(inspect.stdout() + inspect.stderr()).not.toContain(admin);
   });
-
-  it('refuses a gateway admin key for a stdio target', async () => {
-    const { runMcpkit } = await import('../test-support/inspect-process.js');
-    const run = await runMcpkit(['inspect', '--no-open', '--gateway-admin-key', 'k', '--', process.execPath, '-e', '']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--gateway-admin-key needs --url');
-  });
 });

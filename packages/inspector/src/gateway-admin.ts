@@ -26,12 +26,14 @@ export class GatewayAdminClient {
 
   /**
    * @param mcpUrl the gateway's MCP URL (the launch target); the admin API is on the same origin.
-   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a URL that is not http(s) or an empty key.
+   * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a URL that is not http(s), or an empty or malformed key.
    */
   constructor(mcpUrl: string, key: string) {
     const url = new URL(mcpUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`the gateway URL must be http(s), got ${url.protocol}`);
     if (key.trim() === '') throw new InvalidArgumentError('the gateway admin key is empty');
+    // Checked here, so that a bad header value never makes fetch throw an error that quotes the key.
+    if (!/^[\x21-\x7e]+$/.test(key.trim())) throw new InvalidArgumentError('the gateway admin key has characters no key has (only printable ASCII, no spaces)');
     this.#origin = url.origin;
     this.#key = key.trim();
   }

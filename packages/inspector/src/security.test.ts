@@ -200,6 +200,16 @@ describe('mcpkit inspect: security (issue 12)', () => {
     }
   });
 
+  it('refuses a gateway admin key for a stdio target, and a malformed one without quoting it', async () => {
+    const run = await runMcpkit(['inspect', '--no-open', '--gateway-admin-key', 'k', '--', process.execPath, '-e', '']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--gateway-admin-key needs --url');
+    const bad = await runMcpkit(['inspect', '--no-open', '--gateway-admin-key', 'secret-part one\nInjected: x', '--url', 'http://127.0.0.1:9/mcp']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the gateway admin key has characters no key has');
+    expect(bad.stderr + bad.stdout).not.toContain('secret-part');
+  });
+
   it('keeps every HTML sink out of the UI source (server data is only ever text)', () => {
     const dir = new URL('../ui/src/', import.meta.url);
     for (const file of readdirSync(dir)) {
