@@ -33,7 +33,7 @@ export { toolCatalogue, PROVIDER_TOOL_NAME } from './agent/catalogue.js';
 export type { AgentHost, CatalogueEntry } from './agent/catalogue.js';
 export { SamplingDesk, agentClientOptions, samplingHandler } from './agent/sampling.js';
 export type { ApproveSampling, SamplingApprovalRequest } from './agent/sampling.js';
-export { resultText, truncate } from './agent/tool-output.js';
+export { resultForModel, resultText, truncate } from './agent/tool-output.js';
 export { ToolSearch } from './agent/tool-search.js';
 export type { ToolSearchOptions } from './agent/tool-search.js';
 export { resourceMentions } from './agent/mentions.js';

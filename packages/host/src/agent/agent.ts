@@ -10,7 +10,7 @@ import { ToolApprovals, serverIdentity } from './approvals.js';
 import { type AgentHost, type CatalogueEntry, toolCatalogue } from './catalogue.js';
 import { resourceMentions } from './mentions.js';
 import { type ApproveSampling, type SamplingDesk, samplingHandler } from './sampling.js';
-import { resultText, truncate } from './tool-output.js';
+import { resultForModel, truncate } from './tool-output.js';
 import { ToolSearch, type ToolSearchOptions } from './tool-search.js';
 
 /** How an {@link Agent} runs. */
@@ -42,6 +42,11 @@ export interface AgentOptions {
   maxToolCallsPerTurn?: number;
   /** Characters of one tool result sent to the model; the rest is cut with a note. Default 20 000. */
   maxResultChars?: number;
+  /**
+   * Bytes of images (PNG, JPEG, GIF, WebP) one tool result may show the model; the rest are described in its text.
+   * Default 5 MB; 0 describes every image instead.
+   */
+  maxResultImageBytes?: number;
   /** Time one tool call may take. Default: the Client's (60 s, restarted by progress). */
   toolTimeoutMs?: number;
   /** Sees what happens as it happens (streamed text, tool calls and results, retries). */
@@ -76,7 +81,7 @@ export interface AgentTurn {
   usage: ModelUsage;
 }
 
-const DEFAULTS = { maxTokens: 4096, maxToolCallsPerTurn: 25, maxResultChars: 20_000 };
+const DEFAULTS = { maxTokens: 4096, maxToolCallsPerTurn: 25, maxResultChars: 20_000, maxResultImageBytes: 5_000_000 };
 
 /**
  * A conversation with a model over an McpHost's tools.
@@ -204,10 +209,11 @@ export class Agent {
     const leave = shared ? this.#o.samplingDesk?.enter(entry.host.server, sampling) : undefined;
     const options: CallOptions = { signal, ...(shared ? {} : { handlers: { ...this.#o.handlers, sampling } }), ...(this.#o.toolTimeoutMs ? { timeoutMs: this.#o.toolTimeoutMs } : {}) };
     let content: string;
+    let images: ToolResultPart['images'] = [];
     let isError: boolean;
     try {
       const result: CallToolResult = await this.#o.host.callTool(call.name, input, options).finally(() => leave?.());
-      content = resultText(result);
+      ({ text: content, images } = resultForModel(result, this.#o.maxResultImageBytes ?? DEFAULTS.maxResultImageBytes));
       isError = result.isError === true;
     } catch (error) {
       if (signal?.aborted) throw new CancelledError('The conversation was cancelled', { cause: signal.reason });
@@ -216,7 +222,7 @@ export class Agent {
     }
     const cut = truncate(content, this.#o.maxResultChars ?? DEFAULTS.maxResultChars);
     this.#emit({ type: 'tool_result', id: call.id, name: call.name, isError, content: cut.text, truncated: cut.truncated, ran: true });
-    return { part: { type: 'tool_result', callId: call.id, content: cut.text, isError }, ran: true };
+    return { part: { type: 'tool_result', callId: call.id, content: cut.text, isError, ...(images?.length ? { images } : {}) }, ran: true };
   }
 
   #push(message: ModelMessage): void {
