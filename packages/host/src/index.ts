@@ -39,7 +39,7 @@ export type { ToolSearchOptions } from './agent/tool-search.js';
 export { resourceMentions } from './agent/mentions.js';
 export { promptArguments, promptParts } from './agent/prompts.js';
 export { recordTranscript } from './transcript/record.js';
-export { replayTranscript } from './transcript/replay.js';
+export { replayTranscript, transcriptPrompts } from './transcript/replay.js';
 export { TRANSCRIPT_VERSION } from './transcript/format.js';
 export type { TranscriptEntry } from './transcript/format.js';
 export { AnthropicProvider, DEFAULT_ANTHROPIC_MODEL } from './providers/anthropic.js';

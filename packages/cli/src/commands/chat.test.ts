@@ -132,9 +132,10 @@ describe('mcpkit chat --print', () => {
     const replayed = await runCli(['chat', '--replay', file, '--print', 'Oslo?', '--allow-tool', 'get_forecast'], { env: cleanEnv({ ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '', NO_COLOR: '1' }) });
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toBe(recorded.stdout);
-    const interactive = await runCli(['chat', '--replay', file], { env: env() });
-    expect(interactive.code).toBe(2);
-    expect(interactive.stderr).toContain('--replay runs one conversation: add --print PROMPT');
+    // Without --print, every message the transcript recorded (here the one).
+    const whole = await runCli(['chat', '--replay', file, '--allow-tool', 'get_forecast'], { env: env() });
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toBe(recorded.stdout);
   });
 
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {

@@ -10,6 +10,7 @@ import {
   Agent,
   AnthropicProvider,
   McpHost,
+  type ModelPart,
   type ModelProvider,
   OpenAiProvider,
   type ServerConfig,
@@ -19,6 +20,7 @@ import {
   loadHostConfig,
   recordTranscript,
   replayTranscript,
+  transcriptPrompts,
 } from '@mcpkit/host';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from '../failure.js';
@@ -89,7 +91,7 @@ export function chatCommand(program: Command, ctx: CommandContext): void {
     .option('--config <file>', 'use every server of a Claude Desktop, Claude Code, VS Code or Cursor config file')
     .option('--lock <file>', 'pin the servers\u2019 tools and prompts in this lockfile (mcp.lock.json): new servers are pinned; a changed tool is asked about in the chat, and hidden with --print until `mcpkit trust approve`')
     .option('--record <file>', 'write the conversation (model requests and answers, tool calls, resource reads) to FILE as JSON lines')
-    .option('--replay <file>', 'with --print: run a recorded conversation again from FILE, with no model API and no servers')
+    .option('--replay <file>', 'run a recorded conversation again from FILE (every message it recorded, or only --print PROMPT), with no model API and no servers')
     .option('--system <text>', 'a system prompt')
     .addOption(new Option('--max-tool-calls <n>', 'tool calls per message before the model must answer').argParser(positive).default(25))
     .option('--no-stream', 'ask the model for whole answers instead of streams')
@@ -191,9 +193,11 @@ async function approvalsOnly(options: ChatOptions, ctx: CommandContext): Promise
   await manageApprovals(options.listApprovals ? 'list' : 'forget', configs, ctx.io);
 }
 
-/** `--replay FILE --print PROMPT`: the recorded answers and results, no model API, no servers. */
+/**
+ * `--replay FILE [--print PROMPT]`: the recorded answers and results, no model API, no servers. With `--print` one
+ * message; without, every user message the transcript recorded, in order (a whole chat, typed or not).
+ */
 async function replay(options: ChatOptions, ctx: CommandContext): Promise<void> {
-  if (options.print === undefined) throw new CliError(ExitCode.Usage, '--replay runs one conversation: add --print PROMPT');
   if (options.config || ctx.stdio || options.record) throw new CliError(ExitCode.Usage, '--replay takes no servers and no --record: the transcript has the servers\u2019 answers');
   let text: string;
   try {
@@ -202,15 +206,19 @@ async function replay(options: ChatOptions, ctx: CommandContext): Promise<void> 
     throw new CliError(ExitCode.Usage, `--replay ${options.replay}: ${(error as Error).message}`);
   }
   let played: ReturnType<typeof replayTranscript>;
+  let messages: Array<string | ModelPart[]>;
   try {
     played = replayTranscript(text);
+    messages = options.print !== undefined ? [options.print] : transcriptPrompts(text);
   } catch (error) {
     throw new CliError(ExitCode.Usage, `--replay ${options.replay}: ${(error as Error).message}`);
   }
-  await printOnce(options, ctx, played, {});
+  if (messages.length === 0) throw new CliError(ExitCode.Usage, `--replay ${options.replay}: the transcript has no message from the user`);
+  await printOnce(options, ctx, played, {}, messages);
 }
 
-async function printOnce(options: ChatOptions, ctx: CommandContext, side: AgentSide, handlers: ClientHandlers): Promise<void> {
+/** Runs `messages` (default: the `--print` prompt) through one agent, printing each answer on stdout. */
+async function printOnce(options: ChatOptions, ctx: CommandContext, side: AgentSide, handlers: ClientHandlers, messages: Array<string | ModelPart[]> = [options.print!]): Promise<void> {
   const { io } = ctx;
   const agent = new Agent({
     host: side.host,
@@ -227,10 +235,14 @@ async function printOnce(options: ChatOptions, ctx: CommandContext, side: AgentS
     onEvent: (e) => describeEvent(io, e),
     ...(options.system ? { system: options.system } : {}),
   });
-  const turn = await agent.send(options.print!, { signal: ctx.signal }).catch((error: unknown) => {
-    throw modelFailure(error);
-  });
-  if (turn.stopReason === 'tool_limit') warn(io, `stopped after ${turn.toolCalls} tool calls (--max-tool-calls ${options.maxToolCalls})`);
-  io.out(turn.text.endsWith('\n') ? turn.text : `${turn.text}\n`);
+  for (const message of messages) {
+    // A replayed chat says which message each answer is for.
+    if (messages.length > 1) io.err(io.errColor.bold(`you> ${typeof message === 'string' ? message : message.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join(' ').slice(0, 200)}\n`));
+    const turn = await agent.send(message, { signal: ctx.signal }).catch((error: unknown) => {
+      throw modelFailure(error);
+    });
+    if (turn.stopReason === 'tool_limit') warn(io, `stopped after ${turn.toolCalls} tool calls (--max-tool-calls ${options.maxToolCalls})`);
+    io.out(turn.text.endsWith('\n') ? turn.text : `${turn.text}\n`);
+  }
 }
 

@@ -7,7 +7,7 @@ import type { HostTool } from '../mcp-host/mcp-host.js';
 import type { ServerStatus } from '../mcp-host/server-connection.js';
 import { type CallToolResult, InvalidArgumentError, ProtocolViolationError, type ReadResourceResult } from '@mcpkit/protocol';
 import type { AgentHost } from '../agent/catalogue.js';
-import type { ModelProvider, ModelResponse } from '../providers/types.js';
+import type { ModelPart, ModelProvider, ModelResponse } from '../providers/types.js';
 import { TRANSCRIPT_VERSION, type TranscriptEntry } from './format.js';
 
 type ToolEntry = Extract<TranscriptEntry, { kind: 'tool' }>;
@@ -20,6 +20,36 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 }
 
+function parseTranscript(text: string): { head: Extract<TranscriptEntry, { kind: 'mcpkit-transcript' }>; entries: TranscriptEntry[] } {
+  const entries = text.split('\n').filter((l) => l.trim() !== '').map((line, i) => {
+    try {
+      return JSON.parse(line) as TranscriptEntry;
+    } catch {
+      throw new InvalidArgumentError(`transcript line ${i + 1} is not JSON`);
+    }
+  });
+  const head = entries[0];
+  if (head?.kind !== 'mcpkit-transcript' || head.version !== TRANSCRIPT_VERSION) throw new InvalidArgumentError(`not an mcpkit transcript (version ${TRANSCRIPT_VERSION})`);
+  return { head, entries };
+}
+
+/**
+ * The user's messages of a recorded conversation, in order, as the agent sent them (prompt text, attached
+ * resources, images), so the whole conversation can be replayed: `for (const m of prompts) await agent.send(m)`.
+ * A model request starts a user message when its last message is the user's with more than tool results in it.
+ * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a file that is not a transcript.
+ */
+export function transcriptPrompts(text: string): ModelPart[][] {
+  const out: ModelPart[][] = [];
+  for (const entry of parseTranscript(text).entries) {
+    if (entry.kind !== 'model') continue;
+    const last = entry.request.messages.at(-1);
+    const parts = last?.role === 'user' ? last.content.filter((p) => p.type !== 'tool_result') : [];
+    if (parts.length > 0) out.push(parts);
+  }
+  return out;
+}
+
 /**
  * A provider and a host that play back `text` (a transcript written by {@link recordTranscript}).
  * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` for a line that is not JSON or a file that is not a
@@ -30,15 +60,7 @@ function same(a: unknown, b: unknown): boolean {
  * const turn = await runAgent({ provider, host, prompt: 'Weather in Paris?', approvals });
  */
 export function replayTranscript(text: string): { provider: ModelProvider; host: AgentHost } {
-  const entries = text.split('\n').filter((l) => l.trim() !== '').map((line, i) => {
-    try {
-      return JSON.parse(line) as TranscriptEntry;
-    } catch {
-      throw new InvalidArgumentError(`transcript line ${i + 1} is not JSON`);
-    }
-  });
-  const head = entries[0];
-  if (head?.kind !== 'mcpkit-transcript' || head.version !== TRANSCRIPT_VERSION) throw new InvalidArgumentError(`not an mcpkit transcript (version ${TRANSCRIPT_VERSION})`);
+  const { head, entries } = parseTranscript(text);
   const models = entries.filter((e): e is Extract<TranscriptEntry, { kind: 'model' }> => e.kind === 'model');
   const tools = entries.filter((e): e is ToolEntry => e.kind === 'tool');
   const resources = entries.filter((e): e is ResourceEntry => e.kind === 'resource');
