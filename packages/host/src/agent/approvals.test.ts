@@ -104,6 +104,19 @@ describe('ToolApprovals', () => {
     expect((await store.list()).map((r) => r.identity)).toEqual(['stdio:["node","files.js"]']);
   });
 
+  it('a definition that cannot be digested is asked about and never remembered', async () => {
+    const errors: unknown[] = [];
+    const store = new MemoryApprovalStore();
+    const { asked, approvals } = asking('always', 'always');
+    const a = approvals({ store, onStoreError: (e: unknown) => errors.push(e) });
+    const odd = { name: 'read', inputSchema: { type: 'object', default: 1n } } as unknown as Tool;
+    expect(await a.decide(call({ tool: 'read', definition: odd }))).toEqual({ allowed: true, asked: true });
+    expect(await a.decide(call({ tool: 'read', definition: odd }))).toEqual({ allowed: true, asked: true });
+    expect(asked).toHaveLength(2);
+    expect(await store.list()).toEqual([]);
+    expect(errors).toHaveLength(2);
+  });
+
   it('a store that fails is reported and the human is asked', async () => {
     const errors: unknown[] = [];
     const broken = new MemoryApprovalStore();

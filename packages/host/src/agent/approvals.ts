@@ -71,7 +71,8 @@ export function serverIdentity(config: ServerConfig | undefined, fallback: strin
 }
 
 /** The digest "allow always" keeps: of the definition when there is one, else of the tool's name alone. */
-function definitionDigest(tool: string, definition: Tool | undefined): Promise<string> {
+async function definitionDigest(tool: string, definition: Tool | undefined): Promise<string> {
+  // async: digestItem throws (synchronously) for a value JSON cannot carry, and that must reject.
   return digestItem('tool', definition ?? { name: tool, inputSchema: { type: 'object' } });
 }
 
@@ -120,9 +121,10 @@ export class ToolApprovals {
     if (!destructive) {
       if (listed) return { allowed: true, asked: false };
       if (this.#readOnly && request.annotations?.readOnlyHint === true) return { allowed: true, asked: false };
-      digest = await definitionDigest(request.tool, request.definition);
-      const before = await this.#store.find(request.identity, request.tool).catch((error: unknown) => void this.#onStoreError(error));
-      if (before?.digest === digest) return { allowed: true, asked: false };
+      // A definition that cannot be digested (not JSON) can be allowed once, never remembered.
+      digest = await definitionDigest(request.tool, request.definition).catch((error: unknown) => void this.#onStoreError(error));
+      const before = digest === undefined ? undefined : await this.#store.find(request.identity, request.tool).catch((error: unknown) => void this.#onStoreError(error));
+      if (before && before.digest === digest) return { allowed: true, asked: false };
       // Allowed before, but the server now describes the tool differently: what was approved is not this.
       if (before) {
         why = 'changed';
