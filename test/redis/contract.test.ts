@@ -1,5 +1,5 @@
 /**
- * Issue 10: one contract for what replicas of an `McpServer` share (event store, session revocations, session
+ * Issue 10: one contract for what replicas of an `McpServer` share (event store, session revocations, tasks, session
  * bus), run against the in-process implementations of @mcpkit/server and the Redis ones of @mcpkit/redis. "Two
  * replicas" are two handles on one backend: for memory the same object, for Redis two sets of connections on
  * one key prefix. Redis tests skip with a warning when Redis is down, and fail under CI.
@@ -10,9 +10,12 @@ import {
   type JsonObject,
   type SessionMessageBus,
   type SessionRevocations,
+  type SharedTaskStore,
+  type TaskAction,
   InMemoryEventStore,
   MemorySessionMessageBus,
   MemorySessionRevocations,
+  MemorySharedTaskStore,
 } from '@mcpkit/server';
 import { type RedisSessionSharing, RedisEventStore, connectRedis, redisSessionSharing } from '@mcpkit/redis';
 import { InvalidArgumentError, type JsonRpcMessage } from '@mcpkit/protocol';
@@ -29,6 +32,7 @@ interface Replica {
   events: EventStore;
   revocations: SessionRevocations;
   bus: SessionMessageBus;
+  tasks: SharedTaskStore;
 }
 
 interface Backend {
@@ -38,7 +42,7 @@ interface Backend {
 
 const memory: Backend = {
   async pair(maxEvents) {
-    const one = { events: new InMemoryEventStore({ maxEventsPerStream: maxEvents }), revocations: new MemorySessionRevocations(), bus: new MemorySessionMessageBus() };
+    const one = { events: new InMemoryEventStore({ maxEventsPerStream: maxEvents }), revocations: new MemorySessionRevocations(), bus: new MemorySessionMessageBus(), tasks: new MemorySharedTaskStore() };
     return { a: one, b: one, close: async () => undefined };
   },
 };
@@ -49,7 +53,7 @@ const redis: Backend = {
     prefixes.push(prefix);
     const open = () => redisSessionSharing({ url: REDIS_URL, prefix, events: { maxEventsPerStream: maxEvents } });
     const sharings: RedisSessionSharing[] = [await open(), await open()];
-    const as = (s: RedisSessionSharing): Replica => ({ events: s.eventStore, revocations: s.revocations, bus: s.bus });
+    const as = (s: RedisSessionSharing): Replica => ({ events: s.eventStore, revocations: s.revocations, bus: s.bus, tasks: s.tasks });
     return { a: as(sharings[0]!), b: as(sharings[1]!), close: async () => void (await Promise.all(sharings.map((s) => s.close()))) };
   },
 };
@@ -131,6 +135,34 @@ describe.each([
         expect(await heard).toBe('mcp1.k.one.two');
         expect(await b.revocations.isRevoked('mcp1.k.one.two')).toBe(true);
         expect(await b.revocations.isRevoked('mcp1.k.one.three')).toBe(false);
+      } finally {
+        await close();
+      }
+    });
+  });
+
+  describe.skipIf(skip)('shared tasks', () => {
+    it('a task record saved on one replica is read on the other, until it expires; unknown and hostile ids are unknown', async () => {
+      const { a, b, close } = await backend.pair(10);
+      try {
+        const record = { taskId: 't-1', status: 'working', createdAt: '2026-01-01T00:00:00.000Z', ttlMs: 60_000, pollIntervalMs: 50 };
+        await a.tasks.save(record, Date.now() + 60_000);
+        expect(await b.tasks.load('t-1')).toEqual(record);
+        await a.tasks.save({ ...record, status: 'completed', result: { content: [] } }, Date.now() + 60_000);
+        expect((await b.tasks.load('t-1'))?.status).toBe('completed');
+        await a.tasks.save({ ...record, taskId: 't-old' }, Date.now() - 1);
+        for (const id of ['t-old', 'nope', '', 'x'.repeat(5000)]) expect(await b.tasks.load(id), id).toBeUndefined();
+      } finally {
+        await close();
+      }
+    });
+
+    it('an action sent on one replica reaches the listeners of the other', async () => {
+      const { a, b, close } = await backend.pair(10);
+      try {
+        const heard = nextFrom<[string, TaskAction]>((l) => b.tasks.onAction((id, action) => l([id, action])));
+        await a.tasks.act('t-2', { type: 'update', inputResponses: { proceed: { action: 'accept', content: { ok: true } } } });
+        expect(await heard).toEqual(['t-2', { type: 'update', inputResponses: { proceed: { action: 'accept', content: { ok: true } } } }]);
       } finally {
         await close();
       }

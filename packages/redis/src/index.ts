@@ -8,6 +8,7 @@ export type { RedisSessionSharing, RedisSessionSharingOptions } from './session-
 export { RedisSessionRevocations } from './session-revocations.js';
 export { RedisSessionMessageBus } from './session-message-bus.js';
 export { RedisEventStore } from './event-store.js';
+export { RedisTaskStore } from './task-store.js';
 export type { RedisEventStoreOptions } from './event-store.js';
 export { connectRedis, redactUrl } from './connect.js';
 export type { ConnectRedisOptions, RedisClient } from './connect.js';

@@ -1,6 +1,6 @@
 /**
- * Everything replicas of one `McpServer` share over Redis, in one call: revocations, the session bus and the
- * SSE event store, on one command connection and one subscriber connection.
+ * Everything replicas of one `McpServer` share over Redis, in one call: revocations, the session bus, the SSE
+ * event store and tasks, on one command connection and one subscriber connection.
  * @module
  */
 import { InvalidArgumentError } from '@mcpkit/protocol';
@@ -10,6 +10,7 @@ import { RedisEventStore, type RedisEventStoreOptions } from './event-store.js';
 import { DEFAULT_PREFIX, type RedisKeyOptions, reportTo } from './options.js';
 import { RedisSessionMessageBus } from './session-message-bus.js';
 import { RedisSessionRevocations } from './session-revocations.js';
+import { RedisTaskStore } from './task-store.js';
 
 export interface RedisSessionSharingOptions extends RedisKeyOptions {
   /** Where Redis is (e.g. `redis://127.0.0.1:6379`); or pass `client`. */
@@ -25,6 +26,8 @@ export interface RedisSessionSharing {
   readonly revocations: RedisSessionRevocations;
   readonly bus: RedisSessionMessageBus;
   readonly eventStore: RedisEventStore;
+  /** Shared tasks (tasks extension), for `new McpServer(info, { tasks: { shared: sharing.tasks } })`. */
+  readonly tasks: RedisTaskStore;
   /**
    * Options for `serveHttp`, `createHttpHandler` or `createHttpCore`: sealed session ids under `keys` (newest
    * first, the same on every replica) with the shared revocations and bus, and the shared event store.
@@ -50,26 +53,34 @@ export async function redisSessionSharing(options: RedisSessionSharingOptions): 
   const redis = options.client ?? (await connectRedis(options.url!, { onError: (e) => report(e, 'Redis connection') }));
   const sub = redis.duplicate();
   sub.on('error', (error: Error) => report(error, 'Redis subscriber'));
-  let parts: { revocations: RedisSessionRevocations; bus: RedisSessionMessageBus; eventStore: RedisEventStore };
+  let parts: { revocations: RedisSessionRevocations; bus: RedisSessionMessageBus; eventStore: RedisEventStore; tasks: RedisTaskStore };
   try {
-    parts = { revocations: new RedisSessionRevocations(redis, keyOptions), bus: new RedisSessionMessageBus(redis, keyOptions), eventStore: new RedisEventStore(redis, { ...keyOptions, ...options.events }) };
+    parts = {
+      revocations: new RedisSessionRevocations(redis, keyOptions),
+      bus: new RedisSessionMessageBus(redis, keyOptions),
+      eventStore: new RedisEventStore(redis, { ...keyOptions, ...options.events }),
+      tasks: new RedisTaskStore(redis, keyOptions),
+    };
     await sub.connect();
     await parts.revocations.listen(sub);
     await parts.bus.listen(sub);
+    await parts.tasks.listen(sub);
   } catch (error) {
     if (sub.isOpen) sub.destroy();
     if (owned && redis.isOpen) redis.destroy();
     throw error;
   }
-  const { revocations, bus, eventStore } = parts;
+  const { revocations, bus, eventStore, tasks } = parts;
   return {
     revocations,
     bus,
     eventStore,
+    tasks,
     httpOptions: (keys, seal = {}) => ({ sealedSessions: { ...seal, keys, revocations, bus }, eventStore }),
     async close() {
       await revocations.close();
       await bus.close();
+      await tasks.close();
       if (sub.isOpen) await sub.close();
       if (owned && redis.isOpen) await redis.close();
     },

@@ -18,7 +18,9 @@ import type { ResourceEntry, TemplateEntry } from './features/resources.js';
 import type { PromptEntry } from './features/prompts.js';
 import type { MethodEntry } from './features/methods.js';
 import { RequestStateCodec } from './stateless/request-state.js';
-import { TaskStore } from './tasks/task-store.js';
+import { type TaskRecord, TaskStore } from './tasks/task-store.js';
+import type { SharedTaskStore } from './tasks/shared-tasks.js';
+import { applyTaskAction } from './tasks/methods.js';
 import type { Middleware } from './middleware.js';
 
 export interface McpServerOptions {
@@ -39,7 +41,11 @@ export interface McpServerOptions {
   /** How long to wait for a client's answer to a session-era server-to-client request. Default 5 minutes. */
   inputTimeoutMs?: number;
   /** Tasks extension: how long a task stays readable (default 1 hour) and the poll interval hinted (default 1 s). */
-  tasks?: { ttlMs?: number; pollIntervalMs?: number; maxTasks?: number };
+  /**
+   * Tasks extension. `shared`: replicas behind one balancer share task records, so tasks/get, tasks/update and
+   * tasks/cancel work on any replica (e.g. `@mcpkit/redis`'s RedisTaskStore); the handler runs where it started.
+   */
+  tasks?: { ttlMs?: number; pollIntervalMs?: number; maxTasks?: number; shared?: SharedTaskStore };
   /** Receives errors the server handled but a developer should see (a throwing tool, a failed send). Default: stderr. */
   onError?: (error: Error, context: string) => void;
 }
@@ -102,10 +108,27 @@ export class ServerCore {
     this.methods = new Registry('method', () => {});
     this.codec = new RequestStateCodec(options.requestStateSecret, options.requestStateTtlMs);
     this.tasks = new TaskStore(options.tasks?.maxTasks);
+    const shared = options.tasks?.shared;
+    this.tasks.shared = shared;
     this.tasks.onChange = (task) => {
       const params = task.detailed();
       for (const l of this.listeners) if (l.wantsTask?.(task.taskId)) l.send('notifications/tasks', params);
+      if (shared) void this.shareTask(task, params);
     };
+    // tasks/update and tasks/cancel another replica received for a task running here.
+    shared?.onAction((taskId, action) => {
+      const task = this.tasks.get(taskId);
+      if (task !== undefined) applyTaskAction(task, action);
+    });
+  }
+
+  /** Saves a task's record where the other replicas read it; a failure is reported, never thrown. */
+  async shareTask(task: TaskRecord, detailed: JsonObject = task.detailed()): Promise<void> {
+    try {
+      await this.tasks.shared?.save(detailed, Date.parse(task.createdAt) + task.ttlMs);
+    } catch (error) {
+      this.report(error, `sharing task ${task.taskId}`);
+    }
   }
 
   /** Whether any tool can run as a task (then the tasks extension is advertised, stateless era only). */

@@ -66,3 +66,5 @@ export { InMemoryEventStore } from './http/event-store.js';
 export { MemorySessionMessageBus, MemorySessionRevocations, SessionSealer } from './http/session-seal.js';
 export type { SealedSession, SessionMessageBus, SessionRevocations, SessionSealKey, SessionSealOptions } from './http/session-seal.js';
 export type { EventStore } from './http/event-store.js';
+export { MemorySharedTaskStore } from './tasks/shared-tasks.js';
+export type { SharedTaskStore, TaskAction } from './tasks/shared-tasks.js';

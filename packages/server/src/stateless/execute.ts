@@ -287,13 +287,15 @@ function newTask(core: ServerCore): TaskRecord {
   return core.tasks.create(core.options.tasks?.ttlMs ?? 3_600_000, core.options.tasks?.pollIntervalMs ?? 1000);
 }
 
-/** The flat CreateTaskResult, with the server's identity. */
-function taskCreated(core: ServerCore, task: TaskRecord): JsonObject {
-  return { ...task.created(), _meta: { [META_SERVER_INFO]: core.info } };
+/** The flat CreateTaskResult, with the server's identity; with shared tasks, once the record is shared. */
+function taskCreated(core: ServerCore, task: TaskRecord): JsonObject | Promise<JsonObject> {
+  const created = { ...task.created(), _meta: { [META_SERVER_INFO]: core.info } };
+  // Saved before the client hears of the task, so its first tasks/get finds it on any replica.
+  return core.tasks.shared === undefined ? created : core.shareTask(task).then(() => created);
 }
 
 /** A task-capable tool call from a client that declared the extension, started at once. */
-function startToolTask(core: ServerCore, call: StatelessCall, m: StatelessMeta, entry: ToolEntry, args: JsonObject | undefined): JsonObject {
+function startToolTask(core: ServerCore, call: StatelessCall, m: StatelessMeta, entry: ToolEntry, args: JsonObject | undefined): JsonObject | Promise<JsonObject> {
   const task = newTask(core);
   const exchange = new TaskExchange(task, {
     protocolVersion: m.protocolVersion,
@@ -344,7 +346,8 @@ async function execute(core: ServerCore, call: StatelessCall, m?: StatelessMeta)
   const meta = m ?? readStatelessMeta(core, request.params);
   if (request.method === 'server/discover') return complete(core, request.method, discover(core));
   if (TASK_METHODS.has(request.method)) {
-    return complete(core, request.method, runTaskMethod(core.tasks, request.method, request.params ?? {}, meta.clientCapabilities));
+    const answer = runTaskMethod(core.tasks, request.method, request.params ?? {}, meta.clientCapabilities, core.tasks.shared);
+    return complete(core, request.method, answer instanceof Promise ? await answer : answer);
   }
   if (request.method === 'tools/call') {
     const { name, args } = readCallParams(request.params ?? {});

@@ -4,6 +4,7 @@
  * @module
  */
 import type { InputRequest, JsonObject, JsonRpcErrorObject } from '@mcpkit/protocol';
+import type { SharedTaskStore } from './shared-tasks.js';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
@@ -94,6 +95,8 @@ export class TaskStore {
   readonly #tasks = new Map<string, TaskRecord>();
   readonly #max: number;
   onChange: ((task: TaskRecord) => void) | undefined;
+  /** Replicas sharing tasks: where records and actions go (McpServerOptions.tasks.shared). */
+  shared: SharedTaskStore | undefined;
 
   constructor(max = 10_000) {
     this.#max = max;
