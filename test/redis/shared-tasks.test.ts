@@ -58,20 +58,26 @@ describe.each(backends)('%s: a task on one replica, followed and ended through t
         await Promise.race([gate, new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))]);
         return { content: [{ type: 'text', text: `done on r${i}` }] };
       });
+      server.tool('ask', { task: 'optional' }, async (_args, ctx) => {
+        const answer = await ctx.elicit({ message: 'Proceed?', requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } } } }, { key: 'proceed' });
+        return { content: [{ type: 'text', text: `r${i} heard ${JSON.stringify(answer.content ?? {})}` }] };
+      });
       handles.push(await serveHttp(server, { gracefulShutdown: false }));
     }
     const hits: Array<{ replica: number; method: string }> = [];
     let next = 0;
+    // The test may send a method to a replica of its choosing (as a balancer might, by chance).
+    const steer: { method?: string; to?: () => number } = {};
     const fetchNext: typeof fetch = (input, init) => {
-      const replica = next++ % handles.length;
       const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { method?: string }) : {};
+      const replica = body.method !== undefined && body.method === steer.method ? steer.to!() : next++ % handles.length;
       hits.push({ replica, method: body.method ?? init?.method ?? 'GET' });
       return fetch(handles[replica]!.url, init);
     };
-    const client = new Client({ name: 'tasks', version: '1' });
+    const client = new Client({ name: 'tasks', version: '1' }, { handlers: { elicitation: async () => ({ action: 'accept', content: { ok: true } }) } });
     await client.connect(new StreamableHttpClientTransport('http://balancer.invalid/mcp', { fetch: fetchNext }));
     const running = () => new Promise<void>((resolve) => (onStart = resolve));
-    return { client, hits, started, release, running };
+    return { client, hits, started, release, running, steer };
   }
 
   it.skipIf(skip)('tasks/get on other replicas sees it working, then its result once it completed where it runs', async () => {
@@ -109,6 +115,24 @@ describe.each(backends)('%s: a task on one replica, followed and ended through t
       let status = '';
       for (let i = 0; i < 200 && status !== 'cancelled'; i++) status = (await task.status()).status;
       expect(status).toBe('cancelled');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.skipIf(skip)('an input the task asks for, answered with tasks/update through another replica, reaches the handler', async () => {
+    const { client, hits, steer } = await cluster();
+    try {
+      const task = await client.callToolAsTask('ask', {});
+      const ranOn = hits.find((h) => h.method === 'tools/call')!.replica;
+      // Every answer goes to a replica that does not run the task.
+      steer.method = 'tasks/update';
+      steer.to = () => (ranOn + 1) % 3;
+      const result = await task.wait();
+      expect((result.content[0] as { text: string }).text).toBe(`r${ranOn} heard {"ok":true}`);
+      const updates = hits.filter((h) => h.method === 'tasks/update');
+      expect(updates.length).toBeGreaterThan(0);
+      expect(updates.every((h) => h.replica !== ranOn)).toBe(true);
     } finally {
       await client.close();
     }
