@@ -4,7 +4,7 @@
  * while its replica is taken out of the proxy, so the client's `Last-Event-ID` GET reaches another replica:
  * every event arrives once, in order, with the result, both the events that replica replays from Redis and
  * those the first replica produces afterwards (relayed on the session bus). Driven by mcpkit's client and the
- * official v1 SDK client. Also: a `list_changed` raised on one replica reaches the GET stream another holds.
+ * official v1 and v2 SDK clients. Also: a `list_changed` raised on one replica reaches the GET stream another holds.
  * Skipped with a warning when Redis is down; fails under CI.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { type RedisSessionSharing, connectRedis, redisSessionSharing } from '@mc
 import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client as OfficialV2, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
 import { REDIS_URL, dropRedisPrefixes, skipRedis, uniqueName } from '../../packages/gateway/src/store/test-support/services.js';
@@ -185,6 +186,26 @@ describe.skipIf(noRedis)('three McpServer replicas on Redis behind a round-robin
       const text = ((await result).content as Array<{ text: string }>)[0]!.text;
       // Its standalone GET is no resumption: only GETs carrying Last-Event-ID count.
       expectWhole('v1', heard, text, p.log.slice(before).filter((h) => h.lastEventId !== undefined), ranOn);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('the official v2 SDK client (session era): the same', async () => {
+    const p = await freshProxy();
+    const heard: string[] = [];
+    const client = new OfficialV2({ name: 'resume-v2', version: '1' });
+    client.setNotificationHandler('notifications/message', (n) => void heard.push(String(n.params.data)));
+    await client.connect(new V2Transport(new URL(endpoint)));
+    try {
+      const call = newCall(() => heard.filter((h) => h.includes(' after ')).length);
+      const result = client.callTool({ name: 'count', arguments: { label: 'v2' } });
+      const ranOn = await call.started;
+      p.remove(ranOn);
+      const before = p.log.length;
+      call.release();
+      const text = ((await result).content as Array<{ text: string }>)[0]!.text;
+      expectWhole('v2', heard, text, p.log.slice(before).filter((h) => h.lastEventId !== undefined), ranOn);
     } finally {
       await client.close();
     }
