@@ -115,11 +115,12 @@ export class ServerCore {
       for (const l of this.listeners) if (l.wantsTask?.(task.taskId)) l.send('notifications/tasks', params);
       if (shared) void this.shareTask(task, params);
     };
-    // tasks/update and tasks/cancel another replica received for a task running here.
-    shared?.onAction((taskId, action) => {
+    // tasks/update and tasks/cancel another replica received for a task running here; heard until the server closes.
+    const stop = shared?.onAction((taskId, action) => {
       const task = this.tasks.get(taskId);
       if (task !== undefined) applyTaskAction(task, action);
     });
+    if (stop) this.closeHooks.add(stop);
   }
 
   /** Saves a task's record where the other replicas read it; a failure is reported, never thrown. */
