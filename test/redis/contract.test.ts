@@ -215,6 +215,20 @@ describe.skipIf(noRedis)('Redis only', () => {
     }
   });
 
+  it('httpOptions hands serveHttp the shared pieces, with the sealing options given', async () => {
+    const prefix = `${uniqueName('options')}:`;
+    prefixes.push(prefix);
+    const sharing = await redisSessionSharing({ url: REDIS_URL, prefix });
+    try {
+      const keys = [{ id: 'k1', secret: 'x'.repeat(32) }];
+      const options = sharing.httpOptions(keys, { relayStandalone: false, maxAgeMs: 60_000 });
+      expect(options.eventStore).toBe(sharing.eventStore);
+      expect(options.sealedSessions).toEqual({ keys, revocations: sharing.revocations, bus: sharing.bus, relayStandalone: false, maxAgeMs: 60_000 });
+    } finally {
+      await sharing.close();
+    }
+  });
+
   it('replays a long stream in pages, in order', async () => {
     const prefix = `${uniqueName('pages')}:`;
     prefixes.push(prefix);

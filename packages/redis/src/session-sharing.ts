@@ -32,7 +32,7 @@ export interface RedisSessionSharing {
    * Options for `serveHttp`, `createHttpHandler` or `createHttpCore`: sealed session ids under `keys` (newest
    * first, the same on every replica) with the shared revocations and bus, and the shared event store.
    */
-  httpOptions(keys: readonly SessionSealKey[], seal?: Pick<SessionSealOptions, 'maxAgeMs' | 'maxPayloadBytes'>): { sealedSessions: SessionSealOptions; eventStore: EventStore };
+  httpOptions(keys: readonly SessionSealKey[], seal?: Pick<SessionSealOptions, 'maxAgeMs' | 'maxPayloadBytes' | 'relayStandalone'>): { sealedSessions: SessionSealOptions; eventStore: EventStore };
   /** Stops listening and closes the connections this helper opened. */
   close(): Promise<void>;
 }
