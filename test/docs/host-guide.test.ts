@@ -1,6 +1,7 @@
 /**
  * Keeps docs/host.md honest (issue 11): every ```ts block type-checks against the built packages, as
- * test/docs/client-guide.test.ts does for the client guide.
+ * test/docs/client-guide.test.ts does for the client guide, and every runtime export of @mcpkit/host and
+ * @mcpkit/host/testing is named in it.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -54,5 +55,11 @@ describe('docs/host.md', () => {
       return `docs/host.md:${block.line + line}: ${text}`;
     });
     expect(problems).toEqual([]);
+  });
+
+  it('names every runtime export of @mcpkit/host and @mcpkit/host/testing', async () => {
+    const names = [...Object.keys(await import('@mcpkit/host')), ...Object.keys(await import('@mcpkit/host/testing'))];
+    expect(names.length).toBeGreaterThan(30);
+    expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(guide))).toEqual([]);
   });
 });
