@@ -151,14 +151,14 @@ async function runChat(options: ChatOptions, ctx: CommandContext): Promise<void>
   // Interactive: a pinned tool that drifted is asked about, on the chat's terminal, as soon as it is listed.
   const asker = { converse: <T>(exchange: () => Promise<T>) => terminal!.converse(exchange), ask: (q: string) => terminal!.ask(q) };
   const guard = options.lock ? await pinningGuard(options.lock, io, interactive ? asker : undefined) : undefined;
-  // Made before the servers connect, so the guard can ask then; closed however the chat ends.
-  terminal = interactive ? new ChatTerminal(io) : undefined;
   const host = new McpHost({
     clientInfo: { name: 'mcpkit-chat', version: VERSION },
     clientOptions: agentClientOptions({ handlers }, desk),
     reconnect: false,
     ...(guard ? { guard } : {}),
   });
+  // Made before the servers connect, so the guard can ask then; closed however the chat ends.
+  terminal = interactive ? new ChatTerminal(io) : undefined;
   try {
     host.addAll(configs);
     const statuses = await host.connectAll();
