@@ -16,6 +16,8 @@ export type { ConnectHttpOptions } from './connect-http.js';
 export { namespaceToolName, MAX_TOOL_NAME_LENGTH, NameTable } from './tool-names.js';
 export type { QualifiedName } from './tool-names.js';
 export { backoffDelay, DEFAULT_RECONNECT } from './backoff.js';
+export { Emitter } from './events.js';
+export type { Listener } from './events.js';
 export type { ReconnectPolicy } from './backoff.js';
 
 // --- HTTP transports (packages/client/src/transports): Streamable HTTP (both eras), legacy HTTP+SSE, SSE parsing,

@@ -16,8 +16,7 @@ import {
   ConnectionClosedError,
   InvalidArgumentError,
 } from '@mcpkit/protocol';
-import { type CallOptions, type Client, type ClientOptions, DEFAULT_RECONNECT, type QualifiedName, type ReconnectPolicy, NameTable } from '@mcpkit/client';
-import { Emitter } from './events.js';
+import { type CallOptions, type Client, type ClientOptions, DEFAULT_RECONNECT, Emitter, type QualifiedName, type ReconnectPolicy, NameTable } from '@mcpkit/client';
 import { type CatalogueGuard, type CatalogueKind, type GuardDecision, type ServerStatus, ServerConnection } from './server-connection.js';
 import { QuarantinedError } from './quarantined-error.js';
 import { createServerTransport } from './transports.js';
