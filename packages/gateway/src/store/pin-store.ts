@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '@mcpkit/protocol';
-import { type LockedServer, type Lockfile, emptyLockfile, parseLockfile, removeServer } from '@mcpkit/trust';
+import { type LockedServer, type Lockfile, parseLockfile, removeServer } from '@mcpkit/trust';
 
 /** Which backend holds the pins: `lockfile` (`trust.lockfile`), or the gateway's database (`sqlite`, `postgres`). */
 export type PinStoreKind = 'lockfile' | 'sqlite' | 'postgres';

@@ -5,13 +5,12 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthVerifier, Principal } from '@mcpkit/server';
+import type { AuthVerifier } from '@mcpkit/server';
 import { ITEM_KINDS, type ItemKind, type LockedServer, type Lockfile, approveItem, canonicalDefinition, digestServer, itemKey, pinServer } from '@mcpkit/trust';
 import type { Upstream } from '../upstream/upstream.js';
 import { type TrustGuard, snapshotOf } from './trust-guard.js';
+import { authorizeAdmin, sendJson as send } from '../admin/admin-auth.js';
 
-/** The scope an admin caller needs. */
-export const ADMIN_SCOPE = 'admin';
 const MAX_BODY = 64 * 1024;
 
 export interface AdminDeps {
@@ -23,19 +22,6 @@ export interface AdminDeps {
   allowedHosts: ReadonlySet<string> | undefined;
   /** After an approval: check the upstream again and rebuild the lists. */
   recheck: (upstream: Upstream) => Promise<void>;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-function credentials(req: IncomingMessage): { token: string; source: 'authorization' | 'api-key' } | undefined {
-  const auth = req.headers.authorization;
-  const bearer = typeof auth === 'string' ? /^Bearer +([\x21-\x7e]+) *$/i.exec(auth)?.[1] : undefined;
-  if (bearer) return { token: bearer, source: 'authorization' };
-  const key = req.headers['x-api-key'];
-  return typeof key === 'string' && key.trim() !== '' ? { token: key.trim(), source: 'api-key' } : undefined;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -63,17 +49,8 @@ function findItem(upstream: Upstream, name: string): { kind: ItemKind; item: obj
 export function trustAdmin(deps: AdminDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
-      const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-      if (deps.allowedHosts && !deps.allowedHosts.has(host)) return send(res, 403, { error: `Host ${req.headers.host ?? '(missing)'} is not allowed` });
-      const presented = credentials(req);
-      if (!presented) return send(res, 401, { error: 'credentials are required (Authorization: Bearer KEY or X-API-Key)' });
-      let principal: Principal;
-      try {
-        principal = await deps.verifier.verify(presented, { header: (n) => (req.headers[n] as string | undefined) ?? null, remoteAddress: req.socket.remoteAddress ?? 'unknown' });
-      } catch (error) {
-        return send(res, 401, { error: (error as Error).message });
-      }
-      if (!principal.scopes.includes(ADMIN_SCOPE)) return send(res, 403, { error: `this endpoint needs scope ${ADMIN_SCOPE}` });
+      const principal = await authorizeAdmin(req, res, deps.verifier, deps.allowedHosts);
+      if (principal === undefined) return;
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'GET' && path === '/admin/trust') {
         const servers = [...deps.upstreams()].map((u) => {
