@@ -43,6 +43,11 @@ export interface Transport {
   oninputend?: (() => void) | undefined;
   /** The session id, for transports that have sessions. */
   readonly sessionId?: string | undefined;
+  /**
+   * Why the connection ended, when the transport knows more than that it closed (a server process's exit code
+   * and stderr tail). Read once, when `onclose` fires: requests still outstanding name it and carry it as cause.
+   */
+  readonly closeError?: Error | undefined;
 }
 
 /**

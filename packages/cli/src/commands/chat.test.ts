@@ -138,6 +138,19 @@ describe('mcpkit chat --print', () => {
     expect(whole.stdout).toBe(recorded.stdout);
   });
 
+  it('a stdio server that dies mid-call: the model hears why, the turn ends with its answer, exit 0', { timeout: SLOW }, async () => {
+    const dying = ['node', join(ROOT, 'packages', 'cli', 'src', 'fixtures', 'dying-server.mjs')];
+    const llm = await double([{ toolCalls: [{ name: 'dying-server__crash' }] }, (req) => ({ text: `Sorry: ${lastToolResults(req)[0]!.content}` })]);
+    const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--allow-tool', 'crash', '--', ...dying], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const told = lastToolResults(llm.requests[1]!)[0]!;
+    expect(told.isError).toBe(true);
+    // The exit code and the stderr tail reach the model, not a bare "connection closed".
+    expect(told.content).toContain('exited with code 3; the end of its stderr:');
+    expect(told.content).toContain('out of memory (simulated)');
+    expect(r.stdout).toMatch(/^Sorry: /);
+  });
+
   it('a model API that refuses fails with exit 3 and the API’s message, never the key', { timeout: SLOW }, async () => {
     const llm = await double([{ status: 400 }]);
     const r = await runCli(['chat', '--base-url', llm.url, '--print', 'p', '--', ...WEATHER], { env: env() });

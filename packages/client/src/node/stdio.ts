@@ -117,6 +117,11 @@ export class StdioClientTransport implements Transport {
   }
 
   /** The server's process id, once spawned. */
+  /** The server's exit (code or signal, stderr tail) once it was reported; what requests still outstanding are told. */
+  get closeError(): Error | undefined {
+    return this.#exitError;
+  }
+
   get pid(): number | undefined {
     return this.#child?.pid;
   }

@@ -183,6 +183,19 @@ describe('Peer: outgoing requests', () => {
     expect((error as ConnectionClosedError).code).toBe('MCPKIT_CONNECTION_CLOSED');
     expect(transport.messages).toEqual([]);
   });
+
+  it('names why the transport closed (its closeError) in what outstanding requests reject with', async () => {
+    const { transport, peer } = setup();
+    const outstanding = peer.request('tools/call', { name: 'x' }).catch((e: unknown) => e);
+    await drain();
+    const exit = new Error('MCP server `node s.js` exited with code 3; the end of its stderr:\nboom');
+    Object.assign(transport, { closeError: exit });
+    transport.onclose?.();
+    const error = (await outstanding) as ConnectionClosedError;
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect(error.message).toBe(`Connection closed before tools/call (id ${String(lastRequestId(transport))}) was answered: ${exit.message}`);
+    expect(error.cause).toBe(exit);
+  });
 });
 
 describe('Peer: outgoing notifications', () => {

@@ -366,10 +366,12 @@ export class Peer {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    const why = this.#pending.size === 0 ? undefined : this.transport.closeError;
     for (const id of [...this.#pending.keys()]) {
       const pending = this.#pending.get(id)!;
       this.#settle(id);
-      pending.reject(new ConnectionClosedError(`Connection closed before ${pending.method} (id ${String(id)}) was answered`));
+      const message = `Connection closed before ${pending.method} (id ${String(id)}) was answered`;
+      pending.reject(why === undefined ? new ConnectionClosedError(message) : new ConnectionClosedError(`${message}: ${why.message}`, { cause: why }));
     }
     for (const context of this.#incoming.values()) context.cancellation.abort('connection closed');
     this.#incoming.clear();
