@@ -245,14 +245,12 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     };
   }
   if (trust) {
-    const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
-    const hosts = config.listen.allowedHosts ?? (loopback ? ['localhost', '127.0.0.1', '[::1]'] : undefined);
     const admin = trustAdmin({
       verifier,
       guard: trust,
       upstream: (name) => upstreams.get(name),
       upstreams: () => upstreams.values(),
-      allowedHosts: hosts ? new Set(hosts.map((h) => h.toLowerCase())) : undefined,
+      allowedHosts: adminHosts(config.listen),
       recheck: async (u) => {
         await trust.check(u);
         resync();
@@ -268,14 +266,14 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
     const handler = createHttpHandler(
       r.front.server,
-      cleanHttp({ ...httpOptions, allowedHosts: httpOptions.allowedHosts ?? (loopback ? undefined : (false as const)), sealedSessions: sealing?.forFront(i + 1) }),
+      cleanHttp({ ...httpOptions, allowedHosts: httpOptions.allowedHosts ?? (loopback ? undefined : (false as const)), sealedSessions: sealing?.forFront(i + 1), eventStore: sealing?.eventStore }),
     );
     routes[r.path] = toNodeListener(handler);
   }
   let handle: HttpServerHandle;
   try {
     handle = await serveHttp(main.server, {
-      ...cleanHttp({ ...httpOptions, sealedSessions: sealing?.forFront(0) }),
+      ...cleanHttp({ ...httpOptions, sealedSessions: sealing?.forFront(0), eventStore: sealing?.eventStore }),
       host: config.listen.host,
       port: config.listen.port,
       path: config.listen.path,

@@ -1,11 +1,12 @@
 /**
  * What replicas share about sealed session-era sessions: revoked ids (a DELETE anywhere ends the session
- * everywhere) and answers to server→client requests that reached another replica than the asker; on Redis
- * through @mcpkit/redis (the same implementation a plain McpServer uses), under `storage.redisPrefix`.
+ * everywhere), answers to server→client requests that reached another replica than the asker, and the events of
+ * SSE streams (a stream cut on one replica resumes with Last-Event-ID on another); on Redis through @mcpkit/redis
+ * (the same implementation a plain McpServer uses), under `storage.redisPrefix`.
  * @module
  */
 import { hkdfSync } from 'node:crypto';
-import { type SessionSealOptions, MemorySessionRevocations } from '@mcpkit/server';
+import { type EventStore, type SessionSealOptions, MemorySessionRevocations } from '@mcpkit/server';
 import { type RedisSessionSharing, redisSessionSharing } from '@mcpkit/redis';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
@@ -15,6 +16,8 @@ import { connectRedis } from '../store/redis-client.js';
 export interface GatewaySessionSealing {
   /** Options for front `index` (0: the main path, 1…: `routes` in order); each front has its own key id. */
   forFront(index: number): SessionSealOptions;
+  /** SSE events every replica can replay (with `storage.redis`); one Redis write per event sent on a stream. */
+  eventStore?: EventStore;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function gatewaySessionSealing(config: GatewayConfig, log: Logger):
     // Every replica hears its own upstreams' notifications and tells its sessions: relaying them too would
     // have a client hear each change once per replica.
     forFront: (i) => ({ keys: [{ id: frontKeyId(i), secret }], revocations: sharing.revocations, bus: sharing.bus, relayStandalone: false }),
+    eventStore: sharing.eventStore,
     async close() {
       await sharing.close();
       if (redis.isOpen) await redis.close();
