@@ -12,6 +12,7 @@ import { chainRows, EMPTY_HEAD, type AuditHead } from './chain.js';
 import { buildFilter, type AuditQuery } from './query.js';
 import { COLUMNS, SELECT_LIST, type AuditRow, type RowBody } from './row.js';
 import type { AuditStore } from './store.js';
+import { inTransaction } from '../store/sql.js';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing). Default: the connection's search path (usually `public`). */
@@ -106,20 +107,6 @@ class PostgresStore implements AuditStore {
   }
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {}); // the connection may be gone; the original error says why
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** pg returns bigint as text; seqs and byte counts stay far below 2^53. */
 function toRow(raw: Record<string, unknown>): AuditRow {

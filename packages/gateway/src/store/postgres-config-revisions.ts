@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { type ConfigRevision, type ConfigRevisionStore, type ConfigRevisionSummary, type NewConfigRevision, revisionLimit } from './config-revisions.js';
-import { sqlIdentifier } from './sql.js';
+import { inTransaction, sqlIdentifier } from './sql.js';
 
 interface Row {
   revision: string;
@@ -99,19 +99,8 @@ export class PostgresConfigRevisions implements ConfigRevisionStore {
     await this.#pool.end();
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {}); // the connection may be gone; the original error says why
-      throw error;
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 }
 

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { LockedServer, Lockfile } from '@mcpkit/trust';
 import { encodeChange, newOrigin } from './change-bus.js';
 import { type PinChange, type PinStore, entryOfRow, entryText, lockfileOfRows } from './pin-store.js';
-import { redactUrl, sqlIdentifier } from './sql.js';
+import { inTransaction, redactUrl, sqlIdentifier } from './sql.js';
 
 export interface PostgresPinStoreOptions {
   /** Schema holding the tables (created if missing). Default: the connection's search path. */
@@ -147,18 +147,7 @@ export class PostgresPinStore implements PinStore {
     await client.query('SELECT pg_notify($1, $2)', [this.#channel, encodeChange({ type: 'trust-approved', server: server.slice(0, 200) }, this.#origin)]);
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {}); // the connection may be gone; the original error says why
-      throw error;
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * SQL naming shared by the PostgreSQL stores.
+ * What the PostgreSQL stores share: SQL naming and the transaction wrapper.
  * @module
  */
+import type pg from 'pg';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 
 /**
@@ -25,5 +26,21 @@ export function redactUrl(url: string): string {
   } catch {
     // Not a URL the WHATWG parser takes: cut out whatever sits between `:` and `@` in the authority.
     return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/, '$1***@');
+  }
+}
+
+/** Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {}); // the connection may be gone; the original error says why
+    throw error;
+  } finally {
+    client.release();
   }
 }
