@@ -15,25 +15,41 @@ export interface Cancellation {
   onAbort(callback: (reason: unknown) => void): () => void;
 }
 
+/**
+ * An AbortSignal as a {@link Cancellation}. A class rather than an object literal with getters: V8 gives each
+ * literal with its own getters a hidden class of its own, which keeps the closures alive past young-generation
+ * collections.
+ */
+class SignalCancellation implements Cancellation {
+  readonly #signal: AbortSignal;
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+  }
+
+  get aborted(): boolean {
+    return this.#signal.aborted;
+  }
+
+  get reason(): unknown {
+    return this.#signal.reason;
+  }
+
+  onAbort(callback: (reason: unknown) => void): () => void {
+    const signal = this.#signal;
+    if (signal.aborted) {
+      callback(signal.reason);
+      return () => undefined;
+    }
+    const listener = () => callback(signal.reason);
+    signal.addEventListener('abort', listener, { once: true });
+    return () => signal.removeEventListener('abort', listener);
+  }
+}
+
 /** An AbortSignal as a {@link Cancellation}. */
 export function signalCancellation(signal: AbortSignal): Cancellation {
-  return {
-    get aborted() {
-      return signal.aborted;
-    },
-    get reason() {
-      return signal.reason;
-    },
-    onAbort(callback) {
-      if (signal.aborted) {
-        callback(signal.reason);
-        return () => undefined;
-      }
-      const listener = () => callback(signal.reason);
-      signal.addEventListener('abort', listener, { once: true });
-      return () => signal.removeEventListener('abort', listener);
-    },
-  };
+  return new SignalCancellation(signal);
 }
 
 /** Like AbortController, plus callbacks that cost nothing until used. */

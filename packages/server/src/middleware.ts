@@ -97,32 +97,57 @@ export interface ChainEntry {
 }
 
 /**
+ * The {@link McpRequest} the chain sees. A class with its getters on the prototype, not an object literal with
+ * getters of its own: V8 gives each such literal a hidden class holding its getter closures in the old
+ * generation, which kept every request's objects alive through young-generation collections (see
+ * HttpMessageInfo).
+ */
+class ChainRequest implements McpRequest {
+  readonly method: string;
+  params: JsonObject;
+  readonly principal: Principal | undefined;
+  readonly era: Era;
+  readonly protocolVersion: string | undefined;
+  readonly requestId: RequestId;
+  readonly sessionId: string | undefined;
+  readonly info: MessageInfo | undefined;
+  readonly startedAt: number;
+  readonly locals: Record<string, unknown> = {};
+  readonly #entry: ChainEntry;
+
+  constructor(entry: ChainEntry) {
+    this.#entry = entry;
+    this.method = entry.method;
+    this.params = entry.params;
+    this.principal = principalOf(entry.info);
+    this.era = entry.era;
+    this.protocolVersion = entry.protocolVersion;
+    this.requestId = entry.requestId;
+    this.sessionId = entry.sessionId;
+    this.info = entry.info;
+    this.startedAt = performance.now();
+  }
+
+  get target(): string | undefined {
+    return targetOf(this.method, this.params);
+  }
+
+  get arguments(): JsonObject | undefined {
+    const a = this.params.arguments;
+    return typeof a === 'object' && a !== null && !Array.isArray(a) ? (a as JsonObject) : undefined;
+  }
+
+  get signal(): AbortSignal {
+    return this.#entry.signal();
+  }
+}
+
+/**
  * Runs `inner` through the chain. `inner` receives the params as the last middleware left them. With no
  * middleware registered, callers skip this entirely (zero cost).
  */
 export function runMiddleware(chain: readonly Middleware[], entry: ChainEntry, inner: (params: JsonObject) => Promise<JsonObject>): Promise<JsonObject> {
-  const request: McpRequest = {
-    method: entry.method,
-    params: entry.params,
-    get target() {
-      return targetOf(entry.method, this.params);
-    },
-    get arguments() {
-      const a = this.params.arguments;
-      return typeof a === 'object' && a !== null && !Array.isArray(a) ? (a as JsonObject) : undefined;
-    },
-    principal: principalOf(entry.info),
-    era: entry.era,
-    protocolVersion: entry.protocolVersion,
-    requestId: entry.requestId,
-    sessionId: entry.sessionId,
-    info: entry.info,
-    get signal() {
-      return entry.signal();
-    },
-    startedAt: performance.now(),
-    locals: {},
-  };
+  const request = new ChainRequest(entry);
   const step = (i: number): Promise<JsonObject> => {
     if (i === chain.length) return inner(request.params);
     let called = false;

@@ -7,7 +7,6 @@
 import {
   type JsonObject,
   type JsonRpcMessage,
-  type MessageInfo,
   type RequestId,
   ErrorCode,
   META_PROTOCOL_VERSION,
@@ -23,7 +22,7 @@ import type { McpServer } from '../server.js';
 import type { ServerSession } from '../session/session.js';
 import type { EventStore } from './event-store.js';
 import { type HttpReply, emptyReply, refuse, rpcErrorReply } from './responses.js';
-import { BodyTooLargeError, type HttpRequestLike, fromWebRequest } from './request.js';
+import { BodyTooLargeError, HttpMessageInfo, type HttpRequestLike, fromWebRequest } from './request.js';
 import { toWebResponse } from './web-response.js';
 import { LOOPBACK_HOSTS, type OriginPolicy, checkOrigin } from './security.js';
 import { HttpSessionTransport, type StreamRelay } from './session-transport.js';
@@ -309,14 +308,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
       const e = error as ProtocolError;
       return rpcErrorReply(400, e.code === ErrorCode.ParseError ? null : recoverId(value), e);
     }
-    // Headers are copied only if a handler looks at them.
-    let headers: Record<string, string> | undefined;
-    const info: MessageInfo = {
-      get headers() {
-        return (headers ??= request.headers());
-      },
-    };
-    if (principal !== undefined) info.authInfo = principal;
+    const info = new HttpMessageInfo(request, principal);
     const versionHeader = request.header('mcp-protocol-version');
     if (wantsStateless(message, versionHeader)) return statelessPost(core, message, request, info, keepAliveMs);
     if (!sessionsEnabled) {

@@ -24,7 +24,7 @@ import {
 import type { McpServer } from '../server.js';
 import type { ServerSession } from '../session/session.js';
 import type { Principal } from '../middleware.js';
-import { BodyTooLargeError, type HttpRequestLike } from './request.js';
+import { BodyTooLargeError, HttpMessageInfo, type HttpRequestLike } from './request.js';
 import { type HttpReply, emptyReply, refuse, rpcErrorReply, sseReply } from './responses.js';
 import { SseStream } from './sse.js';
 
@@ -204,13 +204,7 @@ export function createLegacySseSessions(server: McpServer, config: LegacySseConf
       const e = error as ProtocolError;
       return rpcErrorReply(400, e.code === ErrorCode.ParseError || Array.isArray(value) ? null : recoverId(value), e);
     }
-    let headers: Record<string, string> | undefined;
-    const info: MessageInfo = {
-      get headers() {
-        return (headers ??= request.headers());
-      },
-    };
-    if (principal !== undefined) info.authInfo = principal;
+    const info = new HttpMessageInfo(request, principal);
     for (const message of messages) {
       const stateless = statelessVersionOf(message);
       if (stateless !== undefined) {

@@ -13,6 +13,7 @@ import {
 } from '@mcpkit/protocol';
 import type { EventStore } from './event-store.js';
 import { type HttpReply, emptyReply, jsonReply, refuse, sseReply } from './responses.js';
+import { HttpMessageInfo } from './request.js';
 import { ResumedSseStream, SseStream } from './sse.js';
 
 function randomId(): string {
@@ -216,7 +217,13 @@ export class HttpSessionTransport implements Transport {
       for (const id of requestIds) this.#byRequest.set(id, stream);
     }
     const s = stream;
-    const withClose: MessageInfo = s && this.eventStore ? { ...info, closeStream: () => void s.closeStream() } : info;
+    let withClose = info;
+    if (s && this.eventStore) {
+      const closeStream = () => void s.closeStream();
+      // The handler's info is this request's own (its headers getter lives on the prototype: a spread would drop it).
+      if (info instanceof HttpMessageInfo) info.closeStream = closeStream;
+      else withClose = { ...info, closeStream };
+    }
     for (const m of messages) this.onmessage?.(m, withClose);
     return stream ? stream.response : Promise.resolve(emptyReply(202, this.headers()));
   }
