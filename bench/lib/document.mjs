@@ -2,6 +2,7 @@
  * BENCHMARKS.md: tables, targets, machine and parameters, method, and the raw per-round samples.
  * @module
  */
+import { PLACEMENT_NOTE } from './placement.mjs';
 import { TABLES, tableMarkdown, targets } from './report.mjs';
 
 /** The method paragraph, exported so a report can be re-rendered around it. */
@@ -10,6 +11,13 @@ export const METHOD = [
   'separate processes that speak raw JSON-RPC, with no SDK on the driving side. A measurement warms up first, then is',
   'bounded by a call count and a duration. Runs interleave the contenders: every workload measures mcpkit, v1, v2 and',
   'the floor in turn, the starting contender rotates each round, and the table shows the median of the rounds.',
+  '**Placement**: on a two-core machine a sequential round trip between two processes is set by where the kernel',
+  'wakes the answering process as much as by either process: on the caller\'s core (a hand-off) or on the other,',
+  'idle core (a cross-core wake-up, several times slower), and which one a run gets follows unrelated background',
+  'threads (unpinned, the same floor binary measured 0.027 ms p50 in one round and 0.071 ms in the next). So the',
+  'driver is pinned to one CPU and the server to the other with `taskset` (the pid stays the server\'s), the same',
+  'for every contender; the one-core sequential rows put both on the driver\'s CPU and show the code path\'s own',
+  'cost. Cold starts and memory are not pinned.',
   '**stdio**: the driver spawns the server and performs `initialize` + `notifications/initialized`; *sequential* sends',
   'one `tools/call` at a time and records each round trip (p50/p99); *pipelined* keeps 64 calls in flight, counts',
   'answers per second and records each call from being queued to its answer being parsed (with 64 in flight most of',
@@ -68,6 +76,7 @@ export function renderDocument({ results, failures, contenders, params, startInf
   const pk = startInfo.packages;
   out.push(
     `- machine: ${startInfo.nproc} CPUs (${startInfo.cpu}), ${startInfo.memoryGiB.toFixed(1)} GiB memory, Linux ${startInfo.kernel}`,
+    `- placement: ${PLACEMENT_NOTE}`,
     `- Node ${startInfo.node}; mcpkit ${pk['@mcpkit/server']} at ${startInfo.git}; @modelcontextprotocol/sdk ${pk['@modelcontextprotocol/sdk']};`,
     `  @modelcontextprotocol/server ${pk['@modelcontextprotocol/server']} with @modelcontextprotocol/node ${pk['@modelcontextprotocol/node']}; zod ${pk.zod}; driver HTTP client undici ${pk.undici}`,
     `- load average (1/5/15 min) at start ${fmtLoad(startInfo.loadavg)}, at end ${fmtLoad(endInfo.loadavg)}; the run took ${Math.round(seconds)} s`,

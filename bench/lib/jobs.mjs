@@ -51,15 +51,24 @@ export const JOBS = [
   {
     id: 'stdio-seq',
     async run(c, p, opts) {
-      const r = need(await runDriver('stdio', { ...c.echo(['stdio'], opts), mode: 'seq', workload: 'echo', ...p.stdioSeq }), 'stdio sequential');
+      const r = need(await runDriver('stdio', { ...c.echo(['stdio'], opts), mode: 'seq', workload: 'echo', ...p.stdioSeq }, 'split'), 'stdio sequential');
       return { 'stdio.seq.p50': r.p50, 'stdio.seq.p99': r.p99 };
+    },
+  },
+  {
+    // The same on one core: a hand-off instead of a cross-core wake-up, so the code path's own cost shows.
+    id: 'stdio-seq-1cpu',
+    async run(c, p, opts) {
+      const config = { ...c.echo(['stdio'], opts), mode: 'seq', workload: 'echo', ...p.stdioSeq };
+      const r = need(await runDriver('stdio', config, 'shared'), 'stdio sequential on one core');
+      return { 'stdio.seq1.p50': r.p50, 'stdio.seq1.p99': r.p99 };
     },
   },
   {
     id: 'stdio-pipe',
     async run(c, p, opts) {
       const config = { ...c.echo(['stdio'], opts), mode: 'pipe', workload: 'echo', latency: true, ...p.stdioPipe };
-      const r = need(await runDriver('stdio', config), 'stdio pipelined');
+      const r = need(await runDriver('stdio', config, 'split'), 'stdio pipelined');
       return {
         'stdio.pipe.cps': r.callsPerSec,
         'stdio.pipe.p99': r.p99,
@@ -72,14 +81,15 @@ export const JOBS = [
   {
     id: 'http',
     async run(c, p, opts) {
-      const server = await startHttpServer((port) => c.echo(['http', String(port)], opts));
+      const server = await startHttpServer((port) => c.echo(['http', String(port)], opts), undefined, 'split');
       const out = {};
       try {
         for (const era of ['session', 'stateless']) {
           if (era === 'stateless' && !c.stateless) continue;
           for (const concurrency of p.http.concurrencies) {
             const what = `HTTP ${era} c=${concurrency}`;
-            const r = needSome(await runDriver('http', { url: server.url, pid: server.pid, era, concurrency, workload: 'echo', ...p.http }), what);
+            const config = { url: server.url, pid: server.pid, era, concurrency, workload: 'echo', ...p.http };
+            const r = needSome(await runDriver('http', config, 'split'), what);
             const k = `http.${era}.c${concurrency}`;
             Object.assign(out, {
               [`${k}.cps`]: r.callsPerSec,
@@ -103,23 +113,25 @@ export const JOBS = [
     id: 'list',
     async run(c, p) {
       const spec = c.bench(['stdio', '--tools', String(p.list.tools)]);
-      const r = need(await runDriver('stdio', { ...spec, mode: 'seq', workload: 'list', expectTools: p.list.tools, ...p.list }), 'tools/list');
+      const config = { ...spec, mode: 'seq', workload: 'list', expectTools: p.list.tools, ...p.list };
+      const r = need(await runDriver('stdio', config, 'split'), 'tools/list');
       return { 'list.p50': r.p50, 'list.p99': r.p99 };
     },
   },
   {
     id: 'big-stdio',
     async run(c, p) {
-      const r = need(await runDriver('stdio', { ...c.bench(['stdio']), mode: 'seq', workload: 'big', ...p.big }), 'big over stdio');
+      const r = need(await runDriver('stdio', { ...c.bench(['stdio']), mode: 'seq', workload: 'big', ...p.big }, 'split'), 'big over stdio');
       return { 'big.stdio.p50': r.p50 };
     },
   },
   {
     id: 'big-http',
     async run(c, p) {
-      const server = await startHttpServer((port) => c.bench(['http', String(port)]));
+      const server = await startHttpServer((port) => c.bench(['http', String(port)]), undefined, 'split');
       try {
-        const r = need(await runDriver('http', { url: server.url, era: 'session', concurrency: 1, workload: 'big', ...p.big }), 'big over HTTP');
+        const config = { url: server.url, era: 'session', concurrency: 1, workload: 'big', ...p.big };
+        const r = need(await runDriver('http', config, 'split'), 'big over HTTP');
         return { 'big.http.p50': r.p50 };
       } finally {
         await server.stop();

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './contenders.mjs';
+import { cpusFor, onCpu } from './placement.mjs';
 
 const live = new Set();
 process.on('exit', () => {
@@ -36,10 +37,13 @@ function canConnect(port) {
   });
 }
 
-/** Starts an HTTP server (`spec(port)` → { command, args }) and waits until its port accepts connections. */
-export async function startHttpServer(spec, timeoutMs = 15_000) {
+/**
+ * Starts an HTTP server (`spec(port)` → { command, args }) and waits until its port accepts connections.
+ * `placement` (see placement.mjs) pins it to the server's CPU.
+ */
+export async function startHttpServer(spec, timeoutMs = 15_000, placement = undefined) {
   const port = await freePort();
-  const { command, args } = spec(port);
+  const { command, args } = onCpu(spec(port), cpusFor(placement)?.server);
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
   live.add(child);
   let stderr = '';
@@ -77,11 +81,18 @@ function stop(child, graceMs = 2000) {
   });
 }
 
-/** Runs `bench/drivers/<name>.mjs` with `config`; resolves with its JSON result (ok: false on any failure). */
-export function runDriver(name, config) {
+/**
+ * Runs `bench/drivers/<name>.mjs` with `config`; resolves with its JSON result (ok: false on any failure).
+ * `placement` pins the driver to its CPU and, for a driver that spawns its server (`config.command`), the server
+ * to the server's.
+ */
+export function runDriver(name, config, placement = undefined) {
   const limit = (config.timeLimitMs ?? 120_000) + 15_000;
+  const cpus = cpusFor(placement);
+  if (cpus && config.command !== undefined) config = { ...config, ...onCpu({ command: config.command, args: config.args ?? [] }, cpus.server) };
+  const driver = onCpu({ command: process.execPath, args: [join(ROOT, 'bench', 'drivers', `${name}.mjs`), JSON.stringify(config)] }, cpus?.driver);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench', 'drivers', `${name}.mjs`), JSON.stringify(config)], {
+    const child = spawn(driver.command, driver.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: ROOT,
     });
