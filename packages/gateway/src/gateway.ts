@@ -21,6 +21,7 @@ import { configDigest, followChanges } from './store/follow-changes.js';
 import { openGatewayStores } from './store/open.js';
 import { recordConfigRevision } from './store/config-revisions.js';
 import { Upstream } from './upstream/upstream.js';
+import { openSharedCatalogues } from './upstream/shared-catalogue.js';
 import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware } from './front/policy.js';
 import { GRACE_MS } from './front/catalogue.js';
@@ -150,8 +151,10 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       for (const f of fronts) f.server.notifyResourceUpdated(uri);
     },
   };
+  // storage.redis: one replica lists an HTTP upstream per change, the others use its catalogue (stdio: each its own).
+  const catalogues = await openSharedCatalogues(config, log);
   const addUpstream = (entry: GatewayConfig['servers'][string]) => {
-    const u = new Upstream(entry, events, log);
+    const u = new Upstream(entry, events, log, catalogues);
     upstreams.set(entry.name, u);
     u.start().catch(() => undefined);
   };
@@ -183,7 +186,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
   // Definitions changed without a list_changed are found by reading the lists again now and then.
   const recheckMs = config.trust?.recheckMs ?? 0;
   const recheck = recheckMs > 0 ? setInterval(() => {
-    for (const u of upstreams.values()) if (u.state === 'up') void u.refresh();
+    // With shared catalogues, a list another replica took within half a period counts as this replica's.
+    for (const u of upstreams.values()) if (u.state === 'up') void u.refresh({ since: Date.now() - recheckMs / 2 });
   }, recheckMs) : undefined;
   recheck?.unref();
 
@@ -225,6 +229,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     sealing = await gatewaySessionSealing(config, log);
   } catch (error) {
     for (const u of upstreams.values()) await u.close();
+    await catalogues?.close();
     await audit.close();
     await stores.close();
     throw error;
@@ -284,6 +289,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     });
   } catch (error) {
     for (const u of upstreams.values()) await u.close();
+    await catalogues?.close();
     await sealing?.close();
     await audit.close();
     await keys.close();
@@ -368,6 +374,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
         await handle.shutdown({ timeoutMs: o.timeoutMs ?? 10_000 });
         for (const r of routeFronts) await r.front.server.close();
         await Promise.all([...upstreams.values()].map((u) => u.close()));
+        await catalogues?.close();
         await sealing?.close();
         unfollow();
         await audit.close();

@@ -3,25 +3,24 @@
  * it dies), stopped when idle (stdio), with its catalogue (tools, resources, templates, prompts) kept fresh.
  * @module
  */
-import { Client, type CallOptions, type ClientEvents, type ClientHandlers, connectHttp } from '@mcpkit/client';
+import { Client, type CallOptions, type ClientEvents, connectHttp } from '@mcpkit/client';
 import { createNodeFetch, StdioClientTransport } from '@mcpkit/client/node';
 import { backoffDelay } from '@mcpkit/client';
-import { type JsonObject, ErrorCode, ProtocolError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@mcpkit/protocol';
+import { type JsonObject, ErrorCode, ProtocolError } from '@mcpkit/protocol';
 import type { UpstreamEntry } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { upstreamAuthHeaders } from './upstream-auth.js';
+import { CONNECT_MAX_AGE_MS, type SharedCatalogues } from './shared-catalogue.js';
+import { EMPTY, type RefreshWant, type UpstreamCatalogue, listCatalogue } from './upstream-catalogue.js';
+import { REFUSING, exitReason, unavailable } from './upstream-failures.js';
+
+export type { RefreshWant, UpstreamCatalogue } from './upstream-catalogue.js';
+export { unavailable } from './upstream-failures.js';
 
 // node:http with keep-alive agents: about half the CPU per call of the global fetch (one set of agents for all upstreams).
 const upstreamFetch = createNodeFetch();
 
 export type UpstreamState = 'idle' | 'connecting' | 'up' | 'down' | 'stopped';
-
-export interface UpstreamCatalogue {
-  tools: Tool[];
-  resources: Resource[];
-  templates: ResourceTemplate[];
-  prompts: Prompt[];
-}
 
 export interface UpstreamEvents {
   /** The catalogue changed (fetched after a connect, or refreshed after list_changed). */
@@ -34,19 +33,7 @@ export interface UpstreamEvents {
   onResourceUpdated(upstream: Upstream, uri: string): void;
 }
 
-const EMPTY: UpstreamCatalogue = { tools: [], resources: [], templates: [], prompts: [] };
 const RECONNECT = { initialDelayMs: 250, maxDelayMs: 30_000, maxAttempts: Number.POSITIVE_INFINITY };
-
-/** Refuses what an upstream asks when no caller can answer (no call in flight with a relay). */
-const REFUSING: ClientHandlers = {
-  elicitation: () => {
-    throw new ProtocolError(ErrorCode.InvalidRequest, 'The gateway relays elicitation only during a tool call from a client that supports it');
-  },
-  sampling: () => {
-    throw new ProtocolError(ErrorCode.InvalidRequest, 'The gateway relays sampling only during a tool call from a client that supports it');
-  },
-  roots: () => [],
-};
 
 export class Upstream {
   readonly name: string;
@@ -72,6 +59,15 @@ export class Upstream {
   #closing = false;
   #refreshing: Promise<void> | undefined;
   #refreshQueued: Promise<void> | undefined;
+  /** What the next re-read must meet: every refresh() asked for since the last one started, merged. */
+  #want: RefreshWant | undefined;
+  /** HTTP upstreams with storage.redis: the catalogue replicas share, its key, and when the one in use was listed. */
+  readonly #shared: SharedCatalogues | undefined;
+  #sharedKey: string | undefined;
+  #sharedAt: number | undefined;
+  #unfill: (() => void) | undefined;
+  /** When the last connection was lost: a catalogue listed before it may describe the upstream before a restart. */
+  #lostAt = Number.NEGATIVE_INFINITY;
   /** Why a connection ended, when known (its process exited; the gateway recycled it): said to the calls it took down. */
   readonly #endedBy = new WeakMap<Client, string>();
   /** Log relays of the calls in flight (see {@link request}). */
@@ -79,11 +75,19 @@ export class Upstream {
   readonly #events: UpstreamEvents;
   readonly #log: Logger;
 
-  constructor(config: UpstreamEntry, events: UpstreamEvents, log: Logger) {
+  constructor(config: UpstreamEntry, events: UpstreamEvents, log: Logger, shared?: SharedCatalogues) {
     this.name = config.name;
     this.config = config;
     this.#events = events;
     this.#log = log.child({ upstream: config.name });
+    // Stdio upstreams stay per replica: each replica runs its own process, whose lists may differ from another's.
+    if (config.transport === 'http' && shared !== undefined) {
+      this.#shared = shared;
+      // A catalogue another replica listed after ours: use it (and tell our clients), as after our own list_changed.
+      this.#unfill = shared.onFill((key, at) => {
+        if (key === this.#sharedKey && this.#client !== undefined && at > (this.#sharedAt ?? Number.NEGATIVE_INFINITY)) void this.refresh({ since: Number.NEGATIVE_INFINITY });
+      });
+    }
   }
 
   get negotiated(): Client['server'] {
@@ -154,9 +158,10 @@ export class Upstream {
     this.#client = client;
     this.#attempt = 0;
     client.on('close', () => this.#onClosed(client));
-    client.on('toolsChanged', () => void this.refresh());
-    client.on('promptsChanged', () => void this.refresh());
-    client.on('resourcesChanged', () => void this.refresh());
+    const changed = () => void this.refresh({ since: Date.now(), gather: true });
+    client.on('toolsChanged', changed);
+    client.on('promptsChanged', changed);
+    client.on('resourcesChanged', changed);
     client.on('resourceUpdated', ({ uri }) => this.#events.onResourceUpdated(this, uri));
     // A log message names no call; it reaches a caller only when exactly one call is in flight.
     client.on('log', (entry) => {
@@ -166,7 +171,7 @@ export class Upstream {
     this.#log.info({ era: client.era, revision: client.server?.protocolVersion }, 'upstream connected');
     // Log messages are relayed to callers (each filtered again by the caller's own level): ask for info and up.
     if (client.server?.capabilities.logging) await client.setLogLevel('info').catch(() => undefined);
-    await this.refresh();
+    await this.refresh({ since: Math.max(this.#lostAt, Date.now() - CONNECT_MAX_AGE_MS) });
     this.#touch();
     return client;
   }
@@ -199,6 +204,7 @@ export class Upstream {
   #onClosed(client: Client): void {
     if (this.#client !== client) return;
     this.#client = undefined;
+    this.#lostAt = Date.now();
     if (this.#closing || this.state === 'idle') return;
     const why = this.#endedBy.get(client) ?? 'the connection closed';
     this.#setState('down', why);
@@ -221,44 +227,65 @@ export class Upstream {
   /**
    * Re-reads the catalogue (after connect and on list_changed). Keeps the old one when a list fails. One re-read
    * at a time: what is asked for meanwhile folds into a single one after it, so an upstream sending thousands
-   * of list_changed costs a few re-lists (and list_changed to every client), not one each.
+   * of list_changed costs a few re-lists (and list_changed to every client), not one each. `want` matters only
+   * with shared catalogues (default: a list started now).
    */
-  refresh(): Promise<void> {
+  refresh(want: RefreshWant = { since: Date.now() }): Promise<void> {
+    const had = this.#want;
+    this.#want = had === undefined ? want : { since: Math.max(had.since, want.since), gather: Boolean(had.gather || want.gather) };
+    return this.#refreshFolded();
+  }
+
+  #refreshFolded(): Promise<void> {
     if (!this.#refreshing) {
       this.#refreshing = this.#refreshOnce().finally(() => {
         this.#refreshing = undefined;
       });
       return this.#refreshing;
     }
+    // The queued re-read meets what was asked meanwhile (in #want), nothing more.
     return (this.#refreshQueued ??= this.#refreshing.then(() => {
       this.#refreshQueued = undefined;
-      return this.refresh();
+      return this.#refreshFolded();
     }));
   }
 
   async #refreshOnce(): Promise<void> {
     const client = this.#client;
+    const want = this.#want ?? { since: Date.now() };
+    this.#want = undefined;
     if (!client) return;
-    const caps = client.server?.capabilities ?? {};
-    const opts = { timeoutMs: this.config.listTimeoutMs };
-    const listed = await Promise.all([
-      caps.tools ? client.listTools(opts) : [],
-      caps.resources ? client.listResources(opts) : [],
-      caps.resources ? client.listResourceTemplates(opts) : [],
-      caps.prompts ? client.listPrompts(opts) : [],
-    ]).catch((error: unknown) => {
+    const list = () => listCatalogue(client, this.config.listTimeoutMs);
+    const listed = await (this.#shared ? this.#sharedList(this.#shared, client, list, want) : list()).catch((error: unknown) => {
       this.#log.warn({ err: (error as Error).message }, 'upstream list failed; keeping the last catalogue');
       return undefined;
     });
-    const [tools, resources, templates, prompts] = listed ?? [this.catalogue.tools, this.catalogue.resources, this.catalogue.templates, this.catalogue.prompts];
-    this.catalogue = { tools, resources, templates, prompts };
-    if (listed !== undefined) this.listed = true;
+    // The shared catalogue this replica already uses and has checked: nothing to do.
+    if (listed === null) return;
+    if (listed !== undefined) {
+      this.catalogue = listed;
+      this.listed = true;
+    }
     // Nothing listed yet: no verdict on an empty catalogue (pinning it would quarantine every real tool later).
     if (!this.listed) return this.#events.onCatalogue(this);
     if (this.#events.onVerify) {
       await this.#events.onVerify(this).catch((error: unknown) => this.#log.error({ err: (error as Error).message }, 'checking the upstream catalogue failed'));
     }
     this.#events.onCatalogue(this);
+  }
+
+  /**
+   * The catalogue replicas share (read, listed here and stored, or waited for while another replica lists it);
+   * null when it is the one in use already. Whatever its source, the caller checks it (trust) as if listed here.
+   */
+  async #sharedList(shared: SharedCatalogues, client: Client, list: () => Promise<UpstreamCatalogue>, want: RefreshWant): Promise<UpstreamCatalogue | null> {
+    const key = (this.#sharedKey = shared.keyOf(this.config, client.server));
+    const since = Number.isFinite(want.since) ? want.since : undefined;
+    const got = await shared.get(key, list, { ...(since === undefined ? {} : { since }), gather: want.gather === true, listTimeoutMs: this.config.listTimeoutMs });
+    if (got.at !== undefined && got.at === this.#sharedAt && this.listed) return null;
+    this.#sharedAt = got.at;
+    this.#log.debug({ source: got.source, at: got.at }, 'upstream catalogue (shared)');
+    return got.value;
   }
 
   /**
@@ -357,6 +384,7 @@ export class Upstream {
 
   async close(): Promise<void> {
     this.#closing = true;
+    this.#unfill?.();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#idleTimer);
     this.#retryTimer = undefined;
@@ -365,17 +393,4 @@ export class Upstream {
     this.state = 'stopped';
     await client?.close().catch(() => undefined);
   }
-}
-
-/** "its process exited with code 1" from a ProcessExitedError's message, which also holds the command and stderr. */
-function exitReason(message: string): string {
-  const how = /was killed by \S+|exited with code \S+/.exec(message)?.[0] ?? 'exited';
-  return `its process ${how.replace(/;$/, '')}`;
-}
-
-export function unavailable(name: string, reason: string | undefined): ProtocolError {
-  return new ProtocolError(ErrorCode.InternalError, `Upstream ${name} is unavailable${reason ? `: ${reason}` : ''}; the gateway keeps retrying`, {
-    upstream: name,
-    reason: 'unavailable',
-  });
 }
