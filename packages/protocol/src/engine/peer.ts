@@ -25,6 +25,7 @@ import {
 import type { MessageInfo, Transport } from '../transport.js';
 import { LazyAbortController } from '../abort.js';
 import { PendingRequest, type Progress, type RequestOptions } from './outgoing.js';
+import { SlotMap } from './slot-map.js';
 
 /** What a request handler gets besides the request. */
 export interface IncomingRequestContext {
@@ -99,8 +100,9 @@ export class Peer {
   readonly transport: Transport;
   #options: PeerOptions;
   #nextId = 0;
-  #pending = new Map<RequestId, PendingRequest>();
-  #incoming = new Map<RequestId, RequestContext>();
+  // SlotMaps, not Maps: see SlotMap for what per-request Map churn cost on a long-lived peer.
+  #pending = new SlotMap<RequestId, PendingRequest>();
+  #incoming = new SlotMap<RequestId, RequestContext>();
   #closed = false;
   #closeListeners: Array<() => void> = [];
 

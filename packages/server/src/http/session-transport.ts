@@ -9,6 +9,7 @@ import {
   type RequestId,
   type Transport,
   type TransportSendOptions,
+  SlotMap,
   TransportStateError,
 } from '@mcpkit/protocol';
 import type { EventStore } from './event-store.js';
@@ -149,7 +150,8 @@ export class HttpSessionTransport implements Transport {
   onerror?: ((error: Error) => void) | undefined;
   /** Negotiated revision, for the response headers; set after initialize. */
   protocolVersion: string | undefined;
-  #byRequest = new Map<RequestId, PostStream>();
+  /** Request id → the POST that carries it (a SlotMap: nearly always one, and see SlotMap on Map churn). */
+  #byRequest = new SlotMap<RequestId, PostStream>();
   #standalone: SseStream | undefined;
   /** Streams of requests running on another replica, resumed here; fed by {@link relayed}. */
   readonly #remote = new Map<string, SseStream>();
