@@ -45,7 +45,7 @@ function streamTag(sessionId: string): string {
 
 /** The HTTP exchange of one POST that carried requests. */
 class PostStream {
-  readonly streamId: string;
+  #streamId: string | undefined;
   readonly open = new Set<RequestId>();
   sse: SseStream | undefined;
   #resolve: ((reply: HttpReply) => void) | undefined;
@@ -56,13 +56,17 @@ class PostStream {
 
   constructor(transport: HttpSessionTransport, ids: RequestId[], accept: { sse: boolean; json: boolean }) {
     this.#transport = transport;
-    this.streamId = `${transport.streamTag}-${randomId()}`;
     for (const id of ids) this.open.add(id);
     this.#sseAllowed = accept.sse;
     this.#jsonAllowed = accept.json;
     this.response = new Promise((resolve) => {
       this.#resolve = resolve;
     });
+  }
+
+  /** The id events of this POST are stored under: made on first use (only a resumable stream needs one). */
+  get streamId(): string {
+    return (this.#streamId ??= `${this.#transport.streamTag}-${randomId()}`);
   }
 
   /** Switches to SSE if needed, then ends the HTTP stream; later messages wait in the event store. */
