@@ -191,7 +191,8 @@ export class RedisSingleFlightCache<T> {
     };
     await subscriber.subscribe(this.#channel, onMessage);
     this.#stop = async () => {
-      if (subscriber.isOpen) await subscriber.unsubscribe(this.#channel, onMessage);
+      // isReady, not isOpen: a subscriber reconnecting to a Redis that is gone would never answer.
+      if (subscriber.isReady) await subscriber.unsubscribe(this.#channel, onMessage);
     };
   }
 
