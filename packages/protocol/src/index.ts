@@ -75,7 +75,7 @@ export { MCP_NAME_FIELDS, encodeHeaderValue, decodeHeaderValue } from './mcp-hea
 export { LineDecoder, encodeLine, DEFAULT_MAX_MESSAGE_BYTES } from './framing.js';
 export type { Transport, TransportSendOptions, MessageInfo } from './transport.js';
 export { Peer } from './engine/peer.js';
-export { SlotMap } from './engine/slot-map.js';
+export { InflightMap } from './engine/inflight-map.js';
 export type { IncomingRequestContext, RequestHandler, NotificationHandler, PeerOptions } from './engine/peer.js';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './engine/outgoing.js';
 export type { RequestOptions, Progress } from './engine/outgoing.js';

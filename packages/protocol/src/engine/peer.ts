@@ -25,7 +25,7 @@ import {
 import type { MessageInfo, Transport } from '../transport.js';
 import { LazyAbortController } from '../abort.js';
 import { PendingRequest, type Progress, type RequestOptions } from './outgoing.js';
-import { SlotMap } from './slot-map.js';
+import { InflightMap } from './inflight-map.js';
 
 /** What a request handler gets besides the request. */
 export interface IncomingRequestContext {
@@ -100,9 +100,9 @@ export class Peer {
   readonly transport: Transport;
   #options: PeerOptions;
   #nextId = 0;
-  // SlotMaps, not Maps: see SlotMap for what per-request Map churn cost on a long-lived peer.
-  #pending = new SlotMap<RequestId, PendingRequest>();
-  #incoming = new SlotMap<RequestId, RequestContext>();
+  // InflightMaps, not Maps: see InflightMap for what per-request Map churn costs on a long-lived peer.
+  #pending = new InflightMap<RequestId, PendingRequest>();
+  #incoming = new InflightMap<RequestId, RequestContext>();
   #closed = false;
   #closeListeners: Array<() => void> = [];
 

@@ -9,7 +9,7 @@ import {
   type RequestId,
   type Transport,
   type TransportSendOptions,
-  SlotMap,
+  InflightMap,
   TransportStateError,
 } from '@mcpkit/protocol';
 import type { EventStore } from './event-store.js';
@@ -46,6 +46,8 @@ function streamTag(sessionId: string): string {
 /** The HTTP exchange of one POST that carried requests. */
 class PostStream {
   #streamId: string | undefined;
+  /** The ids of the requests this POST carried. */
+  readonly ids: readonly RequestId[];
   readonly open = new Set<RequestId>();
   sse: SseStream | undefined;
   #resolve: ((reply: HttpReply) => void) | undefined;
@@ -56,6 +58,7 @@ class PostStream {
 
   constructor(transport: HttpSessionTransport, ids: RequestId[], accept: { sse: boolean; json: boolean }) {
     this.#transport = transport;
+    this.ids = ids;
     for (const id of ids) this.open.add(id);
     this.#sseAllowed = accept.sse;
     this.#jsonAllowed = accept.json;
@@ -154,8 +157,8 @@ export class HttpSessionTransport implements Transport {
   onerror?: ((error: Error) => void) | undefined;
   /** Negotiated revision, for the response headers; set after initialize. */
   protocolVersion: string | undefined;
-  /** Request id → the POST that carries it (a SlotMap: nearly always one, and see SlotMap on Map churn). */
-  #byRequest = new SlotMap<RequestId, PostStream>();
+  /** Request id → the POST that carries it (an InflightMap: see there on Map churn). */
+  #byRequest = new InflightMap<RequestId, PostStream>();
   #standalone: SseStream | undefined;
   /** Streams of requests running on another replica, resumed here; fed by {@link relayed}. */
   readonly #remote = new Map<string, SseStream>();
@@ -235,7 +238,7 @@ export class HttpSessionTransport implements Transport {
   }
 
   finished(stream: PostStream): void {
-    for (const [id, s] of this.#byRequest) if (s === stream) this.#byRequest.delete(id);
+    for (const id of stream.ids) if (this.#byRequest.get(id) === stream) this.#byRequest.delete(id);
   }
 
   /**
