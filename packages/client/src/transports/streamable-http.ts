@@ -6,6 +6,7 @@ import {
   ConnectionClosedError,
   DEFAULT_MAX_MESSAGE_BYTES,
   ErrorCode,
+  InflightMap,
   type JsonRpcMessage,
   type JsonRpcNotification,
   type MessageInfo,
@@ -90,7 +91,8 @@ export class StreamableHttpClientTransport implements Transport {
   readonly #host: SseHost;
   readonly #maxMessageSize: number;
   readonly #closing = new AbortController();
-  readonly #inflight = new Map<RequestId, Inflight>();
+  // Not a Map: see InflightMap on what per-request Map churn costs a long-lived owner.
+  readonly #inflight = new InflightMap<RequestId, Inflight>();
   #standalone: AbortController | undefined;
   /**
    * Pending until the standalone stream's first GET has an answer (capped at 2 s). Requests wait for it once,
