@@ -223,8 +223,8 @@ export class Peer {
       const id = recoverId(value);
       // Never answer something that might itself be a response: that could loop between two peers.
       const looksLikeResponse = typeof value === 'object' && value !== null && ('result' in value || 'error' in value);
-      if (typeof value === 'object' && value !== null && 'method' in value) void this.#sendSafe(errorResponse(id, wire.toJSON()));
-      else if (id === null && !looksLikeResponse) void this.#sendSafe(errorResponse(null, wire.toJSON()));
+      if (typeof value === 'object' && value !== null && 'method' in value) this.#sendSafe(errorResponse(id, wire.toJSON()));
+      else if (id === null && !looksLikeResponse) this.#sendSafe(errorResponse(null, wire.toJSON()));
       return;
     }
     if ('method' in message) {
@@ -271,11 +271,11 @@ export class Peer {
   #onRequest(message: JsonRpcRequest, info: MessageInfo | undefined): void {
     const handler = this.#options.onRequest;
     if (!handler) {
-      void this.#sendSafe(errorResponse(message.id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${message.method}` }));
+      this.#sendSafe(errorResponse(message.id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${message.method}` }));
       return;
     }
     if (this.#incoming.has(message.id)) {
-      void this.#sendSafe(errorResponse(message.id, { code: ErrorCode.InvalidRequest, message: `Invalid request: id ${String(message.id)} is already in use` }), message.id);
+      this.#sendSafe(errorResponse(message.id, { code: ErrorCode.InvalidRequest, message: `Invalid request: id ${String(message.id)} is already in use` }), message.id);
       return;
     }
     const context = new RequestContext(this, message.id, info);
@@ -307,7 +307,7 @@ export class Peer {
     // spec basic/utilities/cancellation: a cancelled request gets no response.
     if (context.cancellation.aborted || this.#closed) return;
     if (result !== undefined) {
-      void this.#sendSafe({ jsonrpc: '2.0', id, result }, id);
+      this.#sendSafe({ jsonrpc: '2.0', id, result }, id);
       return;
     }
     let wire: ProtocolError;
@@ -316,16 +316,24 @@ export class Peer {
       this.#report(error);
       wire = (this.#options.toWireError ?? defaultWireError)(error);
     }
-    void this.#sendSafe(errorResponse(id, wire.toJSON()), id);
+    this.#sendSafe(errorResponse(id, wire.toJSON()), id);
   }
 
-  async #sendSafe(message: JsonRpcMessage, relatedRequestId?: RequestId): Promise<void> {
+  /** Sends, reporting (never throwing) a failure: a response or an error reply nobody awaits. */
+  #sendSafe(message: JsonRpcMessage, relatedRequestId?: RequestId): void {
+    let sent: Promise<void>;
     try {
-      await this.transport.send(message, { relatedRequestId });
+      sent = this.transport.send(message, relatedRequestId === undefined ? undefined : { relatedRequestId });
     } catch (error) {
       this.#report(error);
+      return;
     }
+    // A hand-written transport might return nothing instead of a promise.
+    if (sent !== undefined) sent.then(undefined, this.#reportFailure);
   }
+
+  readonly #reportFailure = (error: unknown): void => this.#report(error);
+
 
   #onTransportError(error: Error): void {
     if (this.#options.replyToMalformed === false) {
@@ -333,10 +341,10 @@ export class Peer {
       return;
     }
     if (error instanceof ProtocolError && error.code === ErrorCode.ParseError) {
-      void this.#sendSafe(errorResponse(null, error.toJSON()));
+      this.#sendSafe(errorResponse(null, error.toJSON()));
     } else if (error instanceof MessageTooLargeError) {
       // The message was dropped unread, so its id is unknown: say so without one.
-      void this.#sendSafe(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `Invalid request: ${error.message}` }));
+      this.#sendSafe(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `Invalid request: ${error.message}` }));
     }
     this.#report(error);
   }

@@ -48,7 +48,8 @@ class PostStream {
   #streamId: string | undefined;
   /** The ids of the requests this POST carried. */
   readonly ids: readonly RequestId[];
-  readonly open = new Set<RequestId>();
+  /** Requests of this POST not answered yet (one POST carries one request since 2025-06-18). */
+  #unanswered: number;
   sse: SseStream | undefined;
   #resolve: ((reply: HttpReply) => void) | undefined;
   readonly response: Promise<HttpReply>;
@@ -59,7 +60,7 @@ class PostStream {
   constructor(transport: HttpSessionTransport, ids: RequestId[], accept: { sse: boolean; json: boolean }) {
     this.#transport = transport;
     this.ids = ids;
-    for (const id of ids) this.open.add(id);
+    this.#unanswered = ids.length;
     this.#sseAllowed = accept.sse;
     this.#jsonAllowed = accept.json;
     this.response = new Promise((resolve) => {
@@ -94,17 +95,30 @@ class PostStream {
    * async), and a message sent meanwhile must not overtake it.
    */
   deliver(message: JsonRpcMessage): Promise<void> {
-    const next = this.#queue.then(() => this.#deliver(message));
+    // The usual case, settled at once with no promise chain: the only answer of a POST that sent nothing else.
+    if (this.#queue === undefined && this.#resolve && !this.sse && this.#jsonAllowed && this.#unanswered === 1 && this.#answers(message)) {
+      this.#unanswered = 0;
+      this.#settle(jsonReply(message, 200, this.#transport.headers()));
+      this.#transport.finished(this);
+      return DELIVERED;
+    }
+    const next = (this.#queue ?? DELIVERED).then(() => this.#deliver(message));
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
-  #queue: Promise<void> = Promise.resolve();
+  /** The deliveries before the next one; undefined until a message took the slow path. */
+  #queue: Promise<void> | undefined;
+
+  /** Whether `message` is the response to one of this POST's requests. */
+  #answers(message: JsonRpcMessage): boolean {
+    return !('method' in message) && this.ids.includes((message as { id: RequestId }).id);
+  }
 
   async #deliver(message: JsonRpcMessage): Promise<void> {
-    const isResponse = !('method' in message);
-    if (isResponse) this.open.delete((message as { id: RequestId }).id);
-    const done = this.open.size === 0;
+    const isResponse = this.#answers(message);
+    if (isResponse) this.#unanswered--;
+    const done = this.#unanswered <= 0;
     if (this.#resolve && !this.sse) {
       // Plain JSON when the answer is the first and only thing to send (DESIGN: SSE only when needed).
       if (isResponse && done && this.#jsonAllowed) {
@@ -145,6 +159,9 @@ class PostStream {
     this.sse?.close();
   }
 }
+
+/** What a delivery that finished at once returns (shared: nothing awaits anything on it). */
+const DELIVERED: Promise<void> = Promise.resolve();
 
 // An empty, never-replayed placeholder so priming events get an id in the store's sequence.
 const primer = { jsonrpc: '2.0', method: 'notifications/mcpkit/prime' } as JsonRpcMessage;
@@ -324,15 +341,17 @@ export class HttpSessionTransport implements Transport {
     if (!('method' in message)) sse.close();
   }
 
-  async send(message: JsonRpcMessage, options?: TransportSendOptions): Promise<void> {
-    if (this.#closed) throw new TransportStateError('HTTP session is closed');
+  send(message: JsonRpcMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#closed) return Promise.reject(new TransportStateError('HTTP session is closed'));
     const routeId = 'method' in message ? options?.relatedRequestId : (message as { id: RequestId }).id;
     const stream = routeId === undefined ? undefined : this.#byRequest.get(routeId);
-    if (stream) {
-      await stream.deliver(message);
-      return;
-    }
-    // Unrelated to an open POST: the standalone stream (spec: server-initiated messages go on GET).
+    // Not an async function: the answer to a POST is delivered without a promise of its own.
+    if (stream) return stream.deliver(message);
+    return this.#sendStandalone(message);
+  }
+
+  /** A message unrelated to an open POST: the standalone stream (spec: server-initiated messages go on GET). */
+  async #sendStandalone(message: JsonRpcMessage): Promise<void> {
     const id = this.eventStore ? await this.storeEvent(this.#standaloneId, message) : undefined;
     if (this.#standalone && !this.#standalone.closed) this.#standalone.send(message, id);
     // No GET stream here: the client may hold it on another replica.
