@@ -223,7 +223,7 @@ describe.skipIf(noRedis)('Redis only', () => {
       const keys = [{ id: 'k1', secret: 'x'.repeat(32) }];
       const options = sharing.httpOptions(keys, { relayStandalone: false, maxAgeMs: 60_000 });
       expect(options.eventStore).toBe(sharing.eventStore);
-      expect(options.sealedSessions).toEqual({ keys, revocations: sharing.revocations, bus: sharing.bus, relayStandalone: false, maxAgeMs: 60_000 });
+      expect(options.sealedSessions).toEqual({ keys, revocations: sharing.revocations, bus: sharing.bus, state: sharing.state, relayStandalone: false, maxAgeMs: 60_000 });
     } finally {
       await sharing.close();
     }

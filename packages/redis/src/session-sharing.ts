@@ -1,6 +1,7 @@
 /**
- * Everything replicas of one `McpServer` share over Redis, in one call: revocations, the session bus, the SSE
- * event store and tasks, on one command connection and one subscriber connection.
+ * Everything replicas of one `McpServer` share over Redis, in one call: revocations, the session bus, session
+ * state (log level, subscriptions), the SSE event store and tasks, on one command connection and one subscriber
+ * connection.
  * @module
  */
 import { InvalidArgumentError } from '@mcpkit/protocol';
@@ -10,6 +11,7 @@ import { RedisEventStore, type RedisEventStoreOptions } from './event-store.js';
 import { DEFAULT_PREFIX, type RedisKeyOptions, reportTo } from './options.js';
 import { RedisSessionMessageBus } from './session-message-bus.js';
 import { RedisSessionRevocations } from './session-revocations.js';
+import { RedisSessionStateStore } from './session-state-store.js';
 import { RedisTaskStore } from './task-store.js';
 
 export interface RedisSessionSharingOptions extends RedisKeyOptions {
@@ -25,12 +27,15 @@ export interface RedisSessionSharingOptions extends RedisKeyOptions {
 export interface RedisSessionSharing {
   readonly revocations: RedisSessionRevocations;
   readonly bus: RedisSessionMessageBus;
+  /** The log level and resource subscriptions clients set on their sessions. */
+  readonly state: RedisSessionStateStore;
   readonly eventStore: RedisEventStore;
   /** Shared tasks (tasks extension), for `new McpServer(info, { tasks: { shared: sharing.tasks } })`. */
   readonly tasks: RedisTaskStore;
   /**
    * Options for `serveHttp`, `createHttpHandler` or `createHttpCore`: sealed session ids under `keys` (newest
-   * first, the same on every replica) with the shared revocations and bus, and the shared event store.
+   * first, the same on every replica) with the shared revocations, bus and session state, and the shared event
+   * store.
    */
   httpOptions(keys: readonly SessionSealKey[], seal?: Pick<SessionSealOptions, 'maxAgeMs' | 'maxPayloadBytes' | 'relayStandalone'>): { sealedSessions: SessionSealOptions; eventStore: EventStore };
   /** Stops listening and closes the connections this helper opened. */
@@ -71,12 +76,14 @@ export async function redisSessionSharing(options: RedisSessionSharingOptions): 
     throw error;
   }
   const { revocations, bus, eventStore, tasks } = parts;
+  const state = new RedisSessionStateStore(redis, keyOptions);
   return {
     revocations,
     bus,
+    state,
     eventStore,
     tasks,
-    httpOptions: (keys, seal = {}) => ({ sealedSessions: { ...seal, keys, revocations, bus }, eventStore }),
+    httpOptions: (keys, seal = {}) => ({ sealedSessions: { ...seal, keys, revocations, bus, state }, eventStore }),
     async close() {
       await revocations.close();
       await bus.close();

@@ -47,7 +47,9 @@ export async function gatewaySessionSealing(config: GatewayConfig, log: Logger):
   return {
     // Every replica hears its own upstreams' notifications and tells its sessions: relaying them too would
     // have a client hear each change once per replica.
-    forFront: (i) => ({ keys: [{ id: frontKeyId(i), secret }], revocations: sharing.revocations, bus: sharing.bus, relayStandalone: false }),
+    // Log level and subscriptions follow the session (state): a replica tells a subscribed session of an upstream
+    // resource update only when it holds its GET stream.
+    forFront: (i) => ({ keys: [{ id: frontKeyId(i), secret }], revocations: sharing.revocations, bus: sharing.bus, state: sharing.state, relayStandalone: false }),
     eventStore: sharing.eventStore,
     async close() {
       await sharing.close();

@@ -31,6 +31,7 @@ import { type HttpAuthOptions, METADATA_PREFIX, authenticate, metadataReply } fr
 import type { Principal } from '../middleware.js';
 import { type SessionSealOptions, SessionSealer } from './session-seal.js';
 import { type LegacySseSessions, createLegacySseSessions } from './legacy-sse.js';
+import { createSharedSessionState } from './shared-session-state.js';
 
 export interface HttpHandlerOptions {
   /** Hostnames accepted in `Host` (DNS-rebinding protection). Default: localhost, 127.0.0.1, [::1]. `false` accepts any. */
@@ -173,6 +174,8 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   const sealer = options.sealedSessions === undefined ? undefined : options.sealedSessions instanceof SessionSealer ? options.sealedSessions : new SessionSealer(options.sealedSessions);
   /** Sealed sessions being taken over, so concurrent requests for one id make one session. */
   const restoring = new Map<string, Promise<Live | undefined>>();
+  // Log level and subscriptions follow a sealed session to every replica (only with a bus and a state store).
+  const shared = sealer?.bus !== undefined && sealer.state !== undefined ? createSharedSessionState(core, sessions, sealer.state, sealer.bus, sealer.relayStandalone) : undefined;
   // A DELETE on another replica: drop the live copy here too.
   const unsubscribe = sealer?.revocations.subscribe?.((id) => {
     const live = sessions.get(id);
@@ -184,6 +187,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   // another replica's requests are passed on.
   const replicaTag = sealer?.bus === undefined ? undefined : `${crypto.randomUUID().slice(0, 8)}-`;
   const unlisten = sealer?.bus?.subscribe((sessionId, message) => {
+    if (shared?.heard(sessionId, message)) return;
     const live = sessions.get(sessionId);
     if (live === undefined) return;
     const event = relayedEvent(message);
@@ -220,7 +224,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     }
   };
 
-  const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject): Promise<Live> => {
+  const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject, issuedAt?: number): Promise<Live> => {
     const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId, relay, sealer?.relayStandalone);
     const session = await server.connect(transport, replicaTag === undefined ? undefined : { requestIdPrefix: replicaTag });
     if (restore !== undefined) {
@@ -231,6 +235,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
         throw error;
       }
     }
+    if (shared !== undefined && sessionId !== undefined && issuedAt !== undefined) shared.attach(sessionId, session, issuedAt + sealer!.maxAgeMs);
     const live = { transport, session, principalId: principal?.id };
     sessions.set(transport.sessionId, live);
     session.peer.onClose(() => sessions.delete(transport.sessionId));
@@ -245,16 +250,21 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   const restoreSealed = async (id: string, principal: Principal | undefined): Promise<Live | undefined> => {
     if (sealer === undefined || !SessionSealer.looksSealed(id)) return undefined;
     const state = await sealer.open(id);
-    if (state === undefined || state.principalId !== principal?.id || (await sealer.revocations.isRevoked(id))) return undefined;
-    const raced = sessions.get(id);
-    if (raced !== undefined) return raced;
-    if (liveCount() >= maxSessions) return undefined;
-    try {
-      return await openSession(principal, id, state.initialize);
-    } catch (error) {
-      core.report(error, 'restoring a sealed session');
-      return undefined;
-    }
+    if (state === undefined || state.principalId !== principal?.id) return undefined;
+    const take = async (): Promise<Live | undefined> => {
+      if (await sealer.revocations.isRevoked(id)) return undefined;
+      const raced = sessions.get(id);
+      if (raced !== undefined) return raced;
+      if (liveCount() >= maxSessions) return undefined;
+      try {
+        return await openSession(principal, id, state.initialize, state.issuedAt);
+      } catch (error) {
+        core.report(error, 'restoring a sealed session');
+        return undefined;
+      }
+    };
+    // With shared state, its one read runs beside the revocation check.
+    return shared === undefined ? take() : shared.restore(id, take);
   };
 
   const sessionFor = async (request: HttpRequestLike, principal: Principal | undefined): Promise<Live | HttpReply> => {
@@ -324,8 +334,9 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
       }
       if (liveCount() >= maxSessions) return refuse(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions');
       const params = (message as { params?: JsonObject }).params ?? {};
-      const sealedId = sealer === undefined ? undefined : await sealer.seal({ initialize: params, principalId: principal?.id, issuedAt: Date.now() });
-      const live = await openSession(principal, sealedId);
+      const issuedAt = Date.now();
+      const sealedId = sealer === undefined ? undefined : await sealer.seal({ initialize: params, principalId: principal?.id, issuedAt });
+      const live = await openSession(principal, sealedId, undefined, issuedAt);
       return live.transport.handlePost([message], [(message as { id: RequestId }).id], accept, info);
     }
     const live = await sessionFor(request, principal);
@@ -396,6 +407,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     async close() {
       unsubscribe?.();
       unlisten?.();
+      shared?.close();
       for (const closer of [...core.closers]) closer();
       const all = [...sessions.values()];
       sessions.clear();

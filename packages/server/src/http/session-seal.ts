@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, type JsonObject } from '@mcpkit/protocol';
+import type { SessionStateStore } from './session-state-store.js';
 
 /** One sealing key: `id` names it inside every id it seals (key rotation), `secret` is at least 32 bytes. */
 export interface SessionSealKey {
@@ -76,6 +77,13 @@ export interface SessionSealOptions {
    * upstreams), or the client hears each one once per replica.
    */
   relayStandalone?: boolean;
+  /**
+   * With a bus: where the state a client changes after `initialize` (its log level, its resource subscriptions)
+   * is kept, so it follows the session to every replica, and a resource update raised on any replica reaches
+   * every subscribed session once (from the replica holding its GET stream). Default: none (that state stays on
+   * the replica that received the change).
+   */
+  state?: SessionStateStore;
   /** Largest sealed payload (bytes of JSON); a session whose `initialize` is bigger gets a plain local id. Default 4096. */
   maxPayloadBytes?: number;
   /** Default `Date.now`. */
@@ -92,7 +100,7 @@ const DAY_MS = 24 * 60 * 60_000;
  * Seals and opens session ids. Keys are derived once, on first use; each seal or open is one AES-GCM
  * operation. A tampered, truncated, expired or unknown-key id opens as undefined, never as an error.
  * @throws InvalidArgumentError `MCPKIT_INVALID_ARGUMENT` (constructor) for no keys, a bad key id, a duplicate
- *   key id or a secret shorter than 32 bytes.
+ *   key id, a secret shorter than 32 bytes, or a `state` store without a `bus`.
  * @example
  * const sealer = new SessionSealer({ keys: [{ id: 'k1', secret: process.env.MCP_SESSION_SECRET! }] });
  * const id = await sealer.seal({ initialize: params, principalId: 'alice', issuedAt: Date.now() });
@@ -104,12 +112,15 @@ export class SessionSealer {
   readonly revocations: SessionRevocations;
   readonly bus: SessionMessageBus | undefined;
   readonly relayStandalone: boolean;
+  readonly state: SessionStateStore | undefined;
   readonly #keys: ReadonlyMap<string, Promise<CryptoKey>>;
   readonly #sealWith: string;
   readonly #now: () => number;
 
   constructor(options: SessionSealOptions) {
     if (options.keys.length === 0) throw new InvalidArgumentError('session sealing needs at least one key');
+    // Live copies on other replicas learn a change only from the bus: a store alone would leave them stale.
+    if (options.state !== undefined && options.bus === undefined) throw new InvalidArgumentError('sealedSessions.state needs a bus: replicas learn state changes from it');
     const keys = new Map<string, Promise<CryptoKey>>();
     for (const [i, key] of options.keys.entries()) {
       if (!KEY_ID.test(key.id)) throw new InvalidArgumentError(`keys[${i}].id: 1-32 characters of A-Z a-z 0-9 _ -`);
@@ -127,6 +138,7 @@ export class SessionSealer {
     this.revocations = options.revocations ?? new MemorySessionRevocations(options.now);
     this.bus = options.bus;
     this.relayStandalone = options.relayStandalone ?? true;
+    this.state = options.state;
     this.#now = options.now ?? Date.now;
   }
 

@@ -33,6 +33,7 @@ import { handlerFor } from '../dispatch.js';
 import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
 import { openListen } from '../stateless/listen.js';
 import { runMiddleware } from '../middleware.js';
+import type { SessionState, SessionStatePatch } from '../http/session-state-store.js';
 
 const levels: ReadonlySet<string> = new Set(LOGGING_LEVELS);
 const DEFAULT_INPUT_TIMEOUT_MS = 5 * 60_000;
@@ -122,6 +123,12 @@ export class ServerSession {
   readonly inputTimeoutMs: number;
   /** Called when the client's roots change (`notifications/roots/list_changed`). */
   onRootsChanged: (() => void) | undefined;
+  /**
+   * Set where replicas share session state (sealed HTTP sessions with a state store): a client's change is
+   * shared before it applies here (its answer waits for it), and resource updates reach the session from the
+   * replica holding its GET stream rather than through this session's change listener. Undefined: local only.
+   */
+  shareState: ((patch: SessionStatePatch) => Promise<void>) | undefined;
   #initialized = false;
   #listener: ChangeListener;
   #listens = new Map<RequestId, () => void>();
@@ -146,7 +153,8 @@ export class ServerSession {
       get resources() {
         return ready();
       },
-      wantsResource: (uri) => this.subscriptions.has(uri),
+      // With shared state the cluster fan-out (http/shared-session-state.ts) delivers updates, exactly once.
+      wantsResource: (uri) => this.shareState === undefined && this.subscriptions.has(uri),
       send: (method, params) => {
         void this.peer.notify(method, params).catch((e: unknown) => core.report(e, `sending ${method}`));
       },
@@ -244,6 +252,7 @@ export class ServerSession {
       case 'logging/setLevel': {
         const level = params?.level;
         if (typeof level !== 'string' || !levels.has(level)) throw invalidParams('params.level', `must be one of ${LOGGING_LEVELS.join(', ')}`);
+        if (this.shareState !== undefined) await this.shareState({ logLevel: level as LoggingLevel });
         this.logLevel = level as LoggingLevel;
         return {};
       }
@@ -252,8 +261,9 @@ export class ServerSession {
         const uri = params?.uri;
         if (typeof uri !== 'string') throw invalidParams('params.uri', 'must be a string');
         if (core.resources.size + core.templates.size === 0) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
-        if (method === 'resources/subscribe') this.subscriptions.add(uri);
-        else this.subscriptions.delete(uri);
+        const patch: SessionStatePatch = method === 'resources/subscribe' ? { subscribe: uri } : { unsubscribe: uri };
+        if (this.shareState !== undefined) await this.shareState(patch);
+        this.applyState(patch);
         return {};
       }
     }
@@ -270,6 +280,14 @@ export class ServerSession {
   restore(initialize: JsonObject): void {
     this.#initialize(initialize);
     this.#initialized = true;
+  }
+
+  /** Applies a change the client made (here, or on another replica serving this session). */
+  applyState(patch: SessionStatePatch | SessionState): void {
+    if (patch.logLevel !== undefined) this.logLevel = patch.logLevel;
+    if ('subscriptions' in patch) for (const uri of patch.subscriptions) this.subscriptions.add(uri);
+    else if (patch.subscribe !== undefined) this.subscriptions.add(patch.subscribe);
+    else if (patch.unsubscribe !== undefined) this.subscriptions.delete(patch.unsubscribe);
   }
 
   #initialize(params: JsonObject): JsonObject {
