@@ -88,9 +88,11 @@ export function createSharedSessionState(core: ServerCore, sessions: ReadonlyMap
   return {
     attach(sessionId, session, untilMs) {
       session.shareState = async (patch) => {
-        // Stored for replicas that take the session over later, published for those holding it now; the answer
-        // waits for both, so a request the client sends after it finds the change on whichever replica it lands.
-        await Promise.all([store.update(sessionId, patch, untilMs), bus.publish(sessionId, { [STATE]: patch as JsonObject })]);
+        // Stored for replicas that take the session over later, then published for those holding it now (only
+        // once stored: a change the store refused reaches no replica); the answer waits for both, so a request the
+        // client sends after it finds the change on whichever replica it lands.
+        await store.update(sessionId, patch, untilMs);
+        await bus.publish(sessionId, { [STATE]: patch as JsonObject });
       };
     },
 

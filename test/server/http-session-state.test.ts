@@ -1,0 +1,102 @@
+/**
+ * Issue 10: session state (log level, resource subscriptions) shared by the replicas of a sealed session, with
+ * the in-process store and bus (the Redis ones run in test/redis/replicas-session-state.test.ts). Real HTTP
+ * servers behind mcpkit's client, whose fetch picks the replica of each request.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, StreamableHttpClientTransport } from '@mcpkit/client';
+import { type SessionState, type SessionStateStore, McpServer, MemorySessionMessageBus, MemorySessionRevocations, MemorySessionStateStore, SessionSealer } from '@mcpkit/server';
+import { type HttpServerHandle, serveHttp } from '@mcpkit/server/node';
+import { InvalidArgumentError } from '@mcpkit/protocol';
+
+const KEYS = [{ id: 'k1', secret: 'the-secret-every-replica-shares-0123456789' }];
+
+function replica(index: number): McpServer {
+  const server = new McpServer({ name: 'replicated', version: '1.0.0' }, { onError: () => undefined });
+  server.tool('chatty', {}, async (_args, ctx) => {
+    for (const level of ['debug', 'info', 'warning', 'error'] as const) await ctx.log(level, `r${index} ${level}`);
+    return { content: [{ type: 'text', text: `r${index}` }] };
+  });
+  return server;
+}
+
+/** The JSON-RPC method a request body carries (GET and DELETE: none). */
+function methodOf(init: RequestInit | undefined): string | undefined {
+  return typeof init?.body === 'string' ? (JSON.parse(init.body) as { method?: string }).method : undefined;
+}
+
+describe('session state across replicas (memory stores)', () => {
+  const handles: HttpServerHandle[] = [];
+  afterEach(async () => {
+    await Promise.all(handles.splice(0).map((h) => h.close()));
+  });
+
+  async function connect(route: (method: string | undefined) => number): Promise<{ client: Client; heard: string[] }> {
+    const client = new Client({ name: 'state', version: '1' }, { protocolVersion: '2025-11-25' });
+    const heard: string[] = [];
+    client.on('log', (m) => void heard.push(String(m.data)));
+    const routed: typeof fetch = (_input, init) => fetch(handles[route(methodOf(init))]!.url, init);
+    await client.connect(new StreamableHttpClientTransport('http://balancer.invalid/mcp', { fetch: routed, openStandaloneStream: false }));
+    return { client, heard };
+  }
+
+  it('a change heard while a replica takes the session over applies after the state it read', async () => {
+    const inner = new MemorySessionStateStore();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => (reading = resolve));
+    // Reads the state, then waits: the replica taking over holds what was stored before the next change.
+    const slow: SessionStateStore = {
+      update: (id, patch, until) => inner.update(id, patch, until),
+      async get(id): Promise<SessionState | undefined> {
+        const state = await inner.get(id);
+        reading();
+        await gate;
+        return state;
+      },
+    };
+    const sealed = { keys: KEYS, revocations: new MemorySessionRevocations(), bus: new MemorySessionMessageBus(), state: slow };
+    for (let i = 0; i < 2; i++) handles.push(await serveHttp(replica(i), { gracefulShutdown: false, sealedSessions: sealed }));
+    // tools/call goes to replica 1 (which has not seen the session), everything else to replica 0.
+    const { client, heard } = await connect((method) => (method === 'tools/call' ? 1 : 0));
+    try {
+      await client.setLogLevel('error');
+      const call = client.callTool('chatty', {});
+      await read;
+      await client.setLogLevel('warning');
+      release();
+      expect(((await call).content[0] as { text: string }).text).toBe('r1');
+      expect(heard).toEqual(['r1 warning', 'r1 error']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a change the store refuses is an error to the client and changes nothing', async () => {
+    let fail = false;
+    const inner = new MemorySessionStateStore();
+    const flaky: SessionStateStore = {
+      get: (id) => inner.get(id),
+      update: async (id, patch, until) => {
+        if (fail) throw new Error('the store is down');
+        await inner.update(id, patch, until);
+      },
+    };
+    handles.push(await serveHttp(replica(0), { gracefulShutdown: false, sealedSessions: { keys: KEYS, bus: new MemorySessionMessageBus(), state: flaky } }));
+    const { client, heard } = await connect(() => 0);
+    try {
+      await client.setLogLevel('info');
+      fail = true;
+      await expect(client.setLogLevel('error')).rejects.toThrow();
+      await client.callTool('chatty', {});
+      expect(heard).toEqual(['r0 info', 'r0 warning', 'r0 error']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a state store without a bus is refused: live copies on other replicas would never learn a change', () => {
+    expect(() => new SessionSealer({ keys: KEYS, state: new MemorySessionStateStore() })).toThrow(InvalidArgumentError);
+  });
+});
