@@ -96,6 +96,33 @@ describe('session state across replicas (memory stores)', () => {
     }
   });
 
+  it('a session too big to seal (a local id) hears each resource update once, through its own listener', async () => {
+    const server = replica(0);
+    server.resource('doc', 'mem://doc', {}, async () => ({ contents: [{ uri: 'mem://doc', text: 'doc' }] }));
+    const sealedSessions = { keys: KEYS, bus: new MemorySessionMessageBus(), state: new MemorySessionStateStore(), maxPayloadBytes: 10 };
+    handles.push(await serveHttp(server, { gracefulShutdown: false, sealedSessions }));
+    const client = new Client({ name: 'local', version: '1' }, { protocolVersion: '2025-11-25' });
+    let updates = 0;
+    client.on('resourceUpdated', () => void updates++);
+    const transport = new StreamableHttpClientTransport(handles[0]!.url);
+    await client.connect(transport);
+    try {
+      expect(SessionSealer.looksSealed(transport.sessionId!)).toBe(false);
+      await client.subscribeResource('mem://doc');
+      // Raised until one is heard: the GET stream attaches a moment after connect.
+      for (let i = 0; i < 50 && updates === 0; i++) {
+        server.notifyResourceUpdated('mem://doc');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(updates).toBe(1);
+      server.notifyResourceUpdated('mem://doc');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(updates).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a state store without a bus is refused: live copies on other replicas would never learn a change', () => {
     expect(() => new SessionSealer({ keys: KEYS, state: new MemorySessionStateStore() })).toThrow(InvalidArgumentError);
   });

@@ -66,8 +66,10 @@ export function createSharedSessionState(core: ServerCore, sessions: ReadonlyMap
   const deliver = (uri: string): void => {
     const message = { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } } as JsonRpcMessage;
     // A loop over the live sessions per update (not per request); `relayed` sends only on a GET stream held here.
+    // Sessions not sharing state (a local id: an initialize too big to seal) hear updates through their own listener.
     for (const live of sessions.values()) {
-      if (live.session.initialized && live.session.subscriptions.has(uri)) live.transport.relayed(`${live.transport.streamTag}-get`, undefined, message);
+      const session = live.session;
+      if (session.shareState !== undefined && session.subscriptions.has(uri)) live.transport.relayed(`${live.transport.streamTag}-get`, undefined, message);
     }
   };
 
