@@ -177,7 +177,8 @@ export class GatewayFront {
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
         async (args, ctx) => {
-          const current = await this.#cleared(this.catalogue.tools.get(name) ?? entry, () => this.catalogue.tools.get(name), name);
+          const cleared = this.#cleared(this.catalogue.tools.get(name) ?? entry, () => this.catalogue.tools.get(name), name);
+          const current = cleared instanceof Promise ? await cleared : cleared;
           const params = withMeta({ name: current.original, arguments: args as JsonObject }, ctx);
           const result = await this.upstreamOf(current).request(
             'tools/call',
@@ -207,7 +208,8 @@ export class GatewayFront {
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
         async (args, ctx) => {
-          const current = await this.#cleared(this.catalogue.prompts.get(name) ?? entry, () => this.catalogue.prompts.get(name), name);
+          const cleared = this.#cleared(this.catalogue.prompts.get(name) ?? entry, () => this.catalogue.prompts.get(name), name);
+          const current = cleared instanceof Promise ? await cleared : cleared;
           const result = await this.upstreamOf(current).request('prompts/get', withMeta({ name: current.original, arguments: args }, ctx), {
             cancellation: ctx.cancellation,
             handlers: relay(ctx),
@@ -226,9 +228,16 @@ export class GatewayFront {
    * no call reaches a changed definition before pinning has seen it.
    * @throws ProtocolError when the entry was quarantined or withdrawn meanwhile.
    */
-  async #cleared<T>(entry: CatalogueEntry<T>, lookup: () => CatalogueEntry<T> | undefined, name: string): Promise<CatalogueEntry<T>> {
-    const upstream = this.upstreamOf(entry);
-    await upstream.settled();
+  /**
+   * The entry to call, once no re-read of its upstream's lists is under way (a list_changed may have withdrawn
+   * or quarantined it). Synchronous when nothing is being re-read: the usual call waits no turn.
+   */
+  #cleared<T>(entry: CatalogueEntry<T>, lookup: () => CatalogueEntry<T> | undefined, name: string): CatalogueEntry<T> | Promise<CatalogueEntry<T>> {
+    const settling = this.upstreamOf(entry).settling();
+    return settling === undefined ? this.#clearedNow(lookup, name) : settling.then(() => this.#clearedNow(lookup, name));
+  }
+
+  #clearedNow<T>(lookup: () => CatalogueEntry<T> | undefined, name: string): CatalogueEntry<T> {
     const current = lookup();
     if (current) return current;
     const why = this.withheld(name);

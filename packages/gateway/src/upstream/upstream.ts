@@ -293,7 +293,12 @@ export class Upstream {
    * once, so a call made after it waits for the verdict on the new definitions.
    */
   settled(): Promise<void> {
-    return this.#refreshQueued ?? this.#refreshing ?? Promise.resolve();
+    return this.settling() ?? Promise.resolve();
+  }
+
+  /** Like {@link settled}, but undefined when nothing is being re-read: a call need not wait a turn. */
+  settling(): Promise<void> | undefined {
+    return this.#refreshQueued ?? this.#refreshing;
   }
 
   #touch(): void {
