@@ -65,7 +65,7 @@ export type { AuthVerifier, AuthFailure, AuthRefusal, HttpAuthOptions, Presented
 export { InMemoryEventStore } from './http/event-store.js';
 export { MemorySessionMessageBus, MemorySessionRevocations, SessionSealer } from './http/session-seal.js';
 export type { SealedSession, SessionMessageBus, SessionRevocations, SessionSealKey, SessionSealOptions } from './http/session-seal.js';
-export { MemorySessionStateStore, applyStatePatch } from './http/session-state-store.js';
+export { MemorySessionStateStore } from './http/session-state-store.js';
 export type { SessionState, SessionStatePatch, SessionStateStore } from './http/session-state-store.js';
 export type { EventStore } from './http/event-store.js';
 export { MemorySharedTaskStore } from './tasks/shared-tasks.js';
