@@ -121,11 +121,15 @@ if (outPath !== undefined) {
   // A single suite keeps the other suite's part of the file as it was.
   const section = gateway ? renderGatewaySection(gateway) : extractGatewaySection(existing);
   if (section !== undefined) doc = withGatewaySection(doc, section);
-  // The trust suite (bench/trust/scan.mjs) writes its own section: keep it as it was.
-  const trustBegin = existing.indexOf('<!-- trust-bench:begin');
-  const trustEnd = existing.indexOf('<!-- trust-bench:end -->');
-  if (trustBegin >= 0 && trustEnd > trustBegin && !doc.includes('<!-- trust-bench:begin')) {
-    doc = `${doc.trimEnd()}\n\n${existing.slice(trustBegin, trustEnd + '<!-- trust-bench:end -->'.length)}\n`;
+  // The trust suite (bench/trust/scan.mjs) and the scale suite (bench/scale/scale.mjs) write their own
+  // sections: keep them as they were, in that order.
+  for (const name of ['trust', 'scale']) {
+    const begin = existing.indexOf(`<!-- ${name}-bench:begin`);
+    const endMarker = `<!-- ${name}-bench:end -->`;
+    const end = existing.indexOf(endMarker);
+    if (begin >= 0 && end > begin && !doc.includes(`<!-- ${name}-bench:begin`)) {
+      doc = `${doc.trimEnd()}\n\n${existing.slice(begin, end + endMarker.length)}\n`;
+    }
   }
   writeFileSync(outPath, doc);
   log(`wrote ${outPath}`);
