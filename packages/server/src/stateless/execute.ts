@@ -177,9 +177,12 @@ class StatelessExchange implements Exchange {
   }
 }
 
+/** Shared by every request that answers nothing (never written to). */
+const NO_ANSWERS: Record<string, JsonObject> = Object.freeze({});
+
 function readAnswers(params: JsonObject): Record<string, JsonObject> {
   const raw = params.inputResponses;
-  if (raw === undefined) return {};
+  if (raw === undefined) return NO_ANSWERS;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidParams('params.inputResponses', 'must be an object');
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidParams(`params.inputResponses.${k}`, 'must be an object');
@@ -230,7 +233,8 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
     }
     return bind;
   };
-  let answers: Record<string, JsonObject> = {};
+  // The client's answers of this round (read-only here), over those its request state carried.
+  let answers = readAnswers(params);
   let remembered: RequestStatePayload['memo'];
   const state = params.requestState;
   if (state !== undefined) {
@@ -238,14 +242,13 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
     const b = await binding();
     try {
       const opened = await core.codec.open(state, b);
-      answers = { ...opened.answers };
+      answers = { ...opened.answers, ...answers };
       remembered = opened.memo;
     } catch (error) {
       if (error instanceof RequestStateError) throw invalidParams('params.requestState', `was rejected: ${error.message}`);
       throw error;
     }
   }
-  Object.assign(answers, readAnswers(params));
   const round = new InputRound(answers);
   // The attempt ends when the client leaves, or when it must stop to ask for input.
   const attempt = new LazyAbortController();

@@ -52,17 +52,28 @@ function checkAnswer(method: InputRequest['method'], key: string, answer: JsonOb
 /** One attempt of a stateless request: which inputs are answered, which are missing. */
 export class InputRound {
   readonly answers: Record<string, JsonObject>;
-  readonly missing: Record<string, InputRequest> = {};
-  /** Answers this attempt consumed: what the next round's state must carry. */
-  readonly used: Record<string, JsonObject> = {};
+  // Made on the first ask: most calls never ask, and per-call objects they never use are garbage V8 may even
+  // learn to allocate in the old generation.
+  #missing: Record<string, InputRequest> | undefined;
+  #used: Record<string, JsonObject> | undefined;
   #count = 0;
   #missingCount = 0;
-  #rejections: Array<(e: Error) => void> = [];
+  #rejections: Array<(e: Error) => void> | undefined;
   /** Called once some input is missing and the handler has had a turn to ask for more at the same time. */
   onNeeded: (() => void) | undefined;
 
   constructor(answers: Record<string, JsonObject>) {
     this.answers = answers;
+  }
+
+  /** Inputs asked for and not answered: what the client must supply next round. */
+  get missing(): Record<string, InputRequest> {
+    return (this.#missing ??= {});
+  }
+
+  /** Answers this attempt consumed: what the next round's state must carry. */
+  get used(): Record<string, JsonObject> {
+    return (this.#used ??= {});
   }
 
   get hasMissing(): boolean {
@@ -86,13 +97,15 @@ export class InputRound {
       // A macrotask later, so asks made together (Promise.all) land in the same round.
       setTimeout(() => this.onNeeded?.(), 0);
     }
-    return new Promise<JsonObject>((_, reject) => this.#rejections.push(reject));
+    return new Promise<JsonObject>((_, reject) => (this.#rejections ??= []).push(reject));
   }
 
   /** Ends the attempt: every pending ask rejects so the handler's finally blocks run. */
   end(): void {
+    const rejections = this.#rejections;
+    this.#rejections = undefined;
+    if (rejections === undefined) return;
     const error = new InputRequiredSignal();
-    for (const reject of this.#rejections) reject(error);
-    this.#rejections = [];
+    for (const reject of rejections) reject(error);
   }
 }
