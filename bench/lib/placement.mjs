@@ -36,7 +36,7 @@ export const CPUS = found.cpus.length >= 2 ? { driver: String(found.cpus[0]), se
 
 /** One line for the report: how processes were placed. */
 export const PLACEMENT_NOTE = CPUS
-  ? `driver pinned to CPU ${CPUS.driver}, server to CPU ${CPUS.server} (\`taskset\`), except the one-core row (both on CPU ${CPUS.driver}) and cold starts (not pinned)`
+  ? `driver pinned to CPU ${CPUS.driver}, server to CPU ${CPUS.server} (\`taskset\`), except the one-core row (both on CPU ${CPUS.driver}); cold starts and memory are not pinned`
   : `not pinned: ${found.why}`;
 
 /**
