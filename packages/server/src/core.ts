@@ -92,6 +92,10 @@ export class ServerCore {
   readonly middleware: Middleware[] = [];
   #pending = new Set<ListKind>();
   #flushScheduled = false;
+  /** Subscribers in this process per resource URI: session-era subscriptions and listen streams. */
+  readonly #watchers = new Map<string, number>();
+  /** `server.onResourceWatch()` listeners. */
+  readonly watchListeners = new Set<(uri: string, watched: boolean) => void>();
 
   constructor(info: Implementation, options: McpServerOptions) {
     const size = options.pageSize;
@@ -186,4 +190,24 @@ export class ServerCore {
   broadcastResourceUpdated(uri: string): void {
     for (const l of this.listeners) if (l.wantsResource(uri)) l.send('notifications/resources/updated', { uri });
   }
+
+  /**
+   * Counts a subscriber of `uri` in (+1) or out (-1); the watch listeners hear when the first arrives and when
+   * the last leaves.
+   */
+  watchResource(uri: string, delta: 1 | -1): void {
+    const before = this.#watchers.get(uri) ?? 0;
+    const after = Math.max(0, before + delta);
+    if (after === 0) this.#watchers.delete(uri);
+    else this.#watchers.set(uri, after);
+    if ((before === 0) === (after === 0)) return;
+    for (const listener of this.watchListeners) {
+      try {
+        listener(uri, after > 0);
+      } catch (error) {
+        this.report(error, 'a resource watch listener');
+      }
+    }
+  }
+
 }

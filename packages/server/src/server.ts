@@ -221,6 +221,19 @@ export class McpServer {
     this.core.broadcastResourceUpdated(uri);
   }
 
+  /**
+   * Hears when a resource gains its first subscriber in this process (`watched` true) and loses its last (false):
+   * session-era `resources/subscribe` (also one another replica took, with shared session state) and 2026-07-28
+   * `subscriptions/listen` streams. For servers that watch something only while someone listens: a file
+   * watcher, a database trigger, a proxy's own upstream subscription. Returns what stops it.
+   * @example
+   * server.onResourceWatch((uri, watched) => (watched ? watcher.add(uri) : watcher.remove(uri)));
+   */
+  onResourceWatch(listener: (uri: string, watched: boolean) => void): () => void {
+    this.core.watchListeners.add(listener);
+    return () => void this.core.watchListeners.delete(listener);
+  }
+
   /** Sends `notifications/{tools,resources,prompts}/list_changed` now (registrations send it by themselves). */
   notifyListChanged(kind: 'tools' | 'resources' | 'prompts'): void {
     this.core.broadcastListChanged(kind);

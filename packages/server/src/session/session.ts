@@ -173,6 +173,8 @@ export class ServerSession {
       core.listeners.delete(this.#listener);
       for (const stop of this.#listens.values()) stop();
       this.#listens.clear();
+      for (const uri of this.subscriptions) core.watchResource(uri, -1);
+      this.subscriptions.clear();
     });
   }
 
@@ -285,9 +287,15 @@ export class ServerSession {
   /** Applies a change the client made (here, or on another replica serving this session). */
   applyState(patch: SessionStatePatch | SessionState): void {
     if (patch.logLevel !== undefined) this.logLevel = patch.logLevel;
-    if ('subscriptions' in patch) for (const uri of patch.subscriptions) this.subscriptions.add(uri);
-    else if (patch.subscribe !== undefined) this.subscriptions.add(patch.subscribe);
-    else if (patch.unsubscribe !== undefined) this.subscriptions.delete(patch.unsubscribe);
+    if ('subscriptions' in patch) for (const uri of patch.subscriptions) this.#subscribe(uri);
+    else if (patch.subscribe !== undefined) this.#subscribe(patch.subscribe);
+    else if (patch.unsubscribe !== undefined && this.subscriptions.delete(patch.unsubscribe)) this.#core.watchResource(patch.unsubscribe, -1);
+  }
+
+  #subscribe(uri: string): void {
+    if (this.subscriptions.has(uri)) return;
+    this.subscriptions.add(uri);
+    this.#core.watchResource(uri, 1);
   }
 
   #initialize(params: JsonObject): JsonObject {

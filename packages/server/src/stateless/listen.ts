@@ -70,11 +70,16 @@ export function openListen(
     },
   };
   core.listeners.add(listener);
+  for (const uri of uris) core.watchResource(uri, 1);
+  let open = true;
   return {
     acknowledgement: { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: tag, notifications: agreed } },
     finalResult: { resultType: 'complete', _meta: tag },
     close() {
       core.listeners.delete(listener);
+      if (!open) return;
+      open = false;
+      for (const uri of uris) core.watchResource(uri, -1);
     },
   };
 }
