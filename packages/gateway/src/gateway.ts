@@ -23,7 +23,8 @@ import { recordConfigRevision } from './store/config-revisions.js';
 import { Upstream } from './upstream/upstream.js';
 import { openSharedCatalogues } from './upstream/shared-catalogue.js';
 import { GatewayFront } from './front/front.js';
-import { type Policy, policyMiddleware } from './front/policy.js';
+import { type Policy, policyMiddleware, resourceUpstream } from './front/policy.js';
+import { UpstreamSubscriptions } from './front/resource-watch.js';
 import { GRACE_MS } from './front/catalogue.js';
 import { TrustGuard } from './trust/trust-guard.js';
 import { trustAdmin } from './trust/admin.js';
@@ -133,11 +134,17 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       throw error;
     }
   }
+  // The gateway's own upstream subscriptions follow its clients' (counted, per replica).
+  const subscriptions = new UpstreamSubscriptions((name, uri, on) => {
+    upstreams.get(name)?.subscribe(uri, on).catch((e: unknown) => log.debug({ upstream: name, uri, err: (e as Error).message }, 'upstream subscribe failed'));
+  });
   const events = {
     onCatalogue: () => resync(),
     ...(trust ? { onVerify: async (u: Upstream) => void (await trust.check(u)) } : {}),
     onState: (u: Upstream) => {
       metrics.upstreamUp.set({ upstream: u.name }, u.state === 'up' ? 1 : 0);
+      // A new connection knows none of the old one's subscriptions.
+      if (u.state === 'up') for (const uri of subscriptions.urisOf(u.name)) u.subscribe(uri, true).catch(() => undefined);
       if (u.state === 'down') {
         metrics.upstreamRestarts.inc({ upstream: u.name });
         // Its entries leave the lists once the grace period is over, unless it came back.
@@ -176,6 +183,7 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       (name) => upstreams.get(name),
     );
     front.server.use(policyMiddleware({ policy: () => policy, front, audit, metrics, log, route }));
+    subscriptions.follow(front.server, (uri) => resourceUpstream(front, uri));
     fronts.push(front);
     return front;
   };

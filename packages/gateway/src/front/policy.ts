@@ -78,7 +78,8 @@ function targetOf(front: GatewayFront, request: McpRequest): Target | undefined 
   }
 }
 
-function resourceUpstream(front: GatewayFront, uri: string): string | undefined {
+/** The upstream serving a resource URI of this front (a fixed resource, or a template that matches). */
+export function resourceUpstream(front: GatewayFront, uri: string): string | undefined {
   const c = front.catalogue;
   const fixed = c.resources.get(uri);
   if (fixed) return fixed.upstream;
@@ -189,10 +190,6 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
       }
       const run = (): Promise<JsonObject> => {
         if (request.method === 'completion/complete' && target) return forwardCompletion(front, request, target.upstream);
-        if ((request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') && target?.upstream) {
-          const upstream = front.upstreamOf({ upstream: target.upstream, original: '', definition: undefined });
-          void upstream.subscribe(String(request.target), request.method === 'resources/subscribe').catch((e: unknown) => pc.log.debug({ err: (e as Error).message }, 'upstream subscribe failed'));
-        }
         return next();
       };
       result = await otelContext.with(trace.setSpan(otelContext.active(), span), run);
