@@ -44,16 +44,17 @@ describe('InflightMap', () => {
     const ref = new Map<string | number, number>();
     let x = 12345;
     const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648);
+    const keyOf = (i: number) => (i % 3 !== 0 ? `r-${i}` : i);
     for (let n = 0; n < 20_000; n++) {
-      const key = n % 3 !== 0 ? `r-${n}` : n;
-      m.set(key, n);
-      ref.set(key, n);
-      // Retire a random older entry, so runs of probes get holes in every position.
-      const old = n - ((rnd() >>> 12) % 64);
-      const oldKey = old % 3 !== 0 ? `r-${old}` : old;
+      m.set(keyOf(n), n);
+      ref.set(keyOf(n), n);
+      // Retire the entry 64 behind, and a random one of the last 64: the map stays small while holes open
+      // in every position of the probe runs.
+      expect(m.delete(keyOf(n - 64))).toBe(ref.delete(keyOf(n - 64)));
+      const oldKey = keyOf(n - ((rnd() >>> 12) % 64));
       expect(m.delete(oldKey)).toBe(ref.delete(oldKey));
       // Every live key is still found (a hole left inside a probe run would hide the keys after it).
-      if (n % 50 === 0) for (const [k, v] of ref) expect(m.get(k)).toBe(v);
+      if (n % 10 === 0) for (const [k, v] of ref) expect(m.get(k)).toBe(v);
       if (n % 1000 === 0) expect(new Map(m.entries())).toEqual(ref);
     }
     for (const [k, v] of ref) expect(m.get(k)).toBe(v);
