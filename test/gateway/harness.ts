@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -77,4 +79,47 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Starts a fixture of test/gateway/fixtures that prints `listening URL` on stdout (an HTTP upstream every
+ * replica connects to); resolves with its process (the caller kills it) and URL.
+ */
+export async function startFixtureServer(file: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [new URL(`./fixtures/${file}`, import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const m = /^listening (\S+)/.exec(line);
+    if (m?.[1]) return { child, url: m[1] };
+  }
+  throw new Error(`the fixture ${file} exited before listening`);
+}
+
+/**
+ * Writes replica `n`'s mcp.yaml in `dir` for the Redis replica suites: `servers` (the YAML under `servers:`,
+ * indented two spaces), anonymous access to everything, an audit log and store of its own, Redis under
+ * `prefix`, and sealed sessions keyed by $MCPKIT_TEST_SESSION_SECRET. Returns its path.
+ */
+export function writeRedisReplicaConfig(dir: string, n: number, servers: string, prefix: string, redisUrl = 'redis://127.0.0.1:6379'): string {
+  const file = join(dir, `mcp-${n}.yaml`);
+  writeFileSync(
+    file,
+    `listen: { host: 127.0.0.1, port: 0 }
+servers:
+${servers}
+anonymous: { scopes: [all] }
+scopes:
+  all: ["*"]
+audit:
+  sqlite: ${join(dir, `audit-${n}.db`)}
+store:
+  sqlite: ${join(dir, `gateway-${n}.db`)}
+storage:
+  redis: ${redisUrl}
+  redisPrefix: "${prefix}"
+sessions:
+  secret: \${env:MCPKIT_TEST_SESSION_SECRET}
+logLevel: warn
+`,
+  );
+  return file;
 }

@@ -5,14 +5,13 @@
  * costs one more list, while every replica's clients hear list_changed and see the new tool.
  */
 import { randomBytes } from 'node:crypto';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@mcpkit/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, eventually, startGatewayProcess } from './harness.js';
+import { type GatewayProcess, eventually, startFixtureServer, startGatewayProcess, writeRedisReplicaConfig } from './harness.js';
 import { connectClient, sleep, waitForTools } from './helpers.js';
 import { REDIS_URL, dropRedisPrefixes, skipRedis } from '../../packages/gateway/src/store/test-support/services.js';
 
@@ -28,12 +27,9 @@ let upstreamUrl: string;
 
 /** The counting fixture (one HTTP upstream every replica connects to); resolves with its MCP URL. */
 async function startUpstream(): Promise<string> {
-  upstream = spawn(process.execPath, [new URL('./fixtures/counting-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
-  for await (const line of createInterface({ input: upstream.stdout! })) {
-    const m = /^listening (\S+)/.exec(line);
-    if (m?.[1]) return m[1];
-  }
-  throw new Error('the counting server exited before listening');
+  const started = await startFixtureServer('counting-server.mjs');
+  upstream = started.child;
+  return started.url;
 }
 
 /** How many tools/list requests the upstream has answered. */
@@ -43,29 +39,8 @@ async function lists(): Promise<number> {
 }
 
 function writeConfig(n: number): string {
-  const file = join(dir, `mcp-${n}.yaml`);
-  writeFileSync(
-    file,
-    `listen: { host: 127.0.0.1, port: 0 }
-servers:
-  counting:
-    url: ${upstreamUrl}
-anonymous: { scopes: [all] }
-scopes:
-  all: ["*"]
-audit:
-  sqlite: ${join(dir, `audit-${n}.db`)}
-store:
-  sqlite: ${join(dir, `gateway-${n}.db`)}
-storage:
-  redis: ${REDIS_URL}
-  redisPrefix: "${PREFIX}"
-sessions:
-  secret: \${env:MCPKIT_TEST_SESSION_SECRET}
-logLevel: warn
-`,
-  );
-  return file;
+  return writeRedisReplicaConfig(dir, n, `  counting:
+    url: ${upstreamUrl}`, PREFIX, REDIS_URL);
 }
 
 /** Waits until the upstream's count stops moving (no list still on its way), and returns it. */

@@ -6,11 +6,11 @@
  * order, and the result — while A, which still runs the call, keeps producing them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, ROOT, startGatewayProcess } from './harness.js';
+import { type GatewayProcess, ROOT, startGatewayProcess, writeRedisReplicaConfig } from './harness.js';
 import { skipRedis } from '../../packages/gateway/src/store/test-support/services.js';
 
 const available = !(await skipRedis());
@@ -20,30 +20,9 @@ const replicas: GatewayProcess[] = [];
 const VERSION = '2025-11-25';
 
 function writeConfig(n: number): string {
-  const file = join(dir, `mcp-${n}.yaml`);
-  writeFileSync(
-    file,
-    `listen: { host: 127.0.0.1, port: 0 }
-servers:
-  everything:
+  return writeRedisReplicaConfig(dir, n, `  everything:
     command: ${process.execPath}
-    args: [${ROOT}servers/everything/dist/bin.js]
-anonymous: { scopes: [all] }
-scopes:
-  all: ["*"]
-audit:
-  sqlite: ${join(dir, `audit-${n}.db`)}
-store:
-  sqlite: ${join(dir, `gateway-${n}.db`)}
-storage:
-  redis: redis://127.0.0.1:6379
-  redisPrefix: "${PREFIX}"
-sessions:
-  secret: \${env:MCPKIT_TEST_SESSION_SECRET}
-logLevel: warn
-`,
-  );
-  return file;
+    args: [${ROOT}servers/everything/dist/bin.js]`, PREFIX);
 }
 
 interface SseEvent {

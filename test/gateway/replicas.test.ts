@@ -6,9 +6,8 @@
  * another; a DELETE on one ends the session on all.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as OfficialV1 } from '@modelcontextprotocol/sdk/client/index.js';
@@ -18,7 +17,7 @@ import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelco
 import { Client as OfficialV2, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
-import { type GatewayProcess, ROOT, createKey, mcpkit, startGatewayProcess } from './harness.js';
+import { type GatewayProcess, ROOT, createKey, mcpkit, startFixtureServer, startGatewayProcess } from './harness.js';
 import { waitForTools } from './helpers.js';
 import { skipPostgres, skipRedis } from '../../packages/gateway/src/store/test-support/services.js';
 
@@ -51,12 +50,9 @@ let growing: ChildProcess | undefined;
 
 /** The growing-server fixture (one HTTP upstream every replica connects to); resolves with its URL. */
 async function startGrowing(): Promise<string> {
-  growing = spawn(process.execPath, [new URL('./fixtures/growing-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
-  for await (const line of createInterface({ input: growing.stdout! })) {
-    const m = /^listening (\S+)/.exec(line);
-    if (m?.[1]) return m[1];
-  }
-  throw new Error('the growing server exited before listening');
+  const started = await startFixtureServer('growing-server.mjs');
+  growing = started.child;
+  return started.url;
 }
 
 /** The HTTP status of a session-era ping sent straight to one replica with `key` and session `id`. */
