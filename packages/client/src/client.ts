@@ -206,9 +206,20 @@ export class Client {
   #withMeta(params: JsonObject | undefined, caps: ClientCapabilities = this.capabilities): JsonObject | undefined {
     const n = this.#negotiated;
     if (!n || n.era !== 'stateless') return params;
-    const m: JsonObject = { ...(params?._meta as JsonObject | undefined), [META_PROTOCOL_VERSION]: n.protocolVersion, [META_CLIENT_CAPABILITIES]: caps, [META_CLIENT_INFO]: this.info };
-    if (this.#logLevel !== undefined) m[META_LOG_LEVEL] = this.#logLevel;
-    return { ...params, _meta: m };
+    // Keys first, the spread after, then ours stored again (they win): adding a key to a spread copy is V8 11's
+    // slow path (Node 20, about 0.5 µs), storing to a key it has is not.
+    const level = this.#logLevel;
+    const m: JsonObject =
+      level === undefined
+        ? { [META_PROTOCOL_VERSION]: n.protocolVersion, [META_CLIENT_CAPABILITIES]: caps, [META_CLIENT_INFO]: this.info, ...(params?._meta as JsonObject | undefined) }
+        : { [META_PROTOCOL_VERSION]: n.protocolVersion, [META_CLIENT_CAPABILITIES]: caps, [META_CLIENT_INFO]: this.info, [META_LOG_LEVEL]: level, ...(params?._meta as JsonObject | undefined) };
+    m[META_PROTOCOL_VERSION] = n.protocolVersion;
+    m[META_CLIENT_CAPABILITIES] = caps;
+    m[META_CLIENT_INFO] = this.info;
+    if (level !== undefined) m[META_LOG_LEVEL] = level;
+    const out: JsonObject = { _meta: m, ...params };
+    out._meta = m;
+    return out;
   }
 
   /** One request as the era needs it, re-initializing once if an HTTP session expired. */

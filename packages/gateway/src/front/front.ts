@@ -54,7 +54,11 @@ function upstreamMeta(ctx: RequestContext): JsonObject | undefined {
 
 function withMeta(params: JsonObject, ctx: RequestContext): JsonObject {
   const meta = upstreamMeta(ctx);
-  return meta ? { ...params, _meta: meta } : params;
+  if (!meta) return params;
+  // `_meta` first and stored again: adding a key to a spread copy is V8 11's slow path (Node 20).
+  const out: JsonObject = { _meta: meta, ...params };
+  out._meta = meta;
+  return out;
 }
 
 export interface FrontOptions {

@@ -15,7 +15,8 @@ export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 /** A JSON body reply. */
 export function jsonReply(body: unknown, status = 200, headers?: Record<string, string>): HttpReply {
-  return { status, headers: headers ? { ...JSON_HEADERS, ...headers } : { ...JSON_HEADERS }, body: JSON.stringify(body) };
+  // The literal's own key first, then the spread: merging two spreads is V8 11's slow path (Node 20).
+  return { status, headers: headers ? { 'content-type': 'application/json', ...headers } : { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
 /** An empty reply (202, 204, 405 …). */

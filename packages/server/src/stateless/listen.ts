@@ -66,7 +66,9 @@ export function openListen(
     wantsResource: (uri) => uris.has(uri),
     wantsTask: (taskId) => tasks.has(taskId),
     send(method, p) {
-      send({ jsonrpc: '2.0', method, params: { ...p, _meta: tag } });
+      const params: JsonObject = { _meta: tag, ...p }; // `_meta` first: see complete() in execute.ts
+      params._meta = tag;
+      send({ jsonrpc: '2.0', method, params });
     },
   };
   core.listeners.add(listener);
