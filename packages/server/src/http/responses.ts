@@ -15,8 +15,9 @@ export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 /** A JSON body reply. */
 export function jsonReply(body: unknown, status = 200, headers?: Record<string, string>): HttpReply {
-  // The literal's own key first, then the spread: merging two spreads is V8 11's slow path (Node 20).
-  return { status, headers: headers ? { 'content-type': 'application/json', ...headers } : { ...JSON_HEADERS }, body: JSON.stringify(body) };
+  // Literals, never a spread copy of JSON_HEADERS: writeReply adds content-length, and adding a key to a
+  // `{ ...x }` copy is V8 11's slow path (Node 20: ~0.4 µs, and the copies outlived their request).
+  return { status, headers: headers ? { 'content-type': 'application/json', ...headers } : { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** An empty reply (202, 204, 405 …). */

@@ -264,7 +264,7 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   const round = new InputRound(answers);
   // The attempt ends when the client leaves, or when it must stop to ask for input.
   const attempt = new LazyAbortController();
-  call.cancellation.onAbort((reason) => attempt.abort(reason));
+  const forget = call.cancellation.onAbort((reason) => attempt.abort(reason));
   const exchange = new StatelessExchange(call, m, attempt, round, remembered);
   const run = handler(core, params, exchange) as Promise<JsonObject>;
   // One settle-once promise instead of a race of three: most calls just finish.
@@ -279,6 +279,7 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
     }
     run.then(resolve, reject);
   });
+  forget();
   if (outcome instanceof TaskRecord) {
     const task = outcome;
     const report = (e: unknown) => core.report(e, `task ${task.taskId}`);
