@@ -128,8 +128,10 @@ export async function callTool(
   onHandlerError: (error: unknown, tool: string) => void,
 ): Promise<CallToolResult> {
   let value: unknown = args ?? {};
+  // Sync validators and handlers are not awaited: an await of a plain value still costs a microtask turn.
   if (entry.input) {
-    const outcome = await entry.input.validate(value);
+    const checked = entry.input.validate(value);
+    const outcome = checked instanceof Promise ? await checked : checked;
     // spec 2025-11-25 server/tools#error-handling: input validation errors are tool execution errors,
     // so the model can read them and correct itself.
     if (!outcome.ok) return errorResult(`Invalid arguments for tool ${entry.key}: ${outcome.problems.join('; ')}`);
@@ -137,7 +139,8 @@ export async function callTool(
   }
   let raw: unknown;
   try {
-    raw = await (entry.handler as ToolHandler<unknown, unknown>)(value, ctx);
+    raw = (entry.handler as ToolHandler<unknown, unknown>)(value, ctx);
+    if (isThenable(raw)) raw = await raw;
   } catch (error) {
     if (error instanceof ProtocolError || isInputRequired(error) || ctx.signal.aborted) throw error;
     onHandlerError(error, entry.key);
@@ -166,4 +169,8 @@ export function readCallParams(params: JsonObject): { name: string; args: JsonOb
     throw invalidParams('params.arguments', 'must be an object');
   }
   return { name, args: args as JsonObject | undefined };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
