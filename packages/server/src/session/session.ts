@@ -348,7 +348,7 @@ export class ServerSession {
   async #stateless(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
     const core = this.#core;
     const call = { request, cancellation: ctx.cancellation, info: ctx.info, notify: (m: string, p: JsonObject) => ctx.notify(m, p) };
-    if (request.method !== 'subscriptions/listen') return executeStateless(core, call);
+    if (request.method !== 'subscriptions/listen') return await executeStateless(core, call);
     if (core.middleware.length === 0) return this.#listen(request, ctx);
     const entry = {
       method: request.method,

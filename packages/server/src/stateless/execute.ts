@@ -372,12 +372,12 @@ async function execute(core: ServerCore, call: StatelessCall, m?: StatelessMeta)
       const opted = declaresTasks(meta.clientCapabilities);
       if (!opted && entry.task.support === 'required') throw tasksRequired(`Tool ${name}`);
       if (opted && entry.task.start === 'auto') return startToolTask(core, call, meta, entry, args);
-      if (opted) return runWithInput(core, call, meta, entry);
+      if (opted) return await runWithInput(core, call, meta, entry);
     }
   }
   const handler = handlerFor(core, request.method);
   if (!handler) throw new ProtocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
-  if (INPUT_METHODS.has(request.method)) return runWithInput(core, call, meta);
+  if (INPUT_METHODS.has(request.method)) return await runWithInput(core, call, meta);
   const result = await handler(core, request.params ?? {}, new StatelessExchange(call, meta, call.cancellation, undefined));
   return complete(core, request.method, result);
 }
