@@ -268,18 +268,25 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   const exchange = new StatelessExchange(call, m, attempt, round, remembered);
   const run = handler(core, params, exchange) as Promise<JsonObject>;
   // One settle-once promise instead of a race of three: most calls just finish.
-  const outcome = await new Promise<JsonObject | TaskRecord | undefined>((resolve, reject) => {
-    round.onNeeded = () => resolve(undefined);
-    if (taskTool) {
-      exchange.taskStarter = () => {
-        const task = newTask(core);
-        resolve(task);
-        return new TaskExchange(task, exchange);
-      };
-    }
-    run.then(resolve, reject);
-  });
-  forget();
+  let outcome: JsonObject | TaskRecord | undefined;
+  try {
+    outcome = await new Promise<JsonObject | TaskRecord | undefined>((resolve, reject) => {
+      round.onNeeded = () => resolve(undefined);
+      if (taskTool) {
+        exchange.taskStarter = () => {
+          const task = newTask(core);
+          resolve(task);
+          return new TaskExchange(task, exchange);
+        };
+      }
+      run.then(resolve, reject);
+    });
+  } finally {
+    // Settled: the request's cancellation must not keep this attempt (and all it holds) reachable. node:http
+    // keeps the response, and its 'close' listener, for a while after the reply; V8 then sees the request's
+    // objects survive and starts allocating them in the old generation.
+    forget();
+  }
   if (outcome instanceof TaskRecord) {
     const task = outcome;
     const report = (e: unknown) => core.report(e, `task ${task.taskId}`);
