@@ -61,8 +61,12 @@ export function chainRows(head: AuditHead, bodies: readonly RowBody[]): AuditRow
     seq += 1;
     const prevHash = hash;
     hash = recordHash(prevHash, body, seq);
-    // The chain's keys before the spread (a body has none of them): adding keys to a spread copy is V8 11's slow path.
-    rows[i] = { seq, prevHash, hash, ...body };
+    // Object.assign, then stores: adding keys to a spread copy is V8 11's slow path (Node 20).
+    const row = Object.assign({}, body) as AuditRow;
+    row.seq = seq;
+    row.prevHash = prevHash;
+    row.hash = hash;
+    rows[i] = row;
   }
   return rows;
 }

@@ -55,8 +55,8 @@ function upstreamMeta(ctx: RequestContext): JsonObject | undefined {
 function withMeta(params: JsonObject, ctx: RequestContext): JsonObject {
   const meta = upstreamMeta(ctx);
   if (!meta) return params;
-  // `_meta` first and stored again: adding a key to a spread copy is V8 11's slow path (Node 20).
-  const out: JsonObject = { _meta: meta, ...params };
+  // Object.assign, then a store: adding a key to a spread copy is V8 11's slow path (Node 20).
+  const out: JsonObject = Object.assign({}, params);
   out._meta = meta;
   return out;
 }

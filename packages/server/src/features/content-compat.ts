@@ -20,9 +20,14 @@ function needsDowngrade(blocks: readonly ContentBlock[], revision: string): bool
   return blocks.some((b) => (b.type === 'audio' && revision < '2025-03-26') || b.type === 'resource_link');
 }
 
+/** Whether results reach `revision` as handlers made them (2025-06-18 and later read every content block). */
+export function resultsUnchangedIn(revision: string): boolean {
+  return revision >= '2025-06-18';
+}
+
 /** A `tools/call` result as `revision` can read it. */
 export function toolResultForRevision(result: JsonObject, revision: string): JsonObject {
-  if (revision >= '2025-06-18') return result;
+  if (resultsUnchangedIn(revision)) return result;
   const content = result.content as ContentBlock[] | undefined;
   if (!Array.isArray(content) || !needsDowngrade(content, revision)) return result;
   return { ...result, content: content.map((b) => downgradeBlock(b, revision)) };
@@ -30,7 +35,7 @@ export function toolResultForRevision(result: JsonObject, revision: string): Jso
 
 /** A `prompts/get` result as `revision` can read it. */
 export function promptResultForRevision(result: JsonObject, revision: string): JsonObject {
-  if (revision >= '2025-06-18') return result;
+  if (resultsUnchangedIn(revision)) return result;
   const messages = result.messages as Array<{ role: string; content: ContentBlock }>;
   if (!messages.some((m) => needsDowngrade([m.content], revision))) return result;
   return { ...result, messages: messages.map((m) => ({ ...m, content: downgradeBlock(m.content, revision) })) };

@@ -69,7 +69,7 @@ function statelessCall(name: string, args: Record<string, unknown> = {}) {
 }
 
 describe('a finished HTTP request', () => {
-  it('leaves nothing on its cancellation after a 2026-07-28 tool call, sync, async or refused', async () => {
+  it('leaves nothing on its cancellation after a 2026-07-28 tool call, sync, async, refused or unknown', async () => {
     const core = createHttpCore(server());
     try {
       for (const name of ['echo', 'slow']) {
@@ -83,6 +83,10 @@ describe('a finished HTTP request', () => {
       const reply = await core.handle(refused);
       expect(JSON.parse(reply.body!).error.code).toBe(ErrorCode.InvalidParams);
       expect(refused.cancellation.live).toBe(0);
+      // An unknown tool is refused before any handler runs (tools/call throws as it is called).
+      const unknown = statelessCall('nope');
+      expect(JSON.parse((await core.handle(unknown)).body!).error.code).toBe(ErrorCode.InvalidParams);
+      expect(unknown.cancellation.live).toBe(0);
     } finally {
       await core.close();
     }

@@ -192,25 +192,17 @@ function readAnswers(params: JsonObject): Record<string, JsonObject> {
 
 /** Adds what every 2026-07-28 result carries. Never mutates `result` (it may be a cached list). */
 function complete(core: ServerCore, method: string, result: JsonObject): JsonObject {
-  // Our keys come before the spread and are stored again after it (ours win): V8 11 (Node 20) takes a slow
-  // runtime path, about 0.5 µs, to add a key to a spread copy, and about 25× less to store to one it has.
-  const cacheable = CACHEABLE_METHODS.has(method);
-  const out: JsonObject = cacheable
-    ? { resultType: 'complete', ttlMs: 0, cacheScope: 'private', _meta: undefined, ...result }
-    : { resultType: 'complete', _meta: undefined, ...result };
+  // Object.assign copies, then stores: V8 11 (Node 20) takes a slow runtime path, about 0.5 µs, to add a key
+  // to a spread copy (`{ ...result, resultType }`), and about a tenth of that this way.
+  const out: JsonObject = Object.assign({}, result);
   out.resultType = 'complete';
-  if (cacheable) {
+  if (CACHEABLE_METHODS.has(method)) {
     out.ttlMs = core.options.cache?.ttlMs ?? 0;
     out.cacheScope = core.options.cache?.scope ?? 'private';
   }
-  const meta = result._meta as JsonObject | undefined;
-  if (meta === undefined) {
-    out._meta = { [META_SERVER_INFO]: core.info };
-  } else {
-    const m: JsonObject = { [META_SERVER_INFO]: core.info, ...meta };
-    m[META_SERVER_INFO] = core.info;
-    out._meta = m;
-  }
+  const meta: JsonObject = Object.assign({}, result._meta as JsonObject | undefined);
+  meta[META_SERVER_INFO] = core.info;
+  out._meta = meta;
   return out;
 }
 
@@ -266,7 +258,12 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   const attempt = new LazyAbortController();
   const forget = call.cancellation.onAbort((reason) => attempt.abort(reason));
   const exchange = new StatelessExchange(call, m, attempt, round, remembered);
-  const run = handler(core, params, exchange) as Promise<JsonObject>;
+  let run: Promise<JsonObject>;
+  try {
+    run = handler(core, params, exchange) as Promise<JsonObject>;
+  } catch (error) {
+    run = Promise.reject(error); // settled below like any failure, so the cancellation link is forgotten
+  }
   // One settle-once promise instead of a race of three: most calls just finish.
   let outcome: JsonObject | TaskRecord | undefined;
   try {

@@ -66,7 +66,7 @@ export function openListen(
     wantsResource: (uri) => uris.has(uri),
     wantsTask: (taskId) => tasks.has(taskId),
     send(method, p) {
-      const params: JsonObject = { _meta: tag, ...p }; // `_meta` first: see complete() in execute.ts
+      const params: JsonObject = Object.assign({}, p); // not a spread copy: see complete() in execute.ts
       params._meta = tag;
       send({ jsonrpc: '2.0', method, params });
     },
