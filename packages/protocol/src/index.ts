@@ -38,6 +38,7 @@ export {
   recoverId,
   errorResponse,
   resultResponse,
+  copyObject,
   isRequest,
   isNotification,
   isResponse,

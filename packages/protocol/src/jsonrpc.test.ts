@@ -1,6 +1,7 @@
 import { afterEach, describe, it, expect, vi } from 'vitest';
 import { ErrorCode, ProtocolError } from './errors.js';
 import {
+  copyObject,
   errorResponse,
   isErrorResponse,
   isNotification,
@@ -224,3 +225,27 @@ describe('response builders', () => {
     expect(parseMessage(parseJson(JSON.stringify(response)))).toEqual(response);
   });
 });
+
+describe('copyObject', () => {
+  it('copies own keys in order, and the copy takes new keys without touching the source', () => {
+    const source = { b: 1, a: { nested: true } };
+    const copy = copyObject(source) as Record<string, unknown>;
+    copy.c = 3;
+    expect(Object.keys(copy)).toEqual(['b', 'a', 'c']);
+    expect(copy.a).toBe(source.a);
+    expect(source).toEqual({ b: 1, a: { nested: true } });
+    expect(copyObject(undefined)).toEqual({});
+  });
+
+  it('keeps a hostile own __proto__ key a plain key: the copy keeps Object.prototype', () => {
+    const hostile = JSON.parse('{"content":[],"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const copy = copyObject(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy.polluted).toBeUndefined();
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(JSON.stringify(copy)).toBe('{"content":[],"__proto__":{"polluted":true}}');
+    // What Object.assign alone would have done:
+    expect((Object.assign({}, hostile) as Record<string, unknown>).polluted).toBe(true);
+  });
+});
+

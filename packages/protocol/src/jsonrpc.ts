@@ -134,3 +134,14 @@ export function errorResponse(id: RequestId | null | undefined, error: JsonRpcEr
 export function resultResponse(id: RequestId, result: JsonObject): JsonRpcResultResponse {
   return { jsonrpc: '2.0', id, result };
 }
+
+/**
+ * A shallow copy of `source`'s own keys, meant to take more keys: `{ ...source }` followed by a new key (or
+ * `{ ...source, key }`) is V8 11's slow path on Node 20, about 0.5 µs, and `Object.assign` is a tenth of that. An
+ * own `__proto__` key (JSON.parse makes one from hostile input) would set the copy's prototype through
+ * `Object.assign`: such a source is copied with the spread, which keeps it a plain key.
+ */
+export function copyObject<T extends object>(source: T | undefined): T {
+  if (source === undefined) return {} as T;
+  return Object.hasOwn(source, '__proto__') ? { ...source } : Object.assign({}, source);
+}

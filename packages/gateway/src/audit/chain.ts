@@ -16,6 +16,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import { copyObject } from '@mcpkit/protocol';
 import { canonicalNumber } from '@mcpkit/trust';
 import type { AuditRow, RowBody } from './row.js';
 
@@ -61,8 +62,8 @@ export function chainRows(head: AuditHead, bodies: readonly RowBody[]): AuditRow
     seq += 1;
     const prevHash = hash;
     hash = recordHash(prevHash, body, seq);
-    // Object.assign, then stores: adding keys to a spread copy is V8 11's slow path (Node 20).
-    const row = Object.assign({}, body) as AuditRow;
+    // copyObject, then stores: adding keys to a spread copy is V8 11's slow path (Node 20).
+    const row = copyObject(body) as AuditRow;
     row.seq = seq;
     row.prevHash = prevHash;
     row.hash = hash;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ClientHandlers } from '@mcpkit/client';
+import { copyObject } from '@mcpkit/protocol';
 import {
   ErrorCode,
   ProtocolError,
@@ -55,8 +56,8 @@ function upstreamMeta(ctx: RequestContext): JsonObject | undefined {
 function withMeta(params: JsonObject, ctx: RequestContext): JsonObject {
   const meta = upstreamMeta(ctx);
   if (!meta) return params;
-  // Object.assign, then a store: adding a key to a spread copy is V8 11's slow path (Node 20).
-  const out: JsonObject = Object.assign({}, params);
+  // copyObject, then a store: adding a key to a spread copy is V8 11's slow path (Node 20).
+  const out: JsonObject = copyObject(params);
   out._meta = meta;
   return out;
 }

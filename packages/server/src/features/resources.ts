@@ -3,6 +3,7 @@
  * @module
  */
 import {
+  copyObject,
   type Annotations,
   type Icon,
   type JsonObject,
@@ -126,8 +127,8 @@ export function normalizeRead(uri: string, result: ResourceReadResult, where: st
   }
   let contents = result.contents;
   if (contents.some((c) => c.uri === undefined)) contents = contents.map((c) => (c.uri === undefined ? { ...c, uri } : c));
-  // Object.assign, then a store: a spread copy with a key set after it is V8 11's slow path (Node 20).
-  const out: ResourceReadResult = Object.assign({}, result);
+  // copyObject, then a store: a spread copy with a key set after it is V8 11's slow path (Node 20).
+  const out: ResourceReadResult = copyObject(result);
   out.contents = contents;
   return out as ReadResourceResult;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  copyObject,
   type Cancellation,
   type ClientCapabilities,
   type Implementation,
@@ -192,15 +193,15 @@ function readAnswers(params: JsonObject): Record<string, JsonObject> {
 
 /** Adds what every 2026-07-28 result carries. Never mutates `result` (it may be a cached list). */
 function complete(core: ServerCore, method: string, result: JsonObject): JsonObject {
-  // Object.assign copies, then stores: V8 11 (Node 20) takes a slow runtime path, about 0.5 µs, to add a key
-  // to a spread copy (`{ ...result, resultType }`), and about a tenth of that this way.
-  const out: JsonObject = Object.assign({}, result);
+  // copyObject, then stores: V8 11 (Node 20) takes a slow runtime path, about 0.5 µs, to add a key to a spread
+  // copy (`{ ...result, resultType }`), and about a tenth of that this way.
+  const out: JsonObject = copyObject(result);
   out.resultType = 'complete';
   if (CACHEABLE_METHODS.has(method)) {
     out.ttlMs = core.options.cache?.ttlMs ?? 0;
     out.cacheScope = core.options.cache?.scope ?? 'private';
   }
-  const meta: JsonObject = Object.assign({}, result._meta as JsonObject | undefined);
+  const meta: JsonObject = copyObject(result._meta as JsonObject | undefined);
   meta[META_SERVER_INFO] = core.info;
   out._meta = meta;
   return out;

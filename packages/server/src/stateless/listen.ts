@@ -3,7 +3,7 @@
  * carries the change notifications the client opted in to, each tagged with the subscription id.
  * @module
  */
-import { type ClientCapabilities, type JsonObject, type JsonRpcNotification, type RequestId, invalidParams } from '@mcpkit/protocol';
+import { type ClientCapabilities, type JsonObject, type JsonRpcNotification, type RequestId, copyObject, invalidParams } from '@mcpkit/protocol';
 import type { ChangeListener, ServerCore } from '../core.js';
 import { declaresTasks, tasksRequired } from '../tasks/methods.js';
 
@@ -66,7 +66,7 @@ export function openListen(
     wantsResource: (uri) => uris.has(uri),
     wantsTask: (taskId) => tasks.has(taskId),
     send(method, p) {
-      const params: JsonObject = Object.assign({}, p); // not a spread copy: see complete() in execute.ts
+      const params: JsonObject = copyObject(p); // not a spread copy: see complete() in execute.ts
       params._meta = tag;
       send({ jsonrpc: '2.0', method, params });
     },
