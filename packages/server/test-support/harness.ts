@@ -10,10 +10,12 @@ import {
   type JsonRpcRequest,
   type RequestOptions,
   InMemoryTransport,
+  type LazyAbortController,
   Peer,
   ProtocolError,
 } from '@mcpkit/protocol';
 import { McpServer, type McpServerOptions, type ServerSession } from '../src/index.js';
+import type { HttpRequestLike } from '../src/http/request.js';
 
 export const STATELESS = '2026-07-28';
 export const LATEST_SESSION = '2025-11-25';
@@ -166,3 +168,26 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   });
   return { promise, resolve };
 }
+
+/**
+ * A 2026-07-28 `tools/call` POST as the HTTP core sees it (`createHttpCore(server).handle(...)`), with no socket;
+ * `cancellation` is the caller's, so a test can watch or fire it.
+ */
+export function statelessToolPost<C extends LazyAbortController>(name: string, args: JsonObject, cancellation: C, capabilities: JsonObject = {}): HttpRequestLike & { cancellation: C } {
+  const headers: Record<string, string> = {
+    host: '127.0.0.1',
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': STATELESS,
+    'mcp-method': 'tools/call',
+    'mcp-name': name,
+  };
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name, arguments: args, _meta: { [META_PROTOCOL_VERSION]: STATELESS, [META_CLIENT_CAPABILITIES]: capabilities } },
+  });
+  return { method: 'POST', path: '/mcp', cancellation, header: (h) => headers[h] ?? null, headers: () => ({ ...headers }), text: async () => body };
+}
+

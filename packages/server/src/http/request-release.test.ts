@@ -6,10 +6,10 @@
  * @module
  */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LazyAbortController, ProtocolError } from '@mcpkit/protocol';
+import { ErrorCode, type JsonObject, LazyAbortController, ProtocolError } from '@mcpkit/protocol';
 import { McpServer } from '../server.js';
 import { createHttpCore } from './handler.js';
-import type { HttpRequestLike } from './request.js';
+import { statelessToolPost } from '../../test-support/harness.js';
 
 /** Counts registrations not yet forgotten. */
 class CountingCancellation extends LazyAbortController {
@@ -28,22 +28,6 @@ class CountingCancellation extends LazyAbortController {
   }
 }
 
-function post(body: unknown, headers: Record<string, string>): HttpRequestLike & { cancellation: CountingCancellation } {
-  const all: Record<string, string> = { host: '127.0.0.1', 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers };
-  const text = JSON.stringify(body);
-  return {
-    method: 'POST',
-    path: '/mcp',
-    cancellation: new CountingCancellation(),
-    header: (name) => all[name] ?? null,
-    headers: () => ({ ...all }),
-    text: async () => text,
-  };
-}
-
-const STATELESS = '2026-07-28';
-const meta = { 'io.modelcontextprotocol/protocolVersion': STATELESS, 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } };
-
 function server(): McpServer {
   const s = new McpServer({ name: 'release', version: '1' });
   s.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }, (args) => ({ content: [{ type: 'text', text: String(args.text) }] }));
@@ -61,12 +45,7 @@ function server(): McpServer {
   return s;
 }
 
-function statelessCall(name: string, args: Record<string, unknown> = {}) {
-  return post(
-    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, _meta: meta } },
-    { 'mcp-protocol-version': STATELESS, 'mcp-method': 'tools/call', 'mcp-name': name },
-  );
-}
+const statelessCall = (name: string, args: JsonObject = {}) => statelessToolPost(name, args, new CountingCancellation(), { elicitation: {} });
 
 describe('a finished HTTP request', () => {
   it('leaves nothing on its cancellation after a 2026-07-28 tool call, sync, async, refused or unknown', async () => {

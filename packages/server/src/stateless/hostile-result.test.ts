@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LazyAbortController } from '@mcpkit/protocol';
 import { McpServer } from '../server.js';
 import { createHttpCore } from '../http/handler.js';
-
-const STATELESS = '2026-07-28';
+import { statelessToolPost } from '../../test-support/harness.js';
 
 describe('a 2026-07-28 result with a hostile __proto__ key', () => {
   it('is answered with that key as data, and the server still adds resultType and its _meta', async () => {
@@ -17,28 +16,7 @@ describe('a 2026-07-28 result with a hostile __proto__ key', () => {
     s.tool('relay', {}, () => JSON.parse('{"content":[{"type":"text","text":"hi"}],"__proto__":{"resultType":"input_required","isError":true}}'));
     const core = createHttpCore(s);
     try {
-      const headers: Record<string, string> = {
-        host: '127.0.0.1',
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': STATELESS,
-        'mcp-method': 'tools/call',
-        'mcp-name': 'relay',
-      };
-      const body = JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'relay', arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': STATELESS, 'io.modelcontextprotocol/clientCapabilities': {} } },
-      });
-      const reply = await core.handle({
-        method: 'POST',
-        path: '/mcp',
-        cancellation: new LazyAbortController(),
-        header: (name) => headers[name] ?? null,
-        headers: () => ({ ...headers }),
-        text: async () => body,
-      });
+      const reply = await core.handle(statelessToolPost('relay', {}, new LazyAbortController()));
       expect(reply.status).toBe(200);
       const result = JSON.parse(reply.body!).result as Record<string, unknown>;
       expect(result.resultType).toBe('complete');
