@@ -25,7 +25,7 @@ import { openSharedCatalogues } from './upstream/shared-catalogue.js';
 import { GatewayFront } from './front/front.js';
 import { type Policy, policyMiddleware, resourceUpstream } from './front/policy.js';
 import { UpstreamSubscriptions } from './front/resource-watch.js';
-import { GRACE_MS } from './front/catalogue.js';
+import { GRACE_MS, PENDING_VERDICT } from './front/catalogue.js';
 import { TrustGuard } from './trust/trust-guard.js';
 import { trustAdmin } from './trust/admin.js';
 import { ResultGuard } from './trust/guardrails.js';
@@ -174,7 +174,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
       {
         upstreams: () => [...upstreams.values()].filter((u) => !serverSet || serverSet.has(u.name)),
         ...(toolGlobs ? { toolFilter: (name: string) => toolGlobs.test(name) } : {}),
-        ...(trust ? { verdictOf: (name: string) => trust.decision(name) } : {}),
+        // With pinning on, an upstream not checked yet is withheld (PENDING_VERDICT), not served unchecked.
+        ...(trust ? { verdictOf: (name: string) => trust.decision(name) ?? PENDING_VERDICT } : {}),
         results,
         log,
         // sessions.secret: an input_required round's retry may reach another replica, which must accept its state.

@@ -46,13 +46,24 @@ export interface PinVerdict {
   block?: string;
   /** `tool:NAME`, `prompt:NAME`, `resourceTemplate:URI` → why. */
   quarantine: ReadonlyMap<string, string>;
+  /** Not checked yet: nothing of it is served, and nothing is said about it (its tools are simply not there). */
+  pending?: boolean;
 }
+
+/**
+ * The verdict on an upstream that pinning has not checked yet. An upstream's first check can take a round trip
+ * (its signed manifest): a catalogue rebuilt meanwhile, for another upstream's sake, must not serve it.
+ */
+export const PENDING_VERDICT: PinVerdict = Object.freeze({ pending: true, quarantine: new Map<string, string>() });
 
 /** Builds the catalogue from the upstreams, in config order, leaving out what pinning blocked or quarantined. */
 export function buildCatalogue(upstreams: readonly Upstream[], verdictOf: (upstream: string) => PinVerdict | undefined = () => undefined, now = Date.now()): Catalogue {
   const toolNames = new NameTable();
   const promptNames = new NameTable();
-  const live = upstreams.filter((u) => listed(u, now) && verdictOf(u.name)?.block === undefined);
+  const live = upstreams.filter((u) => {
+    const verdict = verdictOf(u.name);
+    return listed(u, now) && verdict?.block === undefined && verdict?.pending !== true;
+  });
   const hidden = (u: Upstream, key: string) => verdictOf(u.name)?.quarantine.has(key) === true;
   const allowed = new Map<string, Tool[]>();
   for (const u of live) {

@@ -128,7 +128,7 @@ export class GatewayFront {
     this.#withheld.clear();
     for (const u of upstreams) {
       const verdict = this.#options.verdictOf?.(u.name);
-      if (!verdict) continue;
+      if (!verdict || verdict.pending) continue;
       if (verdict.block !== undefined) this.#withheld.set(`${u.name}__`, `server ${u.name} is blocked: ${verdict.block}`);
       for (const [key, why] of verdict.quarantine) {
         const colon = key.indexOf(':');
