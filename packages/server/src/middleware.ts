@@ -143,13 +143,20 @@ class ChainRequest implements McpRequest {
 }
 
 /**
- * Runs `inner` through the chain. `inner` receives the params as the last middleware left them. With no
- * middleware registered, callers skip this entirely (zero cost).
+ * Runs `inner` through the chain. `inner` receives the params as the last middleware left them; it may return a
+ * value or throw, and next() still gives the middleware a promise. With no middleware registered, callers skip
+ * this entirely (zero cost).
  */
-export function runMiddleware(chain: readonly Middleware[], entry: ChainEntry, inner: (params: JsonObject) => Promise<JsonObject>): Promise<JsonObject> {
+export function runMiddleware(chain: readonly Middleware[], entry: ChainEntry, inner: (params: JsonObject) => Promise<JsonObject> | JsonObject): Promise<JsonObject> {
   const request = new ChainRequest(entry);
   const step = (i: number): Promise<JsonObject> => {
-    if (i === chain.length) return inner(request.params);
+    if (i === chain.length) {
+      try {
+        return Promise.resolve(inner(request.params));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     let called = false;
     try {
       return Promise.resolve(

@@ -235,13 +235,7 @@ export class ServerSession {
       info: ctx.info,
       signal: () => ctx.signal,
     };
-    return runMiddleware(chain, entry, (p) => {
-      try {
-        return Promise.resolve(this.#sessionRequest(request.method, p, ctx));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    });
+    return runMiddleware(chain, entry, (p) => this.#sessionRequest(request.method, p, ctx));
   }
 
   #sessionRequest(method: string, params: JsonObject | undefined, ctx: IncomingRequestContext): Promise<JsonObject> | JsonObject {
