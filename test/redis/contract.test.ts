@@ -4,6 +4,7 @@
  * replicas" are two handles on one backend: for memory the same object, for Redis two sets of connections on
  * one key prefix. Redis tests skip with a warning when Redis is down, and fail under CI.
  */
+import * as net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type EventStore,
@@ -278,6 +279,34 @@ describe.skipIf(noRedis)('Redis only', () => {
     }
   });
 
+  it('publishHeard resolves once every replica listening ran its listeners; one that never acknowledges costs the timeout', async () => {
+    const prefix = `${uniqueName('heard')}:`;
+    prefixes.push(prefix);
+    // Replica b reaches Redis through a proxy that holds what Redis sends it for 150 ms: b hears every message late.
+    const proxy = await delayingProxy(new URL(REDIS_URL), 150);
+    const a = await redisSessionSharing({ url: REDIS_URL, prefix });
+    const b = await redisSessionSharing({ url: proxy.url, prefix });
+    const foreign = await connectRedis(REDIS_URL);
+    try {
+      const heard: JsonObject[] = [];
+      b.bus.subscribe((_s, m) => heard.push(m));
+      await a.bus.publish('s', { n: 1 });
+      expect(heard).toEqual([]); // a plain publish returns before b heard it
+      await a.bus.publishHeard!('s', { n: 2 }, 10_000);
+      expect(heard).toEqual([{ n: 1 }, { n: 2 }]);
+      // A subscriber that is not a bus (or an older replica) hears the message but never acknowledges it.
+      await foreign.subscribe(`${prefix}session:answer`, () => undefined);
+      const started = performance.now();
+      await a.bus.publishHeard!('s', { n: 3 }, 400);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+      expect(heard).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      foreign.destroy();
+      await proxy.close();
+    }
+  });
+
   it('refuses bad options clearly, and names an unreachable Redis without its password', async () => {
     await expect(redisSessionSharing({})).rejects.toBeInstanceOf(InvalidArgumentError);
     const client = await connectRedis(REDIS_URL);
@@ -293,3 +322,29 @@ describe.skipIf(noRedis)('Redis only', () => {
     expect(error.message).not.toContain('hunter2');
   });
 });
+
+/** A TCP proxy to `target` that passes what the client sends at once and what the server answers `delayMs` late. */
+async function delayingProxy(target: URL, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 6379), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => setTimeout(() => client.writable && client.write(chunk), delayMs));
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

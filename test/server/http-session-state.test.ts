@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, StreamableHttpClientTransport } from '@mcpkit/client';
-import { type SessionState, type SessionStateStore, McpServer, MemorySessionMessageBus, MemorySessionRevocations, MemorySessionStateStore, SessionSealer } from '@mcpkit/server';
+import { type JsonObject, type SessionMessageBus, type SessionState, type SessionStateStore, McpServer, MemorySessionMessageBus, MemorySessionRevocations, MemorySessionStateStore, SessionSealer } from '@mcpkit/server';
 import { type HttpServerHandle, serveHttp } from '@mcpkit/server/node';
 import { InvalidArgumentError } from '@mcpkit/protocol';
 
@@ -68,6 +68,42 @@ describe('session state across replicas (memory stores)', () => {
       release();
       expect(((await call).content[0] as { text: string }).text).toBe('r1');
       expect(heard).toEqual(['r1 warning', 'r1 error']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a change is answered only once every replica holding the session has applied it (the bus says when it is heard)', async () => {
+    // A bus that delivers 100 ms late, like a loaded Redis subscriber connection; publishHeard waits for delivery.
+    const listeners = new Set<(sessionId: string, message: JsonObject) => void>();
+    const deliver = (sessionId: string, message: JsonObject) =>
+      new Promise<void>((resolve) => setTimeout(() => {
+        for (const listener of listeners) listener(sessionId, message);
+        resolve();
+      }, 100));
+    let heardPublishes = 0;
+    const late: SessionMessageBus = {
+      publish: async (sessionId, message) => void deliver(sessionId, message),
+      publishHeard: async (sessionId, message) => {
+        heardPublishes++;
+        await deliver(sessionId, message);
+      },
+      subscribe: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const sealed = { keys: KEYS, revocations: new MemorySessionRevocations(), bus: late, state: new MemorySessionStateStore() };
+    for (let i = 0; i < 2; i++) handles.push(await serveHttp(replica(i), { gracefulShutdown: false, sealedSessions: sealed }));
+    // tools/call goes to replica 1, which holds a live copy after the first call; everything else to replica 0.
+    const { client, heard } = await connect((method) => (method === 'tools/call' ? 1 : 0));
+    try {
+      await client.setLogLevel('error');
+      await client.callTool('chatty', {});
+      await client.setLogLevel('debug');
+      await client.callTool('chatty', {});
+      expect(heard).toEqual(['r1 error', 'r1 debug', 'r1 info', 'r1 warning', 'r1 error']);
+      expect(heardPublishes).toBe(2);
     } finally {
       await client.close();
     }

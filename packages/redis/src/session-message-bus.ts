@@ -3,13 +3,25 @@
  * streams a client holds on another replica, reach every replica (each keeps what concerns its sessions).
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import type { JsonObject, SessionMessageBus } from '@mcpkit/server';
 import type { RedisClient } from './connect.js';
 import { DEFAULT_PREFIX, type RedisKeyOptions, reportTo } from './options.js';
 
+/** A publishHeard waiting for acknowledgements: how many came, and how many replicas PUBLISH said received it. */
+interface Waiting {
+  heard: number;
+  expected: number | undefined;
+  done(): void;
+}
+
 /**
  * Publishes on `PREFIX session:answer` (the channel's name predates the SSE events it also carries; kept so
- * replicas of different versions still talk), one JSON message `{s: sessionId, m: message}` each.
+ * replicas of different versions still talk), one JSON message `{s: sessionId, m: message}` each. A message sent
+ * with publishHeard also carries `a`, a random token: each replica, once its listeners have run, publishes the
+ * token on `PREFIX session:heard`, and the sender counts them up to the number of subscribers PUBLISH reported
+ * (one subscriber connection per bus: {@link redisSessionSharing} opens one). Replicas of an older version ignore
+ * `a` and send nothing; the sender then waits its timeout.
  * @example
  * const bus = new RedisSessionMessageBus(redis, { prefix: 'myapp:' });
  * await bus.listen(redis.duplicate());
@@ -17,6 +29,8 @@ import { DEFAULT_PREFIX, type RedisKeyOptions, reportTo } from './options.js';
 export class RedisSessionMessageBus implements SessionMessageBus {
   readonly #redis: RedisClient;
   readonly #channel: string;
+  readonly #heardChannel: string;
+  readonly #waiting = new Map<string, Waiting>();
   readonly #listeners = new Set<(sessionId: string, message: JsonObject) => void>();
   readonly #report: (error: Error, what: string) => void;
   #stop: (() => Promise<void>) | undefined;
@@ -24,11 +38,39 @@ export class RedisSessionMessageBus implements SessionMessageBus {
   constructor(redis: RedisClient, options: RedisKeyOptions = {}) {
     this.#redis = redis;
     this.#channel = `${options.prefix ?? DEFAULT_PREFIX}session:answer`;
+    this.#heardChannel = `${options.prefix ?? DEFAULT_PREFIX}session:heard`;
     this.#report = reportTo(options);
   }
 
   async publish(sessionId: string, message: JsonObject): Promise<void> {
     await this.#redis.publish(this.#channel, JSON.stringify({ s: sessionId, m: message }));
+  }
+
+  /**
+   * Publishes, then waits for every subscriber to acknowledge it (or `timeoutMs`). Before listen() this bus hears
+   * no acknowledgements, and it is a plain publish.
+   */
+  async publishHeard(sessionId: string, message: JsonObject, timeoutMs: number): Promise<void> {
+    if (this.#stop === undefined) return this.publish(sessionId, message);
+    const token = randomUUID();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Registered before PUBLISH: an acknowledgement can arrive (on the subscriber connection) before its reply.
+    const heard = new Promise<void>((resolve) => {
+      this.#waiting.set(token, { heard: 0, expected: undefined, done: resolve });
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref?.();
+    });
+    try {
+      const expected = Number(await this.#redis.publish(this.#channel, JSON.stringify({ s: sessionId, m: message, a: token })));
+      const waiting = this.#waiting.get(token);
+      if (waiting === undefined) return;
+      waiting.expected = expected;
+      if (waiting.heard >= expected) return;
+      await heard;
+    } finally {
+      clearTimeout(timer);
+      this.#waiting.delete(token);
+    }
   }
 
   subscribe(listener: (sessionId: string, message: JsonObject) => void): () => void {
@@ -40,9 +82,9 @@ export class RedisSessionMessageBus implements SessionMessageBus {
   async listen(subscriber: RedisClient): Promise<void> {
     if (this.#stop !== undefined) return;
     const onMessage = (text: string) => {
-      let data: { s?: unknown; m?: unknown };
+      let data: { s?: unknown; m?: unknown; a?: unknown };
       try {
-        data = JSON.parse(text) as { s?: unknown; m?: unknown };
+        data = JSON.parse(text) as { s?: unknown; m?: unknown; a?: unknown };
       } catch {
         return this.#report(new Error('a message on the session bus is not JSON; ignored'), 'Redis session bus');
       }
@@ -50,10 +92,24 @@ export class RedisSessionMessageBus implements SessionMessageBus {
         return this.#report(new Error('a message on the session bus is not {s, m}; ignored'), 'Redis session bus');
       }
       for (const listener of this.#listeners) listener(data.s, data.m as JsonObject);
+      // The listeners have run: say so to a publishHeard waiting on some replica (a token is a UUID; anything
+      // longer is not ours and is not echoed).
+      if (typeof data.a === 'string' && data.a.length <= 64) {
+        this.#redis.publish(this.#heardChannel, data.a).catch((error: unknown) => this.#report(error as Error, 'Redis session bus acknowledgement'));
+      }
+    };
+    const onHeard = (token: string) => {
+      const waiting = this.#waiting.get(token);
+      if (waiting === undefined) return;
+      waiting.heard += 1;
+      if (waiting.expected !== undefined && waiting.heard >= waiting.expected) waiting.done();
     };
     await subscriber.subscribe(this.#channel, onMessage);
+    await subscriber.subscribe(this.#heardChannel, onHeard);
     this.#stop = async () => {
-      if (subscriber.isOpen) await subscriber.unsubscribe(this.#channel, onMessage);
+      if (!subscriber.isOpen) return;
+      await subscriber.unsubscribe(this.#channel, onMessage);
+      await subscriber.unsubscribe(this.#heardChannel, onHeard);
     };
   }
 
@@ -62,6 +118,7 @@ export class RedisSessionMessageBus implements SessionMessageBus {
     const stop = this.#stop;
     this.#stop = undefined;
     this.#listeners.clear();
+    for (const waiting of this.#waiting.values()) waiting.done();
     await stop?.();
   }
 }

@@ -40,7 +40,14 @@ export interface SessionRevocations {
  * message and keeps what concerns the sessions it serves.
  */
 export interface SessionMessageBus {
+  /** Sends to every replica listening (this one included); resolves once the bus took it, not once they heard it. */
   publish(sessionId: string, message: JsonObject): Promise<void>;
+  /**
+   * Like publish, but resolves only once every replica listening has handed the message to its listeners (which
+   * run synchronously), or after `timeoutMs` when one never says so (stalled, or an older version). Optional: a
+   * bus without it cannot tell, and its publish is used instead.
+   */
+  publishHeard?(sessionId: string, message: JsonObject, timeoutMs: number): Promise<void>;
   subscribe(listener: (sessionId: string, message: JsonObject) => void): () => void;
 }
 
@@ -50,6 +57,11 @@ export class MemorySessionMessageBus implements SessionMessageBus {
 
   async publish(sessionId: string, message: JsonObject): Promise<void> {
     for (const listener of this.#listeners) listener(sessionId, message);
+  }
+
+  /** Every listener has run when publish returns: nothing more to wait for. */
+  publishHeard(sessionId: string, message: JsonObject): Promise<void> {
+    return this.publish(sessionId, message);
   }
 
   subscribe(listener: (sessionId: string, message: JsonObject) => void): () => void {

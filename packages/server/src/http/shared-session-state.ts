@@ -16,6 +16,11 @@ const STATE = 'mcpkitState';
 const RESOURCE = 'mcpkitResourceUpdated';
 /** The bus's session id of a message for every replica rather than one session (no session id is empty). */
 const EVERY_SESSION = '';
+/**
+ * How long a state change's answer waits for the replicas to say they applied it; past it the answer goes (the
+ * store has the change; a replica that never acknowledges is stalled, or an older version without acknowledgements).
+ */
+const STATE_HEARD_TIMEOUT_MS = 1_000;
 
 /** A live session as the HTTP core holds it. */
 interface LiveSession {
@@ -91,10 +96,14 @@ export function createSharedSessionState(core: ServerCore, sessions: ReadonlyMap
     attach(sessionId, session, untilMs) {
       session.shareState = async (patch) => {
         // Stored for replicas that take the session over later, then published for those holding it now (only
-        // once stored: a change the store refused reaches no replica); the answer waits for both, so a request the
-        // client sends after it finds the change on whichever replica it lands.
+        // once stored: a change the store refused reaches no replica). The answer waits until the store has it and
+        // every replica has applied it to its copy (publishHeard: a PUBLISH returning means only that the bus
+        // queued it, and the client's next request could reach a copy that has not heard it yet), so a request the
+        // client sends after the answer finds the change on whichever replica it lands.
         await store.update(sessionId, patch, untilMs);
-        await bus.publish(sessionId, { [STATE]: patch as JsonObject });
+        const message = { [STATE]: patch as JsonObject };
+        if (bus.publishHeard !== undefined) await bus.publishHeard(sessionId, message, STATE_HEARD_TIMEOUT_MS);
+        else await bus.publish(sessionId, message);
       };
     },
 
