@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RAW_HEADER, mediaType } from '../transports/http-support.js';
+import { LazyAbortController } from '@mcpkit/protocol';
+import { CANCELLATION, RAW_HEADER, TAKES_CANCELLATION, mediaType } from '../transports/http-support.js';
 import { createNodeFetch } from './node-fetch.js';
 
 let server: Server;
@@ -76,6 +77,42 @@ describe('createNodeFetch', () => {
     const reason = new Error('cancelled');
     await expect(fetch(`${base}/echo`, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     await expect(fetch('ftp://example.com/')).rejects.toThrow(/unsupported protocol ftp:/);
+  });
+});
+
+describe('a Cancellation in place of a signal (what the transports pass)', () => {
+  it('is marked as taken; aborting it before the answer ends the request with its reason, and nothing stays registered after one', async () => {
+    const fetch = createNodeFetch() as typeof globalThis.fetch & { [TAKES_CANCELLATION]?: boolean };
+    expect(fetch[TAKES_CANCELLATION]).toBe(true);
+    const hung = new LazyAbortController();
+    const waiting = fetch(`${base}/hang`, { [CANCELLATION]: hung } as RequestInit);
+    // An event stream answers at once: the abort then ends its body.
+    const reader = (await waiting).body!.getReader();
+    await reader.read();
+    hung.abort(new Error('stop'));
+    await expect(reader.read()).rejects.toThrow();
+    // Aborted before the answer: rejects with the reason.
+    const early = new LazyAbortController();
+    const pending = fetch(`${base}/echo`, { method: 'POST', body: 'x', [CANCELLATION]: early } as RequestInit);
+    const reason = new Error('cancelled');
+    early.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    // Answered: the fetch's abort callback is forgotten once the body is done (a callback left behind would keep
+    // the request alive as long as the caller's cancellation).
+    const done = new LazyAbortController();
+    let registered = 0;
+    const counting = { get aborted() { return done.aborted; }, get reason() { return done.reason; }, onAbort: (cb: (r: unknown) => void) => {
+      registered++;
+      const forget = done.onAbort(cb);
+      return () => {
+        registered--;
+        forget();
+      };
+    } };
+    const response = await fetch(`${base}/echo`, { method: 'POST', body: 'y', [CANCELLATION]: counting } as RequestInit);
+    expect(await response.json()).toEqual({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(registered).toBe(0);
   });
 });
 

@@ -6,7 +6,8 @@
 import { Agent as HttpAgent, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
-import { BUFFERED_TEXT, RAW_HEADER } from '../transports/http-support.js';
+import { type Cancellation, signalCancellation } from '@mcpkit/protocol';
+import { BUFFERED_TEXT, CANCELLATION, RAW_HEADER, TAKES_CANCELLATION } from '../transports/http-support.js';
 
 export interface NodeFetchOptions {
   /** Agents to send through. Default: keep-alive agents owned by this fetch (LIFO, so idle sockets age out). */
@@ -37,14 +38,14 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
 
   // A transport sends every request to one URL: parse it once.
   let lastUrl: string | undefined;
-  let lastTarget: RequestOptions | TypeError = new TypeError('no URL');
-  const targetOf = (input: string | URL): RequestOptions | TypeError => {
+  let lastTarget: Target | TypeError = new TypeError('no URL');
+  const targetOf = (input: string | URL): Target | TypeError => {
     const href = typeof input === 'string' ? input : input.href;
     if (href !== lastUrl) {
       lastUrl = href;
       try {
         const url = new URL(href);
-        lastTarget = url.protocol === 'http:' || url.protocol === 'https:' ? urlToHttpOptions(url) : new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
+        lastTarget = url.protocol === 'http:' || url.protocol === 'https:' ? targetFor(url) : new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
       } catch (error) {
         lastTarget = new TypeError(`fetch failed: invalid URL ${href}`, { cause: error });
       }
@@ -52,10 +53,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     return lastTarget;
   };
 
-  return (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+  const nodeFetch = (input: string | URL | Request, init: RequestInit & { [CANCELLATION]?: Cancellation } = {}): Promise<Response> => {
     if (typeof input !== 'string' && !(input instanceof URL)) return Promise.reject(new TypeError('nodeFetch takes a URL string or URL object, not a Request'));
     const target = targetOf(input);
-    const signal = init.signal ?? undefined;
+    // The transports pass a Cancellation (no AbortSignal made per request); other callers a signal.
+    const signal = init[CANCELLATION] ?? (init.signal ? signalCancellation(init.signal) : undefined);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const body = bodyOf(init.body);
     if (body instanceof Error) return Promise.reject(body);
@@ -69,20 +71,20 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       const fail = (error: unknown) => {
         if (settled) return;
         settled = true;
-        signal?.removeEventListener('abort', onAbort);
+        forget?.();
         reject(error);
       };
-      const req = (https ? httpsRequest : httpRequest)({ ...target, method: init.method ?? 'GET', headers, agent: https ? httpsAgent : httpAgent });
+      // A literal of fixed shape per request (not the target spread with keys added: a slow path on Node 20).
+      const options: RequestOptions = { protocol: target.protocol, hostname: target.hostname, port: target.port, path: target.path, auth: target.auth, method: init.method ?? 'GET', headers, agent: https ? httpsAgent : httpAgent };
+      const req = (https ? httpsRequest : httpRequest)(options);
       // After the answer arrived, an abort ends its body stream instead (with the same reason).
-      const onAbort = () => {
-        const reason: unknown = signal?.reason;
+      const forget = signal?.onAbort((reason) => {
         req.destroy(reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError'));
         fail(reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      });
       req.on('error', (error) => fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
       req.on('response', (res) => {
-        const done = () => signal?.removeEventListener('abort', onAbort);
+        const done = () => forget?.();
         const answer = (responseBody: ReadableStream<Uint8Array> | Buffer) => {
           if (settled) return;
           settled = true;
@@ -126,6 +128,21 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       req.end(body);
     });
   };
+  return Object.assign(nodeFetch, { [TAKES_CANCELLATION]: true }) as unknown as typeof fetch;
+}
+
+/** Where requests go, from a URL: what `http.request` needs of it, made once per URL. */
+interface Target {
+  protocol: string;
+  hostname: string;
+  port: number | string | undefined;
+  path: string;
+  auth: string | undefined;
+}
+
+function targetFor(url: URL): Target {
+  const o = urlToHttpOptions(url);
+  return { protocol: url.protocol, hostname: o.hostname ?? url.hostname, port: o.port ?? undefined, path: o.path ?? '/', auth: o.auth ?? undefined };
 }
 
 /**

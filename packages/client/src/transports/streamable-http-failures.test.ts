@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CancelledError,
+  ConnectionClosedError,
   ErrorCode,
   HttpError,
   type JsonObject,
@@ -338,6 +339,28 @@ for (const [fetchName, fetchImpl] of FETCHES) {
         expect(bodies[1]).toMatchObject({ method: 'notifications/cancelled', params: { requestId: 0 } });
         expect(local!.seen[1]!.headers['mcp-session-id']).toBe('s');
         await deadline(local!.seen[0]!.closed, 2000, 'the stream to be dropped');
+      });
+
+      it('stateless: cancelling a request not yet answered drops its connection, and nothing else is sent', async () => {
+        await serve(() => undefined); // never answers
+        const { peer } = connect({ era: 'stateless' });
+        const controller = new AbortController();
+        const outcome = peer.request('tools/call', { name: 'x' }, { signal: controller.signal }).catch((e: unknown) => e);
+        await eventually(() => local!.seen.length === 1, 'the POST');
+        controller.abort();
+        expect(await outcome).toBeInstanceOf(CancelledError);
+        await deadline(local!.seen[0]!.closed, 2000, 'the request to be dropped');
+        expect(local!.seen).toHaveLength(1);
+      });
+
+      it('close() ends every request in flight: the caller gets ConnectionClosedError and the server sees the connection go', async () => {
+        await serve(() => undefined); // never answers
+        const { peer, transport } = connect({ era: 'stateless' });
+        const outcomes = [peer.request('tools/call', { name: 'a' }), peer.request('tools/call', { name: 'b' })].map((p) => p.catch((e: unknown) => e));
+        await eventually(() => local!.seen.length === 2, 'both POSTs');
+        await transport.close();
+        for (const outcome of await deadline(Promise.all(outcomes), 2000, 'the rejections')) expect(outcome).toBeInstanceOf(ConnectionClosedError);
+        await deadline(Promise.all(local!.seen.map((r) => r.closed)), 2000, 'both requests to be dropped');
       });
     });
   });

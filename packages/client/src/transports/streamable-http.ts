@@ -8,6 +8,7 @@ import {
   ErrorCode,
   InflightMap,
   type JsonRpcMessage,
+  LazyAbortController,
   type JsonRpcNotification,
   type MessageInfo,
   MessageTooLargeError,
@@ -51,9 +52,11 @@ export interface StreamableHttpClientTransportOptions extends HttpRequestOptions
 interface Inflight {
   readonly id: RequestId;
   readonly what: string;
-  /** Aborts this request's fetch and stream (stateless cancellation) and follows close(). */
-  readonly controller: AbortController;
-  readonly dispose: () => void;
+  /**
+   * Aborts this request's fetch and stream (stateless cancellation); close() aborts it too. Lazy: its AbortSignal
+   * is made only for a fetch that needs one, or an SSE answer.
+   */
+  readonly controller: LazyAbortController;
   answered: boolean;
 }
 
@@ -172,7 +175,7 @@ export class StreamableHttpClientTransport implements Transport {
       throw new SessionExpiredError(`Cannot send ${what}: the session with ${this.url} expired; initialize again`);
     }
     const inflight = 'method' in message && 'id' in message ? this.#track(message.id, what) : undefined;
-    const signal = inflight?.controller.signal ?? this.#closing.signal;
+    const signal = inflight?.controller ?? this.#closing.signal;
     const sentSession = this.era === 'session' ? this.sessionId : undefined;
     let response: Response;
     try {
@@ -365,8 +368,8 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   #track(id: RequestId, what: string): Inflight {
-    const { controller, dispose } = childController(this.#closing.signal);
-    const inflight: Inflight = { id, what, controller, dispose, answered: false };
+    // Not hooked to #closing (a listener per request): close() aborts every request it still tracks.
+    const inflight: Inflight = { id, what, controller: new LazyAbortController(), answered: false };
     this.#inflight.set(id, inflight);
     return inflight;
   }
@@ -374,7 +377,6 @@ export class StreamableHttpClientTransport implements Transport {
   #untrack(inflight: Inflight | undefined): void {
     if (!inflight) return;
     if (this.#inflight.get(inflight.id) === inflight) this.#inflight.delete(inflight.id);
-    inflight.dispose();
   }
 
   #cancelTarget(message: JsonRpcNotification): Inflight | undefined {
@@ -412,9 +414,11 @@ export class StreamableHttpClientTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#closing.abort(new ConnectionClosedError(`The HTTP transport to ${this.url} closed`));
-    for (const inflight of this.#inflight.values()) inflight.dispose();
+    const reason = new ConnectionClosedError(`The HTTP transport to ${this.url} closed`);
+    this.#closing.abort(reason);
+    const inflight = [...this.#inflight.values()];
     this.#inflight.clear();
+    for (const request of inflight) request.controller.abort(reason);
     if (this.era === 'session' && this.sessionId !== undefined) {
       await endSession(this.#options, this.url, this.sessionId, this.protocolVersion, (e) => this.#report(e));
     }
