@@ -7,7 +7,7 @@
 import { NameTable } from '@mcpkit/client';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@mcpkit/protocol';
 import { GlobSet } from '../security/glob.js';
-import type { Upstream } from '../upstream/upstream.js';
+import type { Upstream, UpstreamCatalogue } from '../upstream/upstream.js';
 
 export interface CatalogueEntry<T> {
   upstream: string;
@@ -48,6 +48,12 @@ export interface PinVerdict {
   quarantine: ReadonlyMap<string, string>;
   /** Not checked yet: nothing of it is served, and nothing is said about it (its tools are simply not there). */
   pending?: boolean;
+  /**
+   * The catalogue the verdict was made on, served in place of the upstream's latest: a catalogue listed again
+   * (list_changed, a reconnect) is not served until its own check ends, so a tool new or changed in it is never
+   * served unchecked under the previous verdict.
+   */
+  catalogue?: UpstreamCatalogue;
 }
 
 /**
@@ -65,26 +71,30 @@ export function buildCatalogue(upstreams: readonly Upstream[], verdictOf: (upstr
     return listed(u, now) && verdict?.block === undefined && verdict?.pending !== true;
   });
   const hidden = (u: Upstream, key: string) => verdictOf(u.name)?.quarantine.has(key) === true;
+  // What is served of each upstream: what its verdict was made on, when pinning gave one.
+  const served = new Map<string, UpstreamCatalogue>(live.map((u) => [u.name, verdictOf(u.name)?.catalogue ?? u.catalogue]));
   const allowed = new Map<string, Tool[]>();
   for (const u of live) {
     const keep = toolFilter(u);
-    const tools = u.catalogue.tools.filter((t) => keep(t.name) && !hidden(u, `tool:${t.name}`));
+    const listed = served.get(u.name)!;
+    const tools = listed.tools.filter((t) => keep(t.name) && !hidden(u, `tool:${t.name}`));
     allowed.set(u.name, tools);
     toolNames.set(u.name, tools.map((t) => t.name));
-    promptNames.set(u.name, u.catalogue.prompts.filter((p) => !hidden(u, `prompt:${p.name}`)).map((p) => p.name));
+    promptNames.set(u.name, listed.prompts.filter((p) => !hidden(u, `prompt:${p.name}`)).map((p) => p.name));
   }
   const catalogue: Catalogue = { tools: new Map(), prompts: new Map(), resources: new Map(), templates: [], clashes: [] };
   for (const u of live) {
+    const listed = served.get(u.name)!;
     for (const tool of allowed.get(u.name) ?? []) {
       const name = toolNames.nameOf(u.name, tool.name);
       if (name !== undefined) catalogue.tools.set(name, { upstream: u.name, original: tool.name, definition: { ...tool, name } });
     }
-    for (const prompt of u.catalogue.prompts) {
+    for (const prompt of listed.prompts) {
       if (hidden(u, `prompt:${prompt.name}`)) continue;
       const name = promptNames.nameOf(u.name, prompt.name);
       if (name !== undefined) catalogue.prompts.set(name, { upstream: u.name, original: prompt.name, definition: { ...prompt, name } });
     }
-    for (const resource of u.catalogue.resources) {
+    for (const resource of listed.resources) {
       const kept = catalogue.resources.get(resource.uri);
       if (kept) {
         catalogue.clashes.push({ uri: resource.uri, kept: kept.upstream, dropped: u.name });
@@ -92,7 +102,7 @@ export function buildCatalogue(upstreams: readonly Upstream[], verdictOf: (upstr
       }
       catalogue.resources.set(resource.uri, { upstream: u.name, original: resource.uri, definition: { ...resource, name: `${u.name}__${resource.name}` } });
     }
-    for (const template of u.catalogue.templates) {
+    for (const template of listed.templates) {
       if (hidden(u, `resourceTemplate:${template.uriTemplate}`)) continue;
       catalogue.templates.push({ upstream: u.name, original: template.uriTemplate, definition: { ...template, name: `${u.name}__${template.name}` } });
     }

@@ -68,7 +68,13 @@ for (const backend of backends) {
       for (const g of guards) await g.start();
       // The same upstream, seen differently by one replica (a tool added between its list and the others').
       const seen = [['read'], ['read'], ['read', 'write']];
-      const decisions = await Promise.all(guards.map((g, i) => g.check(upstreamServing('files', seen[i]!))));
+      const upstreams = seen.map((tools) => upstreamServing('files', tools));
+      const checked = upstreams.map((u) => u.catalogue);
+      const decisions = await Promise.all(guards.map((g, i) => g.check(upstreams[i]!)));
+      // Each verdict keeps the catalogue it judged (what the front serves until the next check), even once the
+      // upstream has listed another meanwhile.
+      (upstreams[0] as { catalogue: unknown }).catalogue = upstreamServing('files', ['read', 'evil']).catalogue;
+      for (const [i, g] of guards.entries()) expect(g.decision('files')!.catalogue).toBe(checked[i]);
 
       const pinned = guards[0]!.lockfile.servers.files!;
       for (const g of guards) expect(g.lockfile.servers.files).toEqual(pinned);

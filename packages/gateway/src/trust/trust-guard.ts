@@ -29,7 +29,10 @@ import type { Logger } from '../log.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { LockfilePinStore } from '../store/lockfile-pin-store.js';
 import { type PinChange, type PinStore, entryOf, withEntry } from '../store/pin-store.js';
-import type { Upstream } from '../upstream/upstream.js';
+import type { Upstream, UpstreamCatalogue } from '../upstream/upstream.js';
+
+/** A verdict and the catalogue it was made on. */
+export type CheckedDecision = TrustDecision & { readonly catalogue: UpstreamCatalogue };
 
 /** What an upstream serves, as the trust layer sees it: pinned as the upstream names things, before allow/deny. */
 export function snapshotOf(upstream: Upstream): ServerSnapshot {
@@ -77,7 +80,7 @@ export class TrustGuard {
   readonly #deps: TrustGuardDeps;
   readonly #pins: PinStore;
   #lock: Lockfile = emptyLockfile();
-  readonly #decisions = new Map<string, TrustDecision>();
+  readonly #decisions = new Map<string, CheckedDecision>();
   /** What was last reported per upstream, so a recheck that finds the same drift is not audited again. */
   readonly #reported = new Map<string, string>();
   #unwatch: (() => void) | undefined;
@@ -140,13 +143,15 @@ export class TrustGuard {
     }
   }
 
-  /** The verdict on an upstream's current catalogue (none before its first check). */
-  decision(upstream: string): TrustDecision | undefined {
+  /** The verdict of an upstream's last check, with the catalogue it was made on (none before its first check). */
+  decision(upstream: string): CheckedDecision | undefined {
     return this.#decisions.get(upstream);
   }
 
   /** Checks an upstream's catalogue against the lockfile and records the verdict. */
   async check(upstream: Upstream): Promise<TrustDecision> {
+    // The catalogue judged, kept with the verdict: the front serves it (not one listed since) until the next check.
+    const catalogue = upstream.catalogue;
     const snapshot = snapshotOf(upstream);
     const digests = await digestServer(snapshot);
     const entry = this.#lock.servers[upstream.name];
@@ -169,7 +174,7 @@ export class TrustGuard {
       this.#deps.log.info({ upstream: upstream.name, digest: digests.digest }, 'new upstream pinned on first use');
       void this.#deps.audit?.append({ method: 'trust/pin', upstream: upstream.name, outcome: 'ok', durationMs: 0, reason: `pinned on first use (digest ${digests.digest})` }).catch(() => undefined);
     }
-    this.#decisions.set(upstream.name, decision);
+    this.#decisions.set(upstream.name, Object.assign(decision, { catalogue }));
     if (report.status === 'drifted' || decision.block !== undefined) this.#report(upstream.name, decision, report.status === 'drifted' ? explainDrift(report) : decision.block ?? '');
     else this.#reported.delete(upstream.name);
     return decision;
