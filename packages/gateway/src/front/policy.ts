@@ -3,7 +3,7 @@
  * limits, a concurrency bound per principal, the audit record, metrics and a trace span for every request.
  * @module
  */
-import { SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
+import { type Attributes, SpanStatusCode, context as otelContext, isSpanContextValid, trace } from '@opentelemetry/api';
 import { type JsonObject, type McpRequest, type Middleware, ErrorCode, ProtocolError } from '@mcpkit/server';
 import type { AuditLog } from '../audit/index.js';
 import { reduceArguments } from '../audit/index.js';
@@ -145,9 +145,9 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
     let errorCode: number | string | null = null;
     let reason: string | null = null;
     let result: JsonObject | undefined;
-    const span = tracer.startSpan(`mcp ${request.method}`, {
-      attributes: { 'mcp.method.name': request.method, ...(request.target === undefined ? {} : { 'mcp.target': request.target }), 'mcp.principal': principalId },
-    });
+    const attributes: Attributes = { 'mcp.method.name': request.method, 'mcp.principal': principalId };
+    if (request.target !== undefined) attributes['mcp.target'] = request.target;
+    const span = tracer.startSpan(`mcp ${request.method}`, { attributes });
     let release: (() => void) | undefined;
     try {
       // Pinning withheld it: say so rather than "unknown tool" (an allowed principal learns why it is gone).
@@ -192,7 +192,9 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
         if (request.method === 'completion/complete' && target) return forwardCompletion(front, request, target.upstream);
         return next();
       };
-      result = await otelContext.with(trace.setSpan(otelContext.active(), span), run);
+      // Without a tracer provider the span is a no-op one with an invalid context: nothing to carry (setting it
+      // would copy the active context's Map per request for nothing).
+      result = await (isSpanContextValid(span.spanContext()) ? otelContext.with(trace.setSpan(otelContext.active(), span), run) : run());
       if (!target && request.method.endsWith('/list')) result = filterList(front, policy, scopes, request.method, result);
       return result;
     } catch (error) {
