@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LazyAbortController } from '@mcpkit/protocol';
 import { CANCELLATION, RAW_HEADER, TAKES_CANCELLATION, mediaType } from '../transports/http-support.js';
@@ -26,6 +27,9 @@ beforeAll(async () => {
       } else if (req.url === '/hang') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: first\n\n');
+      } else if (req.url === '/form') {
+        res.setHeader('content-type', 'application/x-www-form-urlencoded');
+        res.end('a=1&b=2');
       } else if (req.url === '/empty') {
         res.writeHead(204).end();
       }
@@ -133,6 +137,30 @@ describe('a successful answer read whole', () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"ok":true}');
     expect((await reader.read()).done).toBe(true);
     expect(copy.bodyUsed).toBe(true);
+  });
+});
+
+describe('every member of a Response works on an answer read whole (it never runs the Response constructor)', () => {
+  it('answers each property and body reader the way a plain Response over the same bytes would', async () => {
+    const fetch = createNodeFetch();
+    const read = async (f: (r: Response) => unknown) => {
+      const ours = await fetch(`${base}/echo`);
+      const text = await (await fetch(`${base}/echo`)).text();
+      const plain = new Response(new TextEncoder().encode(text), { status: ours.status, statusText: ours.statusText, headers: ours.headers });
+      return [await f(ours), await f(plain)];
+    };
+    for (const key of Object.getOwnPropertyNames(Response.prototype).filter((k) => k !== 'constructor')) {
+      const getter = Object.getOwnPropertyDescriptor(Response.prototype, key)!.get !== undefined;
+      if (key === 'body' || key === 'headers' || key === 'clone' || key === 'formData') continue; // below
+      const [ours, plain] = await read((r) => (getter ? (r as unknown as Record<string, unknown>)[key] : (r as unknown as Record<string, () => unknown>)[key]!()));
+      if (ours instanceof Blob) expect([ours.type, await ours.text()]).toEqual([(plain as Blob).type, await (plain as Blob).text()]);
+      else if (ours instanceof ArrayBuffer || ours instanceof Uint8Array) expect(Buffer.from(ours as ArrayBuffer)).toEqual(Buffer.from(plain as ArrayBuffer));
+      else expect(ours, key).toEqual(plain);
+    }
+    const form = await (await fetch(`${base}/form`)).formData();
+    expect(form.get('a')).toBe('1');
+    expect(Object.prototype.toString.call(await fetch(`${base}/echo`))).toBe('[object Response]');
+    expect(inspect(await fetch(`${base}/echo`))).toContain('status: 200');
   });
 });
 

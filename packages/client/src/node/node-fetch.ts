@@ -94,7 +94,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
             // ReadableStream cost ~35 µs a call on Node 20), and its Headers made only when read.
             // Error answers keep a plain Response.
             if (Buffer.isBuffer(responseBody) && status >= 200 && status < 300 && !NULL_BODY.has(status)) {
-              resolve(new BufferedResponse(responseBody, status, res));
+              resolve(new BufferedResponse(responseBody, status, res) as unknown as Response);
               return;
             }
             const responseInit = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res) };
@@ -148,22 +148,50 @@ function targetFor(url: URL): Target {
 /**
  * A Response whose body was read whole: `text()`, `json()`, `arrayBuffer()` and `readText` (through
  * BUFFERED_TEXT) use the bytes; `body` makes a stream only when asked for. Consumed once, like any Response.
+ * It is a Response (`instanceof`, the prototype chain) without running the Response constructor, which costs
+ * microseconds per answer on Node 20: every member of Response.prototype is defined here, so none of undici's
+ * (which need its internal state) is ever reached.
  */
-class BufferedResponse extends Response {
+class BufferedResponse {
   readonly #bytes: Buffer;
+  readonly #status: number;
   readonly #res: IncomingMessage | undefined;
   #headers: Headers | undefined;
   #stream: Response['body'] = null;
   #used = false;
 
   constructor(bytes: Buffer, status: number, res: IncomingMessage | undefined, headers?: Headers) {
-    super(null, { status, statusText: res?.statusMessage ?? '' });
     this.#bytes = bytes;
+    this.#status = status;
     this.#res = res;
     this.#headers = headers;
   }
 
-  override get headers(): Headers {
+  get type(): ResponseType {
+    return 'default';
+  }
+
+  get url(): string {
+    return '';
+  }
+
+  get redirected(): boolean {
+    return false;
+  }
+
+  get status(): number {
+    return this.#status;
+  }
+
+  get ok(): boolean {
+    return this.#status >= 200 && this.#status < 300;
+  }
+
+  get statusText(): string {
+    return this.#res?.statusMessage ?? '';
+  }
+
+  get headers(): Headers {
     this.#headers ??= this.#res === undefined ? new Headers() : responseHeaders(this.#res);
     return this.#headers;
   }
@@ -175,7 +203,7 @@ class BufferedResponse extends Response {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
-  override get body(): Response['body'] {
+  get body(): Response['body'] {
     if (!this.#stream) {
       const bytes = this.#used ? new Uint8Array(0) : new Uint8Array(this.#bytes);
       this.#stream = new ReadableStream({
@@ -188,7 +216,7 @@ class BufferedResponse extends Response {
     return this.#stream;
   }
 
-  override get bodyUsed(): boolean {
+  get bodyUsed(): boolean {
     return this.#used || (this.#stream?.locked ?? false);
   }
 
@@ -198,22 +226,36 @@ class BufferedResponse extends Response {
     return this.#bytes;
   }
 
-  override async text(): Promise<string> {
+  async text(): Promise<string> {
     return this[BUFFERED_TEXT]();
   }
 
-  override async json(): Promise<unknown> {
+  async json(): Promise<unknown> {
     return JSON.parse(this[BUFFERED_TEXT]());
   }
 
-  override async arrayBuffer(): Promise<ArrayBuffer> {
+  async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.#take();
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
-  override clone(): Response {
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(this.#take());
+  }
+
+  async blob(): Promise<Blob> {
+    const bytes = this.#take();
+    return new Blob([new Uint8Array(bytes)], { type: this[RAW_HEADER]('content-type') ?? '' });
+  }
+
+  /** Rare for an MCP answer: parsed by a plain Response over the same bytes and headers. */
+  async formData(): Promise<FormData> {
+    return new Response(new Uint8Array(this.#take()), { status: this.#status, headers: this.headers }).formData();
+  }
+
+  clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes, this.status, this.#res, this.headers);
+    return new BufferedResponse(this.#bytes, this.#status, this.#res, this.headers) as unknown as Response;
   }
 
   /** The body as text (UTF-8, a leading BOM dropped, as `text()` does), consuming it. */
@@ -222,6 +264,7 @@ class BufferedResponse extends Response {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 }
+Object.setPrototypeOf(BufferedResponse.prototype, Response.prototype);
 
 /** A byte stream of `first`, then the rest of `res`, pausing `res` while the reader is behind. */
 function streamOf(first: Buffer[], res: IncomingMessage): ReadableStream<Uint8Array> {
