@@ -80,7 +80,7 @@ export function renderDocument({ results, failures, contenders, params, startInf
     `- Node ${startInfo.node}; mcpkit ${pk['@mcpkit/server']} at ${startInfo.git}; @modelcontextprotocol/sdk ${pk['@modelcontextprotocol/sdk']};`,
     `  @modelcontextprotocol/server ${pk['@modelcontextprotocol/server']} with @modelcontextprotocol/node ${pk['@modelcontextprotocol/node']}; zod ${pk.zod}; driver HTTP client undici ${pk.undici}`,
     `- load average (1/5/15 min) at start ${fmtLoad(startInfo.loadavg)}, at end ${fmtLoad(endInfo.loadavg)}; the run took ${Math.round(seconds)} s`,
-    `- parameters: rounds ${p.rounds} (memory: ${p.memory.rounds}); a warm-up before every measurement;`,
+    `- parameters: rounds ${p.rounds} (memory: ${p.memory.rounds}); a warm-up before every measurement (stdio sequential ${p.stdioSeq.warmupN.toLocaleString('en-US')} calls or ${p.stdioSeq.warmupMs} ms, pipelined ${p.stdioPipe.warmupMs} ms, HTTP ${p.http.warmupMs} ms: until V8's optimizing compiler has settled);`,
     `  stdio sequential ≤ ${p.stdioSeq.n} calls or ${p.stdioSeq.durationMs} ms; stdio pipelined ${p.stdioPipe.window} in flight for ${p.stdioPipe.durationMs} ms;`,
     `  HTTP c ∈ {${p.http.concurrencies.join(', ')}} for ${p.http.durationMs} ms each; tools/list ≤ ${p.list.n} listings or ${p.list.durationMs} ms;`,
     `  echo_big ≤ ${p.big.n} calls or ${p.big.durationMs} ms; cold start ${p.cold.repeats} spawns per round (each server, and \`mcpkit list\`);`,
