@@ -149,8 +149,23 @@ function headerAnnotations(schema: JsonObject): readonly Annotation[] | null {
  * // { 'Mcp-Method': 'tools/call', 'Mcp-Name': 'echo' }
  */
 export function buildMcpHeaders(message: JsonRpcMessage, toolSchema?: ToolSchemaLookup): Record<string, string> {
-  if (!('method' in message) || !('id' in message)) return {};
-  const headers: Record<string, string> = { 'Mcp-Method': message.method };
+  return addMcpHeaders({}, message, toolSchema);
+}
+
+/**
+ * Every header of a Streamable HTTP POST: the media types, the session id (session era), the negotiated revision,
+ * and in 2026-07-28 the routing headers (spec 2026-07-28 basic/transports/streamable-http#standard-request-headers).
+ */
+export function postHeaders(message: JsonRpcMessage, sessionId: string | undefined, protocolVersion: string | undefined, stateless: boolean, toolSchema: ToolSchemaLookup | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+  if (sessionId !== undefined) headers['Mcp-Session-Id'] = sessionId;
+  if (protocolVersion !== undefined) headers['MCP-Protocol-Version'] = protocolVersion;
+  return stateless ? addMcpHeaders(headers, message, toolSchema) : headers;
+}
+
+function addMcpHeaders(headers: Record<string, string>, message: JsonRpcMessage, toolSchema: ToolSchemaLookup | undefined): Record<string, string> {
+  if (!('method' in message) || !('id' in message)) return headers;
+  headers['Mcp-Method'] = message.method;
   const params = message.params;
   const field = MCP_NAME_FIELDS[message.method];
   const name = field === undefined ? undefined : params?.[field];

@@ -22,7 +22,6 @@ import {
 } from '@mcpkit/protocol';
 import {
   type HttpRequestOptions,
-  childController,
   describeMessage,
   endSession,
   fetchWithAuth,
@@ -33,8 +32,9 @@ import {
   readText,
   rpcErrorIn,
 } from './http-support.js';
-import { type ToolSchemaLookup, buildMcpHeaders, validateHeaderAnnotations } from './mcp-headers.js';
-import { type ReconnectOptions, type SseHost, readPostStream, runStandaloneStream } from './sse-streams.js';
+import { type ToolSchemaLookup, postHeaders, validateHeaderAnnotations } from './mcp-headers.js';
+import { type ReconnectOptions, type SseHost, readPostStream } from './sse-streams.js';
+import { StandaloneStream } from './standalone-stream.js';
 
 /** Options for {@link StreamableHttpClientTransport}. */
 export interface StreamableHttpClientTransportOptions extends HttpRequestOptions {
@@ -96,14 +96,7 @@ export class StreamableHttpClientTransport implements Transport {
   readonly #closing = new AbortController();
   // Not a Map: see InflightMap on what per-request Map churn costs a long-lived owner.
   readonly #inflight = new InflightMap<RequestId, Inflight>();
-  #standalone: AbortController | undefined;
-  /**
-   * Pending until the standalone stream's first GET has an answer (capped at 2 s). Requests wait for it once,
-   * so the stream is open before the first request: a server that answers on "a" GET stream (SSE polling,
-   * SEP-1699) then never mistakes a late first GET for a resumption.
-   */
-  #standaloneAnswered: Promise<void> | undefined;
-  #standaloneSettle: (() => void) | undefined;
+  readonly #standalone: StandaloneStream;
   /** The server forgot the session (a 404); only `initialize` may go out until a new one starts. */
   #expired = false;
   #closed = false;
@@ -127,6 +120,7 @@ export class StreamableHttpClientTransport implements Transport {
       get: (lastEventId, signal) => this.#get(lastEventId, signal),
       getFailed: (response, what) => this.#getFailed(response, what),
     };
+    this.#standalone = new StandaloneStream(this.#host, this.#closing.signal, (error) => this.#report(error));
   }
 
   /** Nothing to connect: HTTP opens per message. */
@@ -165,9 +159,9 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   async #post(message: JsonRpcMessage): Promise<void> {
-    if (this.#standaloneAnswered !== undefined && 'id' in message && 'method' in message) {
-      await this.#standaloneAnswered;
-      this.#standaloneAnswered = undefined;
+    if ('id' in message && 'method' in message) {
+      const opened = this.#standalone.firstAnswer();
+      if (opened !== undefined) await opened;
     }
     const what = describeMessage(message);
     if (this.#expired && this.era === 'session' && this.sessionId === undefined && !('method' in message && message.method === 'initialize')) {
@@ -179,7 +173,7 @@ export class StreamableHttpClientTransport implements Transport {
     const sentSession = this.era === 'session' ? this.sessionId : undefined;
     let response: Response;
     try {
-      const headers = this.#postHeaders(message, sentSession);
+      const headers = postHeaders(message, sentSession, this.protocolVersion, this.era === 'stateless', this.toolSchemas);
       response = await fetchWithAuth(this.#options, this.url, { method: 'POST', headers, body: JSON.stringify(message), signal });
     } catch (error) {
       this.#untrack(inflight);
@@ -195,15 +189,6 @@ export class StreamableHttpClientTransport implements Transport {
       if (signal.aborted) return;
       throw error;
     }
-  }
-
-  #postHeaders(message: JsonRpcMessage, sentSession: string | undefined): Record<string, string> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-    if (sentSession !== undefined) headers['Mcp-Session-Id'] = sentSession;
-    if (this.protocolVersion !== undefined) headers['MCP-Protocol-Version'] = this.protocolVersion;
-    // spec 2026-07-28 basic/transports/streamable-http#standard-request-headers
-    if (this.era === 'stateless') Object.assign(headers, buildMcpHeaders(message, this.toolSchemas));
-    return headers;
   }
 
   async #onResponse(response: Response, message: JsonRpcMessage, inflight: Inflight | undefined, sentSession: string | undefined, what: string): Promise<void> {
@@ -323,8 +308,7 @@ export class StreamableHttpClientTransport implements Transport {
     const old = this.sessionId;
     this.sessionId = undefined;
     this.#expired = true;
-    this.#standalone?.abort('session expired');
-    this.#standalone = undefined;
+    this.#standalone.abort('session expired');
     return new SessionExpiredError(`${what} to ${this.url}: the server no longer knows session ${String(old)} (HTTP 404); initialize again`);
   }
 
@@ -334,11 +318,7 @@ export class StreamableHttpClientTransport implements Transport {
     if (this.protocolVersion !== undefined) headers['MCP-Protocol-Version'] = this.protocolVersion;
     if (lastEventId !== undefined && lastEventId !== '') headers['Last-Event-ID'] = lastEventId;
     const answer = fetchWithAuth(this.#options, this.url, { method: 'GET', headers, signal });
-    const settle = this.#standaloneSettle;
-    if (settle) {
-      this.#standaloneSettle = undefined;
-      answer.then(settle, settle);
-    }
+    this.#standalone.sent(answer);
     return answer;
   }
 
@@ -348,23 +328,8 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   #openStandalone(): void {
-    if (this.era !== 'session' || this.#options.openStandaloneStream === false || this.#standalone || this.#closed) return;
-    const { controller, dispose } = childController(this.#closing.signal);
-    this.#standalone = controller;
-    this.#standaloneAnswered = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2000);
-      (timer as { unref?: () => void }).unref?.();
-      this.#standaloneSettle = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    runStandaloneStream(this.#host, controller.signal)
-      .catch((error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))))
-      .finally(() => {
-        dispose();
-        if (this.#standalone === controller) this.#standalone = undefined;
-      });
+    if (this.era !== 'session' || this.#options.openStandaloneStream === false || this.#closed) return;
+    this.#standalone.open();
   }
 
   #track(id: RequestId, what: string): Inflight {
