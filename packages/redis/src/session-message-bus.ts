@@ -91,11 +91,14 @@ export class RedisSessionMessageBus implements SessionMessageBus {
       if (typeof data !== 'object' || data === null || typeof data.s !== 'string' || typeof data.m !== 'object' || data.m === null || Array.isArray(data.m)) {
         return this.#report(new Error('a message on the session bus is not {s, m}; ignored'), 'Redis session bus');
       }
-      for (const listener of this.#listeners) listener(data.s, data.m as JsonObject);
-      // The listeners have run: say so to a publishHeard waiting on some replica (a token is a UUID; anything
-      // longer is not ours and is not echoed).
-      if (typeof data.a === 'string' && data.a.length <= 64) {
-        this.#redis.publish(this.#heardChannel, data.a).catch((error: unknown) => this.#report(error as Error, 'Redis session bus acknowledgement'));
+      try {
+        for (const listener of this.#listeners) listener(data.s, data.m as JsonObject);
+      } finally {
+        // The listeners have run (a throwing one too: the sender must not wait its timeout for it): say so to a
+        // publishHeard waiting on some replica (a token is a UUID; anything longer is not ours, not echoed).
+        if (typeof data.a === 'string' && data.a.length <= 64) {
+          this.#redis.publish(this.#heardChannel, data.a).catch((error: unknown) => this.#report(error as Error, 'Redis session bus acknowledgement'));
+        }
       }
     };
     const onHeard = (token: string) => {
