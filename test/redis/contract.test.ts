@@ -4,7 +4,6 @@
  * replicas" are two handles on one backend: for memory the same object, for Redis two sets of connections on
  * one key prefix. Redis tests skip with a warning when Redis is down, and fail under CI.
  */
-import * as net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type EventStore,
@@ -20,7 +19,7 @@ import {
 } from '@mcpkit/server';
 import { type RedisSessionSharing, RedisEventStore, connectRedis, redisSessionSharing } from '@mcpkit/redis';
 import { InvalidArgumentError, type JsonRpcMessage } from '@mcpkit/protocol';
-import { REDIS_URL, dropRedisPrefixes, skipRedis, uniqueName } from '../../packages/gateway/src/store/test-support/services.js';
+import { REDIS_URL, cuttableProxy, dropRedisPrefixes, skipRedis, uniqueName } from '../../packages/gateway/src/store/test-support/services.js';
 
 const noRedis = await skipRedis();
 const prefixes: string[] = [];
@@ -283,9 +282,9 @@ describe.skipIf(noRedis)('Redis only', () => {
     const prefix = `${uniqueName('heard')}:`;
     prefixes.push(prefix);
     // Replica b reaches Redis through a proxy that holds what Redis sends it for 150 ms: b hears every message late.
-    const proxy = await delayingProxy(new URL(REDIS_URL), 150);
+    const proxy = await cuttableProxy(new URL(REDIS_URL).host, { answerDelayMs: 150 });
     const a = await redisSessionSharing({ url: REDIS_URL, prefix });
-    const b = await redisSessionSharing({ url: proxy.url, prefix });
+    const b = await redisSessionSharing({ url: proxy.url('redis'), prefix });
     const foreign = await connectRedis(REDIS_URL);
     try {
       const heard: JsonObject[] = [];
@@ -303,7 +302,7 @@ describe.skipIf(noRedis)('Redis only', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
       foreign.destroy();
-      await proxy.close();
+      await proxy.cut();
     }
   });
 
@@ -323,28 +322,3 @@ describe.skipIf(noRedis)('Redis only', () => {
   });
 });
 
-/** A TCP proxy to `target` that passes what the client sends at once and what the server answers `delayMs` late. */
-async function delayingProxy(target: URL, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => setTimeout(() => client.writable && client.write(chunk), delayMs));
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}

@@ -89,9 +89,11 @@ export async function dropRedisPrefixes(prefixes: readonly string[]): Promise<vo
 /**
  * A TCP proxy to `target` (host:port) that a test can cut (the service becomes unreachable behind it), stall
  * (requests are swallowed, as by a network partition without a reset), or whose connections it can drop (clients
- * reconnect through it), touching no other client of the service.
+ * reconnect through it), touching no other client of the service. `answerDelayMs` holds what the service sends
+ * back for that long (a slow link to one client), in order.
  */
-export async function cuttableProxy(target: string): Promise<{ url: (scheme: string) => string; drop(): void; stall(): void; cut(): Promise<void> }> {
+export async function cuttableProxy(target: string, options: { answerDelayMs?: number } = {}): Promise<{ url: (scheme: string) => string; drop(): void; stall(): void; cut(): Promise<void> }> {
+  const delay = options.answerDelayMs ?? 0;
   const { createServer, connect } = await import('node:net');
   const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   const sockets = new Set<import('node:net').Socket>();
@@ -108,7 +110,8 @@ export async function cuttableProxy(target: string): Promise<{ url: (scheme: str
       });
     }
     inbound.on('data', (chunk: Buffer) => void (stalled || outbound.write(chunk)));
-    outbound.on('data', (chunk: Buffer) => void (stalled || inbound.write(chunk)));
+    const answer = (chunk: Buffer) => void (stalled || inbound.destroyed || inbound.write(chunk));
+    outbound.on('data', (chunk: Buffer) => (delay > 0 ? setTimeout(answer, delay, chunk) : answer(chunk)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const listening = (server.address() as import('node:net').AddressInfo).port;
