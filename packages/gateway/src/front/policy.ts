@@ -210,8 +210,7 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
       const durationMs = performance.now() - started;
       span.end();
       const upstream = target?.upstream ?? null;
-      metrics.requests.inc({ method: request.method, upstream: upstream ?? '', outcome });
-      metrics.duration.observe({ method: request.method, upstream: upstream ?? '' }, durationMs / 1000);
+      metrics.request(request.method, upstream ?? '', outcome, durationMs / 1000);
       if (pc.audit) {
         void pc.audit
           .append({
