@@ -118,6 +118,27 @@ describe('KeyVerifier', () => {
     expect(await verifier.revoke('nope')).toBe(false);
   });
 
+  it('answers a config key and a cached store key without a promise, with one frozen verdict per key', async () => {
+    let now = 0;
+    const store = countingStore(() => now);
+    const { key } = await store.create({ scopes: ['read'] });
+    const verifier = new KeyVerifier(config, store, { now: () => now, cacheTtlMs: 5000 });
+    const first = verifier.verify(key);
+    expect(first).toBeInstanceOf(Promise); // the store is asked once
+    const stored = await first;
+    const again = verifier.verify(key);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toBe(stored);
+    expect(Object.isFrozen(stored) && stored.ok && Object.isFrozen(stored.scopes)).toBe(true);
+    const fromConfig = verifier.verify(configKey);
+    expect(fromConfig).not.toBeInstanceOf(Promise);
+    expect(verifier.verify(configKey)).toBe(fromConfig);
+    // Expiry is still judged on every call, cached verdict or not.
+    now = 2000;
+    expect(verifier.verify('mcpk_old')).toMatchObject({ ok: false, error: 'expired' });
+    expect(store.lookups).toBe(1);
+  });
+
   it('does not cache misses, so a key created meanwhile works at once', async () => {
     const store = countingStore(() => 0);
     const verifier = new KeyVerifier([], store, { now: () => 0 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { McpServer } from '../index.js';
 import { type HttpServerHandle, serveHttp } from '../node/index.js';
-import { type AuthVerifier, apiKeyVerifier, firstOf, introspectionVerifier, jwtVerifier } from './index.js';
+import { type AuthVerifier, AuthError, apiKeyVerifier, firstOf, introspectionVerifier, jwtVerifier } from './index.js';
 
 const ISSUER = 'https://auth.test';
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
@@ -105,6 +105,36 @@ describe('session binding across two valid principals', () => {
       const d = await fetch(handle.url, { method: 'DELETE', headers: asB });
       expect(d.status).toBe(404);
       expect(handle.handler.sessionCount).toBe(1);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('a verifier that answers without a promise', () => {
+  it('admits a returned principal, refuses a thrown AuthError with 401 and a thrown crash with 500, and reports refusals', async () => {
+    const refusals: Array<{ status: number; failure: string }> = [];
+    const reported: unknown[] = [];
+    const verifier: AuthVerifier = {
+      verify(credentials) {
+        if (credentials.token === 'sync-good') return { id: 'sync', scopes: ['mcp'] };
+        if (credentials.token === 'sync-crash') throw new TypeError('verifier bug');
+        throw new AuthError('invalid_token', 'not this one');
+      },
+    };
+    const server = new McpServer({ name: 'auth-test', version: '1.0.0' }, { onError: (error) => reported.push(error) });
+    server.tool('whoami', {}, (_args, ctx) => ({ content: [{ type: 'text', text: `${ctx.principal?.id ?? 'nobody'} [${ctx.scopes.join(' ')}]` }] }));
+    const handle = await serveHttp(server, { auth: { verifier, requiredScopes: ['mcp'], onRefusal: (r) => refusals.push({ status: r.status, failure: r.failure }) }, gracefulShutdown: false });
+    try {
+      expect(await callWhoami(handle.url, { 'x-api-key': 'sync-good' })).toBe('sync [mcp]');
+      const bad = await post(handle.url, INIT, { 'x-api-key': 'sync-bad' });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      const crash = await post(handle.url, INIT, { 'x-api-key': 'sync-crash' });
+      expect(crash.status).toBe(500);
+      expect(await crash.text()).not.toContain('verifier bug');
+      expect(refusals).toEqual([{ status: 401, failure: 'invalid_token' }]);
+      expect(reported.some((e) => (e as Error).message === 'verifier bug')).toBe(true);
     } finally {
       await handle.close();
     }

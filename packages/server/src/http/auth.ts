@@ -35,9 +35,11 @@ export class AuthError extends Error {
 /** Turns presented credentials into a principal. */
 export interface AuthVerifier {
   /**
+   * A verifier that can answer at once (a cached key) may return the principal itself: the request then skips
+   * the promise. Rejecting and throwing are the same.
    * @throws AuthError when the credentials are not valid (any other error is a 500 and is reported).
    */
-  verify(credentials: PresentedCredentials, request: { header(name: string): string | null; readonly remoteAddress?: string }): Promise<Principal>;
+  verify(credentials: PresentedCredentials, request: { header(name: string): string | null; readonly remoteAddress?: string }): Principal | Promise<Principal>;
 }
 
 /** The `auth` option of the HTTP handler and `serveHttp`. */
@@ -138,9 +140,19 @@ export function metadataReply(options: HttpAuthOptions, request: HttpRequestLike
   return jsonReply(body, 200, { 'cache-control': 'max-age=300' });
 }
 
-/** A principal for the request, or the reply refusing it. */
-export async function authenticate(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void): Promise<Principal | undefined | HttpReply> {
-  const outcome = await decide(options, request, report);
+/**
+ * A principal for the request, or the reply refusing it; a promise only when the verifier answered with one
+ * (most requests, with a cached key or a JWT whose keys are known, cost no microtask here).
+ */
+export function authenticate(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void): AuthOutcome | Promise<AuthOutcome> {
+  const outcome = decide(options, request, report);
+  if (outcome instanceof Promise) return outcome.then((o) => reported(options, request, report, o));
+  return reported(options, request, report, outcome);
+}
+
+type AuthOutcome = Principal | undefined | HttpReply;
+
+function reported(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void, outcome: AuthOutcome): AuthOutcome {
   if (options.onRefusal && outcome !== undefined && 'status' in outcome && outcome.status !== 500) {
     const challenged = outcome.headers['www-authenticate'] ?? '';
     const failure = /error="([a-z_]+)"/.exec(challenged)?.[1] as AuthFailure | undefined;
@@ -163,21 +175,38 @@ export async function authenticate(options: HttpAuthOptions, request: HttpReques
   return outcome;
 }
 
-async function decide(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void): Promise<Principal | undefined | HttpReply> {
-  const credentials = credentialsOf(request, options.apiKeyHeaders ?? ['x-api-key']);
+function decide(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void): AuthOutcome | Promise<AuthOutcome> {
+  const credentials = credentialsOf(request, options.apiKeyHeaders ?? DEFAULT_API_KEY_HEADERS);
   if (credentials !== undefined && 'status' in credentials) return credentials;
   if (credentials === undefined) {
     if (options.optional) return undefined;
     return challenge(options, request, undefined, 'credentials are required (Authorization: Bearer <token>)');
   }
-  let principal: Principal;
+  let verified: Principal | Promise<Principal>;
   try {
-    principal = await options.verifier.verify(credentials, request);
+    verified = options.verifier.verify(credentials, request);
   } catch (error) {
-    if (error instanceof AuthError) return challenge(options, request, error.failure, error.message, error.scopes);
-    report(error);
-    return refuse(500, ErrorCode.InternalError, 'Internal error: the credentials could not be checked');
+    return verifyFailed(options, request, report, error);
   }
+  if (typeof (verified as { then?: unknown }).then === 'function') {
+    return Promise.resolve(verified).then(
+      (principal) => admit(options, request, principal),
+      (error: unknown) => verifyFailed(options, request, report, error),
+    );
+  }
+  return admit(options, request, verified as Principal);
+}
+
+const DEFAULT_API_KEY_HEADERS: readonly string[] = ['x-api-key'];
+
+function verifyFailed(options: HttpAuthOptions, request: HttpRequestLike, report: (e: unknown) => void, error: unknown): HttpReply {
+  if (error instanceof AuthError) return challenge(options, request, error.failure, error.message, error.scopes);
+  report(error);
+  return refuse(500, ErrorCode.InternalError, 'Internal error: the credentials could not be checked');
+}
+
+/** The verified principal, unless it has expired or lacks a scope the endpoint requires. */
+function admit(options: HttpAuthOptions, request: HttpRequestLike, principal: Principal): Principal | HttpReply {
   if (principal.expiresAt !== undefined && principal.expiresAt <= Date.now()) {
     return challenge(options, request, 'invalid_token', 'the credentials have expired');
   }

@@ -353,6 +353,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     return await live.transport.handlePost([message], ids, accept, info);
   };
 
+  const reportVerifier = (e: unknown) => core.report(e, 'HTTP auth verifier');
   const handle = async (request: HttpRequestLike): Promise<HttpReply> => {
     const refusal = checkOrigin(policy, request.header('host'), request.header('origin'));
     if (refusal) return refuse(403, ErrorCode.InvalidRequest, `Forbidden: ${refusal}`);
@@ -362,7 +363,8 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
         if (request.path?.startsWith(METADATA_PREFIX)) {
           return request.method === 'GET' ? metadataReply(auth, request) : emptyReply(405, { allow: 'GET' });
         }
-        const outcome = await authenticate(auth, request, (e) => core.report(e, 'HTTP auth verifier'));
+        let outcome = authenticate(auth, request, reportVerifier);
+        if (outcome instanceof Promise) outcome = await outcome;
         if (outcome !== undefined && 'status' in outcome) return outcome;
         principal = outcome;
       }
