@@ -15,7 +15,7 @@
  * write the database can also recompute every hash after an edit; only an anchored head shows that.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { copyObject } from '@mcpkit/protocol';
 import { canonicalNumber } from '@mcpkit/trust';
 import type { AuditRow, RowBody } from './row.js';
@@ -50,7 +50,8 @@ export function canonicalBody(row: RowBody, seq: number): string {
 
 /** The hash of a record with this body and seq, following `prevHash`. */
 export function recordHash(prevHash: string, body: RowBody, seq: number): string {
-  return createHash('sha256').update(prevHash).update(canonicalBody(body, seq)).digest('hex');
+  // One-shot: a createHash object with two updates cost several times as much per record.
+  return hash('sha256', prevHash + canonicalBody(body, seq), 'hex');
 }
 
 /** Gives each body the next seq after `head` and links it into the chain. */
