@@ -11,7 +11,6 @@ import {
   ErrorCode,
   META_PROTOCOL_VERSION,
   ProtocolError,
-  isKnownRevision,
   isSessionRevision,
   isStatelessRevision,
   parseJson,
@@ -19,19 +18,19 @@ import {
   recoverId,
 } from '@mcpkit/protocol';
 import type { McpServer } from '../server.js';
-import type { ServerSession } from '../session/session.js';
 import type { EventStore } from './event-store.js';
 import { type HttpReply, emptyReply, refuse, rpcErrorReply } from './responses.js';
 import { BodyTooLargeError, HttpMessageInfo, type HttpRequestLike, fromWebRequest } from './request.js';
 import { toWebResponse } from './web-response.js';
 import { LOOPBACK_HOSTS, type OriginPolicy, checkOrigin } from './security.js';
-import { HttpSessionTransport, type StreamRelay } from './session-transport.js';
+import type { StreamRelay } from './session-transport.js';
 import { statelessPost } from './stateless-post.js';
 import { type HttpAuthOptions, METADATA_PREFIX, authenticate, metadataReply } from './auth.js';
 import type { Principal } from '../middleware.js';
 import { type SessionSealOptions, SessionSealer } from './session-seal.js';
 import { type LegacySseSessions, createLegacySseSessions } from './legacy-sse.js';
 import { createSharedSessionState } from './shared-session-state.js';
+import { type Live, createSessionRegistry, isLive } from './session-registry.js';
 
 export interface HttpHandlerOptions {
   /** Hostnames accepted in `Host` (DNS-rebinding protection). Default: localhost, 127.0.0.1, [::1]. `false` accepts any. */
@@ -103,13 +102,6 @@ export interface McpHttpHandler {
   readonly core: McpHttpCore;
 }
 
-interface Live {
-  transport: HttpSessionTransport;
-  session: ServerSession;
-  /** The principal that opened the session; only it may use the session. */
-  principalId: string | undefined;
-}
-
 function acceptOf(header: string | null): { sse: boolean; json: boolean } {
   if (header === null || header.trim() === '') return { sse: true, json: true };
   const h = header.toLowerCase();
@@ -172,8 +164,6 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
   const auth = options.auth;
   const sessions = new Map<string, Live>();
   const sealer = options.sealedSessions === undefined ? undefined : options.sealedSessions instanceof SessionSealer ? options.sealedSessions : new SessionSealer(options.sealedSessions);
-  /** Sealed sessions being taken over, so concurrent requests for one id make one session. */
-  const restoring = new Map<string, Promise<Live | undefined>>();
   // Log level and subscriptions follow a sealed session to every replica (only with a bus and a state store).
   const shared = sealer?.bus !== undefined && sealer.state !== undefined ? createSharedSessionState(core, sessions, sealer.state, sealer.bus, sealer.relayStandalone) : undefined;
   // A DELETE on another replica: drop the live copy here too.
@@ -203,92 +193,14 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
     if (eventId !== undefined) envelope.eventId = eventId;
     bus.publish(sessionId, envelope).catch((error: unknown) => core.report(error, 'relaying an SSE event to the other replicas'));
   };
-  let sweeper: ReturnType<typeof setInterval> | undefined;
   const legacy: LegacySseSessions | undefined = sessionsEnabled && options.legacySse !== false
     ? createLegacySseSessions(server, { keepAliveMs, maxBodyBytes: maxBody, idleTtlMs: idleTtl, hasRoom: () => liveCount() < maxSessions, streamPath: options.legacySsePath, messagesPath: options.legacyMessagesPath })
     : undefined;
   const liveCount = (): number => sessions.size + (legacy?.size ?? 0);
 
-  const sweep = () => {
-    const cutoff = Date.now() - idleTtl;
-    for (const [id, live] of sessions) {
-      // A session with an open stream or a request in flight is in use, however old its last POST.
-      if (live.transport.lastSeen < cutoff && !live.transport.active) {
-        sessions.delete(id);
-        void live.session.close();
-      }
-    }
-    if (sessions.size === 0 && sweeper !== undefined) {
-      clearInterval(sweeper);
-      sweeper = undefined;
-    }
-  };
-
-  const openSession = async (principal: Principal | undefined, sessionId?: string, restore?: JsonObject, issuedAt?: number): Promise<Live> => {
-    const transport = new HttpSessionTransport(options.eventStore, keepAliveMs, options.retryMs, sessionId, relay, sealer?.relayStandalone);
-    const session = await server.connect(transport, replicaTag === undefined ? undefined : { requestIdPrefix: replicaTag });
-    if (restore !== undefined) {
-      try {
-        session.restore(restore);
-      } catch (error) {
-        await session.close();
-        throw error;
-      }
-    }
-    if (shared !== undefined && sessionId !== undefined && issuedAt !== undefined) shared.attach(sessionId, session, issuedAt + sealer!.maxAgeMs);
-    const live = { transport, session, principalId: principal?.id };
-    sessions.set(transport.sessionId, live);
-    session.peer.onClose(() => sessions.delete(transport.sessionId));
-    if (sweeper === undefined) {
-      sweeper = setInterval(sweep, Math.max(1000, Math.min(idleTtl / 2, 60_000)));
-      (sweeper as { unref?: () => void }).unref?.();
-    }
-    return live;
-  };
-
-  /** Takes over a sealed session opened elsewhere (or swept here while idle); undefined when it cannot be. */
-  const restoreSealed = async (id: string, principal: Principal | undefined): Promise<Live | undefined> => {
-    if (sealer === undefined || !SessionSealer.looksSealed(id)) return undefined;
-    const state = await sealer.open(id);
-    if (state === undefined || state.principalId !== principal?.id) return undefined;
-    const take = async (): Promise<Live | undefined> => {
-      if (await sealer.revocations.isRevoked(id)) return undefined;
-      const raced = sessions.get(id);
-      if (raced !== undefined) return raced;
-      if (liveCount() >= maxSessions) return undefined;
-      try {
-        return await openSession(principal, id, state.initialize, state.issuedAt);
-      } catch (error) {
-        core.report(error, 'restoring a sealed session');
-        return undefined;
-      }
-    };
-    // With shared state, its one read runs beside the revocation check.
-    return shared === undefined ? take() : shared.restore(id, take);
-  };
-
-  const sessionFor = async (request: HttpRequestLike, principal: Principal | undefined): Promise<Live | HttpReply> => {
-    const id = request.header('mcp-session-id');
-    if (id === null) return refuse(400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
-    let live = sessions.get(id);
-    if (live === undefined && sealer !== undefined) {
-      let pending = restoring.get(id);
-      if (pending === undefined) {
-        pending = restoreSealed(id, principal).finally(() => restoring.delete(id));
-        restoring.set(id, pending);
-      }
-      live = await pending;
-    }
-    // Another principal presenting this id learns nothing: the same 404 as for an id that never existed.
-    if (!live || live.principalId !== principal?.id) return refuse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or never existed; initialize again');
-    const version = request.header('mcp-protocol-version');
-    if (version !== null && !isKnownRevision(version.trim())) {
-      return refuse(400, ErrorCode.InvalidRequest, `Bad Request: unsupported MCP-Protocol-Version ${version}`);
-    }
-    return live;
-  };
-
-  const isLive = (v: Live | HttpReply): v is Live => 'session' in v;
+  const { openSession, sessionFor, stopSweeping } = createSessionRegistry({
+    server, options, sessions, sealer, shared, relay, replicaTag, keepAliveMs, idleTtl, maxSessions, liveCount,
+  });
 
   const post = async (request: HttpRequestLike, principal: Principal | undefined): Promise<HttpReply> => {
     const type = request.header('content-type');
@@ -415,8 +327,7 @@ export function createHttpCore(server: McpServer, options: HttpHandlerOptions = 
       for (const closer of [...core.closers]) closer();
       const all = [...sessions.values()];
       sessions.clear();
-      if (sweeper !== undefined) clearInterval(sweeper);
-      sweeper = undefined;
+      stopSweeping();
       await Promise.all([...all.map((l) => l.session.close()), legacy?.close()]);
     },
     get sessionCount() {
