@@ -24,23 +24,11 @@ import {
   recoverId,
 } from '../jsonrpc.js';
 import type { MessageInfo, Transport } from '../transport.js';
-import { LazyAbortController } from '../abort.js';
 import { PendingRequest, type Progress, type RequestOptions } from './outgoing.js';
 import { InflightMap } from './inflight-map.js';
+import { type IncomingRequestContext, RequestContext } from './incoming.js';
 
-/** What a request handler gets besides the request. */
-export interface IncomingRequestContext {
-  readonly requestId: RequestId;
-  /** Aborted when the peer cancels the request or the connection closes. */
-  readonly signal: AbortSignal;
-  /** The same, as a lazily created controller (no AbortSignal is made unless someone reads `signal`). */
-  readonly cancellation: LazyAbortController;
-  readonly info: MessageInfo | undefined;
-  /** Sends a notification tied to this request. */
-  notify(method: string, params?: JsonObject): Promise<void>;
-  /** Sends a request to the peer on behalf of this one. */
-  request(method: string, params: JsonObject | undefined, options?: RequestOptions): Promise<JsonObject>;
-}
+export type { IncomingRequestContext } from './incoming.js';
 
 export type RequestHandler = (request: JsonRpcRequest, context: IncomingRequestContext) => Promise<JsonObject> | JsonObject;
 export type NotificationHandler = (notification: JsonRpcNotification, info: MessageInfo | undefined) => void;
@@ -62,28 +50,6 @@ export interface PeerOptions {
    * that several processes serving one session never send the same id (an answer then finds its sender).
    */
   requestIdPrefix?: string;
-}
-
-class RequestContext implements IncomingRequestContext {
-  readonly requestId: RequestId;
-  readonly info: MessageInfo | undefined;
-  readonly cancellation = new LazyAbortController();
-  readonly #peer: Peer;
-
-  constructor(peer: Peer, requestId: RequestId, info: MessageInfo | undefined) {
-    this.#peer = peer;
-    this.requestId = requestId;
-    this.info = info;
-  }
-  get signal(): AbortSignal {
-    return this.cancellation.signal;
-  }
-  notify(method: string, params?: JsonObject): Promise<void> {
-    return this.#peer.notify(method, params, this.requestId);
-  }
-  request(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<JsonObject> {
-    return this.#peer.request(method, params, { ...options, relatedRequestId: this.requestId });
-  }
 }
 
 function defaultWireError(): ProtocolError {
