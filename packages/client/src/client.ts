@@ -10,10 +10,7 @@ import {
   type CompleteResult,
   type GetPromptResult,
   type Implementation,
-  type IncomingRequestContext,
   type JsonObject,
-  type JsonRpcNotification,
-  type JsonRpcRequest,
   type LoggingLevel,
   type Prompt,
   type ReadResourceResult,
@@ -21,9 +18,6 @@ import {
   type ResourceTemplate,
   type Tool,
   type Transport,
-  CancelledError,
-  ErrorCode,
-  ProtocolError,
   ConnectionClosedError,
   DEFAULT_REQUEST_TIMEOUT_MS,
   META_CLIENT_CAPABILITIES,
@@ -33,10 +27,9 @@ import {
   Peer,
   ProtocolViolationError,
   SessionExpiredError,
-  TimeoutError,
   TransportStateError,
 } from '@mcpkit/protocol';
-import { type ClientHandlers, capabilitiesFor, fulfil, withElicitationDefaults } from './handlers.js';
+import { type ClientHandlers, capabilitiesFor, withElicitationDefaults } from './handlers.js';
 import { type Negotiated, negotiate } from './negotiate.js';
 import { Emitter } from './events.js';
 import { type ListKind, ListCache } from './list-cache.js';
@@ -44,7 +37,9 @@ import { checkToolResult } from './output-schema.js';
 import { runWithInput } from './mrtr.js';
 import { Subscriptions } from './subscriptions.js';
 import { type ToolTask, requireTasks, startToolTask, withTasksExtension } from './tasks.js';
-import { CHANGED, EVENT_OF, type CallOptions, type ClientEvents, type ClientOptions, type ConnectOptions, type HttpLike } from './client-types.js';
+import { answerServerRequest, dispatchNotification } from './server-messages.js';
+import { connectDeadline } from './connect-deadline.js';
+import { type CallOptions, type ClientEvents, type ClientOptions, type ConnectOptions, type HttpLike } from './client-types.js';
 
 export type { CallOptions, ClientEvents, ClientOptions, ConnectOptions } from './client-types.js';
 
@@ -121,8 +116,8 @@ export class Client {
     const t = transport as Transport & HttpLike;
     this.#transport = t;
     const peer = new Peer(transport, {
-      onRequest: (request, ctx) => this.#onServerRequest(request, ctx),
-      onNotification: (n) => this.#onNotification(n),
+      onRequest: (request, ctx) => answerServerRequest(request, ctx, this.#handlers, this.#callHandlers),
+      onNotification: (n) => dispatchNotification(n, this.#cache, this.#events, this.#subscriptions),
       onError: (e) => this.#emitError(e),
       replyToMalformed: false,
     });
@@ -132,16 +127,7 @@ export class Client {
       this.#events.emit('close', undefined);
     });
     if ('toolSchemas' in t) t.toolSchemas = (name) => this.#tools.get(name)?.inputSchema;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const giveUp = new Promise<never>((_, reject) => {
-      const fail = (error: Error) => reject(error);
-      if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => fail(new TimeoutError(`Connecting took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
-      }
-      options.signal?.addEventListener('abort', () => fail(new CancelledError('Connecting was cancelled', { cause: options.signal?.reason })), { once: true });
-      if (options.signal?.aborted) fail(new CancelledError('Connecting was cancelled', { cause: options.signal.reason }));
-    });
-    giveUp.catch(() => undefined);
+    const { giveUp, timer } = connectDeadline(options);
     try {
       // giveUp first: when both have settled (an already aborted signal), giving up wins.
       await Promise.race([giveUp, peer.start()]);
@@ -264,33 +250,6 @@ export class Client {
     // The discriminator is the protocol's business: results look the same whichever era produced them.
     const { resultType: _consumed, ...rest } = result;
     return rest;
-  }
-
-  async #onServerRequest(request: JsonRpcRequest, ctx: IncomingRequestContext): Promise<JsonObject> {
-    if (request.method === 'ping') return {};
-    // A session-era ask names no request it belongs to: it goes to per-call handlers only when that is unambiguous.
-    const calls = this.#callHandlers;
-    let handlers = this.#handlers;
-    if (calls.size === 1) handlers = calls.values().next().value as ClientHandlers;
-    else if (calls.size > 1) {
-      throw new ProtocolError(ErrorCode.InternalError, `Cannot route ${request.method}: ${calls.size} requests with their own handlers are in flight`);
-    }
-    return fulfil(handlers, request.method, request.params, { signal: ctx.signal, era: 'session' });
-  }
-
-  #onNotification(n: JsonRpcNotification): void {
-    const kinds = CHANGED[n.method];
-    if (kinds) {
-      for (const k of kinds) this.#cache.invalidate(k);
-      this.#events.emit(EVENT_OF[n.method]!, undefined);
-    } else if (n.method === 'notifications/resources/updated' && typeof n.params?.uri === 'string') {
-      this.#events.emit('resourceUpdated', { uri: n.params.uri });
-    } else if (n.method === 'notifications/subscriptions/acknowledged') {
-      this.#subscriptions?.acknowledged();
-    } else if (n.method === 'notifications/message' && n.params) {
-      this.#events.emit('log', n.params as ClientEvents['log']);
-    }
-    this.#events.emit('notification', n);
   }
 
   async #list<T>(kind: ListKind, method: string, key: string, options: CallOptions): Promise<T[]> {
