@@ -92,12 +92,12 @@ export class StdioClientTransport implements Transport {
     this.#decoder = new LineDecoder(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
   }
 
-  /** The server's process id, once spawned. */
   /** The server's exit (code or signal, stderr tail) once it was reported; what requests still outstanding are told. */
   get closeError(): Error | undefined {
     return this.#exitError;
   }
 
+  /** The server's process id, once spawned. */
   get pid(): number | undefined {
     return this.#child?.pid;
   }
