@@ -8,13 +8,14 @@ import {
   type JsonRpcMessage,
   type JsonRpcRequest,
   type JsonRpcResponse,
+  type LazyAbortController,
   type MessageInfo,
   ErrorCode,
   META_PROTOCOL_VERSION,
   ProtocolError,
 } from '@mcpkit/protocol';
 import type { ServerCore } from '../core.js';
-import { executeStateless, readStatelessMeta } from '../stateless/execute.js';
+import { type StatelessCall, type StatelessMeta, executeStateless, readStatelessMeta } from '../stateless/execute.js';
 import { openListen } from '../stateless/listen.js';
 import { checkMcpHeaders } from './mcp-headers.js';
 import type { HttpRequestLike } from './request.js';
@@ -58,39 +59,72 @@ export async function statelessPost(
     return listenThroughMiddleware(core, rpc, request, info, meta.protocolVersion, keepAliveMs);
   }
 
-  // JSON unless a notification comes first; then SSE carries the notifications and the response.
-  let sse: SseStream | undefined;
-  let toSse: (() => void) | undefined;
-  const notify = async (method: string, p: JsonObject): Promise<void> => {
-    if (!sse) {
-      sse = new SseStream();
-      toSse?.();
-    }
-    sse.send({ jsonrpc: '2.0', method, params: p });
-  };
-  const run: Promise<JsonRpcResponse> = executeStateless(core, { request: rpc, cancellation: request.cancellation, info, notify }, meta).then(
-    (result) => ({ jsonrpc: '2.0' as const, id: rpc.id, result }),
-    (error: unknown) => ({ jsonrpc: '2.0' as const, id: rpc.id, error: errorOf(error, core, rpc.method).toJSON() }),
-  );
-  const first = await new Promise<JsonRpcResponse | undefined>((resolve) => {
-    toSse = () => resolve(undefined);
-    void run.then(resolve);
-  });
-  if (first !== undefined && !sse) {
-    if (!('error' in first)) return jsonReply(first, 200);
-    // A refusal that says when to come back (rate limits) is a 429 with Retry-After where HTTP can say so.
-    const retryAfterMs = (first.error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-    if (typeof retryAfterMs === 'number' && retryAfterMs >= 0) {
-      return jsonReply(first, 429, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
-    }
-    return jsonReply(first, statusForError(first.error.code));
+  // `return await`: an async function returning another promise as is costs two more microtask turns.
+  return await new StatelessReply(core, rpc, request.cancellation, info).start(meta);
+}
+
+/**
+ * One stateless request and its reply: JSON when the result comes first, SSE from the first notification on
+ * (the notifications, then the response). It is also the request's {@link StatelessCall}, `notify` being its
+ * method, so a request makes this object and one promise rather than a closure per callback and a promise per
+ * hop.
+ */
+class StatelessReply implements StatelessCall {
+  readonly request: JsonRpcRequest;
+  readonly cancellation: LazyAbortController;
+  readonly info: MessageInfo;
+  readonly #core: ServerCore;
+  #sse: SseStream | undefined;
+  #settle: ((reply: HttpReply) => void) | undefined;
+
+  constructor(core: ServerCore, request: JsonRpcRequest, cancellation: LazyAbortController, info: MessageInfo) {
+    this.#core = core;
+    this.request = request;
+    this.cancellation = cancellation;
+    this.info = info;
   }
-  const stream = sse!;
-  void run.then((response) => {
-    stream.send(response);
-    stream.close();
-  });
-  return sseReply(stream);
+
+  /** Runs the request; resolves with the reply once its result or its first notification is known. */
+  start(meta: StatelessMeta): Promise<HttpReply> {
+    const reply = new Promise<HttpReply>((resolve) => {
+      this.#settle = resolve;
+    });
+    executeStateless(this.#core, this, meta).then(
+      (result) => this.#answer({ jsonrpc: '2.0', id: this.request.id, result }),
+      (error: unknown) => this.#answer({ jsonrpc: '2.0', id: this.request.id, error: errorOf(error, this.#core, this.request.method).toJSON() }),
+    );
+    return reply;
+  }
+
+  notify(method: string, params: JsonObject): Promise<void> {
+    let sse = this.#sse;
+    if (sse === undefined) {
+      sse = this.#sse = new SseStream();
+      this.#settle!(sseReply(sse));
+    }
+    sse.send({ jsonrpc: '2.0', method, params });
+    return RESOLVED;
+  }
+
+  #answer(response: JsonRpcResponse): void {
+    const sse = this.#sse;
+    if (sse === undefined) return this.#settle!(jsonResponseReply(response));
+    sse.send(response);
+    sse.close();
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** A response as a JSON reply, with the HTTP status its error calls for. */
+function jsonResponseReply(response: JsonRpcResponse): HttpReply {
+  if (!('error' in response)) return jsonReply(response, 200);
+  // A refusal that says when to come back (rate limits) is a 429 with Retry-After where HTTP can say so.
+  const retryAfterMs = (response.error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if (typeof retryAfterMs === 'number' && retryAfterMs >= 0) {
+    return jsonReply(response, 429, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+  }
+  return jsonReply(response, statusForError(response.error.code));
 }
 
 /**
