@@ -3,22 +3,18 @@
  * it dies), stopped when idle (stdio), with its catalogue (tools, resources, templates, prompts) kept fresh.
  * @module
  */
-import { Client, type CallOptions, type ClientEvents, connectHttp } from '@mcpkit/client';
-import { createNodeFetch, StdioClientTransport } from '@mcpkit/client/node';
+import type { CallOptions, Client, ClientEvents } from '@mcpkit/client';
 import { backoffDelay } from '@mcpkit/client';
 import { type JsonObject, ErrorCode, ProtocolError } from '@mcpkit/protocol';
 import type { UpstreamEntry } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { upstreamAuthHeaders } from './upstream-auth.js';
 import { CONNECT_MAX_AGE_MS, type SharedCatalogues } from './shared-catalogue.js';
 import { EMPTY, type RefreshWant, type UpstreamCatalogue, listCatalogue } from './upstream-catalogue.js';
-import { REFUSING, exitReason, unavailable } from './upstream-failures.js';
+import { exitReason, unavailable } from './upstream-failures.js';
+import { connectUpstream, upstreamClient } from './upstream-connection.js';
 
 export type { RefreshWant, UpstreamCatalogue } from './upstream-catalogue.js';
 export { unavailable } from './upstream-failures.js';
-
-// node:http with keep-alive agents: about half the CPU per call of the global fetch (one set of agents for all upstreams).
-const upstreamFetch = createNodeFetch();
 
 export type UpstreamState = 'idle' | 'connecting' | 'up' | 'down' | 'stopped';
 
@@ -117,36 +113,10 @@ export class Upstream {
 
   async #connect(): Promise<Client> {
     this.#setState('connecting');
-    const client = new Client(
-      { name: 'mcpkit-gateway', version: '0.1.0' },
-      {
-        handlers: REFUSING,
-        // The gateway keeps each catalogue itself and must see what the upstream serves now (silent changes).
-        cache: false,
-        // 2026-07-28 upstreams announce list changes only on a subscriptions/listen stream.
-        watchLists: true,
-        capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: { listChanged: true } },
-        requestTimeoutMs: this.config.timeoutMs,
-      },
-    );
+    const client = upstreamClient(this.config);
     client.on('error', (e) => this.#onClientError(client, e));
     try {
-      if (this.config.transport === 'stdio') {
-        const transport = new StdioClientTransport({
-          command: this.config.command,
-          args: this.config.args,
-          env: this.config.env,
-          ...(this.config.cwd === undefined ? {} : { cwd: this.config.cwd }),
-          stderr: 'capture',
-        });
-        transport.onstderr = (chunk: string) => this.#log.debug({ stderr: chunk.slice(0, 2000) }, 'upstream stderr');
-        await client.connect(transport, { timeoutMs: Math.max(this.config.timeoutMs, 10_000) });
-      } else {
-        const auth = this.config.auth;
-        const fixed = this.config.headers;
-        const headers = auth.type === 'none' ? fixed : async () => ({ ...fixed, ...(await upstreamAuthHeaders(auth)) });
-        await connectHttp(client, this.config.url, { headers, fetch: upstreamFetch, timeoutMs: Math.max(this.config.timeoutMs, 10_000) });
-      }
+      await connectUpstream(client, this.config, this.#log);
     } catch (error) {
       await client.close().catch(() => undefined);
       // lastError reaches callers (unavailable()): say why in short, never a command line, stderr or URL.
