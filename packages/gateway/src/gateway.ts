@@ -3,7 +3,6 @@
  * metrics and hot reload.
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthVerifier } from '@mcpkit/server';
 import { jwtVerifier } from '@mcpkit/server/auth';
 import { type HttpServerHandle, serveHttp, toNodeListener } from '@mcpkit/server/node';
@@ -14,7 +13,7 @@ import { type AuditLog, openAuditLog } from './audit/index.js';
 import { type Logger, createLogger } from './log.js';
 import { GatewayMetrics } from './metrics.js';
 import { Authorizer, ConcurrencyLimiter, GlobSet, KeyVerifier, RateLimiter, failureSourceOf, type KeyStore, type RateLimitStore } from './security/index.js';
-import { ADMIN_API_PATHS, adminApi, adminHosts } from './admin/admin-api.js';
+import { operatorRoutes } from './operator-routes.js';
 import { GatewayVerifier } from './security/gateway-verifier.js';
 import type { ChangeBus } from './store/change-bus.js';
 import { configDigest, followChanges } from './store/follow-changes.js';
@@ -27,7 +26,6 @@ import { type Policy, policyMiddleware, resourceUpstream } from './front/policy.
 import { UpstreamSubscriptions } from './front/resource-watch.js';
 import { GRACE_MS, PENDING_VERDICT } from './front/catalogue.js';
 import { TrustGuard } from './trust/trust-guard.js';
-import { trustAdmin } from './trust/admin.js';
 import { ResultGuard } from './trust/guardrails.js';
 import { manifestMiddleware, manifestPublisher } from '@mcpkit/trust';
 
@@ -243,39 +241,8 @@ export async function startGateway(initial: GatewayConfig, options: GatewayOptio
     await stores.close();
     throw error;
   }
-  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {};
-  if (config.metrics) {
-    routes['/metrics'] = (_req, res) => {
-      metrics.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(text);
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
-    };
-  }
-  if (trust) {
-    const admin = trustAdmin({
-      verifier,
-      guard: trust,
-      upstream: (name) => upstreams.get(name),
-      upstreams: () => upstreams.values(),
-      allowedHosts: adminHosts(config.listen),
-      recheck: async (u) => {
-        await trust.check(u);
-        resync();
-        void stores.bus.publish({ type: 'trust-approved', server: u.name }).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not tell the other replicas of the approval'));
-      },
-    });
-    routes['/admin/trust'] = admin;
-    routes['/admin/trust/approve'] = admin;
-  }
-  const gatewayAdmin = adminApi({ verifier, audit, keys, configKeys: () => config.keys, allowedHosts: adminHosts(config.listen) });
-  for (const path of ADMIN_API_PATHS) routes[path] = gatewayAdmin;
+  // /metrics, the trust admin and the admin API; the routes' MCP endpoints are added after them.
+  const routes = operatorRoutes({ config, configKeys: () => config.keys, metrics, verifier, audit, keys, trust, upstreams, bus: stores.bus, resync, log });
   for (const [i, r] of routeFronts.entries()) {
     const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(config.listen.host);
     const handler = createHttpHandler(
