@@ -8,6 +8,11 @@ export interface OriginPolicy {
   allowedHosts: ReadonlySet<string> | undefined;
   /** Origins (`scheme://host[:port]`) accepted in `Origin` besides those whose host is an allowed host. */
   allowedOrigins: ReadonlySet<string>;
+  /**
+   * The last `Host` value accepted, as sent: a client sends the same one on every request, and parsing it (trim,
+   * lower-case, a regex) each time showed in the request path's profile. Set by checkOrigin.
+   */
+  acceptedHost?: string | undefined;
 }
 
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
@@ -27,9 +32,12 @@ export function hostnameOf(host: string): string | undefined {
 /** Why a request must be refused, or undefined when it may go on. */
 export function checkOrigin(policy: OriginPolicy, host: string | null, origin: string | null): string | undefined {
   const hosts = policy.allowedHosts;
-  if (hosts) {
-    const name = host === null ? undefined : hostnameOf(host);
-    if (name === undefined || !hosts.has(name)) return `Host ${host ?? '(missing)'} is not allowed`;
+  // acceptedHost is never null, so a missing Host is always checked (and refused).
+  if (hosts && host !== policy.acceptedHost) {
+    if (host === null) return 'Host (missing) is not allowed';
+    const name = hostnameOf(host);
+    if (name === undefined || !hosts.has(name)) return `Host ${host} is not allowed`;
+    policy.acceptedHost = host;
   }
   if (origin !== null && origin !== 'null') {
     if (policy.allowedOrigins.has(origin)) return undefined;
