@@ -11,6 +11,14 @@ import type { HttpReply } from '../http/responses.js';
 
 type WebHandler = (request: Request) => Promise<Response>;
 
+const CANCELLATION = Symbol('mcpkit.cancellation');
+type CancellableResponse = ServerResponse & { [CANCELLATION]?: LazyAbortController };
+
+/** One listener shared by every response (a closure per request showed in the request path's allocations). */
+function onResponseClose(this: CancellableResponse): void {
+  if (!this.writableFinished) this[CANCELLATION]?.abort(new Error('client disconnected'));
+}
+
 /**
  * A node:http request as the core sees it: no web Request, no stream adapters, headers read in place. A class:
  * an object literal with methods made three closures per request.
@@ -30,10 +38,8 @@ class NodeRequest implements HttpRequestLike {
     this.secure = (req.socket as { encrypted?: boolean }).encrypted === true;
     const address = req.socket.remoteAddress;
     if (address !== undefined) this.remoteAddress = address;
-    const cancellation = this.cancellation;
-    res.on('close', () => {
-      if (!res.writableFinished) cancellation.abort(new Error('client disconnected'));
-    });
+    (res as CancellableResponse)[CANCELLATION] = this.cancellation;
+    res.on('close', onResponseClose);
   }
 
   header(name: string): string | null {
