@@ -229,24 +229,15 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
   const handler = sharedHandler(request.method)!;
   // The binding digest costs a hash of the arguments: computed only when a state is checked or issued.
   let bind: string | undefined;
-  const binding = async (): Promise<string> => {
-    try {
-      bind ??= await bindingOf(request.method, params);
-    } catch (error) {
-      if (error instanceof RequestStateError) throw invalidParams('params', error.message);
-      throw error;
-    }
-    return bind;
-  };
   // The client's answers of this round (read-only here), over those its request state carried.
   let answers = readAnswers(params);
   let remembered: RequestStatePayload['memo'];
   const state = params.requestState;
   if (state !== undefined) {
     if (typeof state !== 'string') throw invalidParams('params.requestState', 'must be a string');
-    const b = await binding();
+    bind = await bindingFor(request.method, params);
     try {
-      const opened = await core.codec.open(state, b);
+      const opened = await core.codec.open(state, bind);
       answers = { ...opened.answers, ...answers };
       remembered = opened.memo;
     } catch (error) {
@@ -298,10 +289,20 @@ async function runWithInput(core: ServerCore, call: StatelessCall, m: StatelessM
     if (!isInputRequired(error)) core.report(error, `${request.method} failed after its attempt ended for input`);
   });
   const memo = await exchange.rememberedForNextRound();
-  const payload: RequestStatePayload = { bind: await binding(), answers: round.used, exp: Date.now() + core.codec.ttlMs };
+  const payload: RequestStatePayload = { bind: bind ?? (await bindingFor(request.method, params)), answers: round.used, exp: Date.now() + core.codec.ttlMs };
   if (memo) payload.memo = memo;
   const requestState = await core.codec.seal(payload);
   return { resultType: 'input_required', inputRequests: round.missing, requestState, _meta: { [META_SERVER_INFO]: core.info } };
+}
+
+/** The digest a request state is bound to (method and arguments). */
+async function bindingFor(method: string, params: JsonObject): Promise<string> {
+  try {
+    return await bindingOf(method, params);
+  } catch (error) {
+    if (error instanceof RequestStateError) throw invalidParams('params', error.message);
+    throw error;
+  }
 }
 
 function newTask(core: ServerCore): TaskRecord {
