@@ -40,6 +40,8 @@ export class PendingRequest {
   readonly resolve: (result: JsonObject) => void;
   readonly reject: (error: Error) => void;
   readonly onProgress: ((progress: Progress) => void) | undefined;
+  /** The incoming request this one was made for (its cancellation travels on that request's stream). */
+  readonly relatedRequestId: RequestId | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timeoutMs: number;
   #deadline: number;
@@ -60,6 +62,7 @@ export class PendingRequest {
     this.resolve = resolve;
     this.reject = reject;
     this.onProgress = options.onProgress;
+    this.relatedRequestId = options.relatedRequestId;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#resetOnProgress = options.resetTimeoutOnProgress ?? true;
     this.#deadline = options.maxTotalTimeoutMs === undefined ? Infinity : Date.now() + options.maxTotalTimeoutMs;

@@ -9,6 +9,7 @@ import {
   ErrorCode,
   MessageTooLargeError,
   ProtocolError,
+  type TimeoutError,
   TransportStateError,
 } from '../errors.js';
 import {
@@ -73,6 +74,13 @@ export class Peer {
   #closed = false;
   #closeListeners: Array<() => void> = [];
 
+  /** What a request's timeout does: one function for every request rather than a closure each. */
+  readonly #timedOut = (p: PendingRequest, error: TimeoutError): void => {
+    this.#settle(p.id);
+    void this.#sendCancel(p.id, error.message, p.relatedRequestId);
+    p.reject(error);
+  };
+
   constructor(transport: Transport, options: PeerOptions = {}) {
     this.transport = transport;
     this.#options = options;
@@ -125,11 +133,7 @@ export class Peer {
       message = params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params };
     }
     return new Promise<JsonObject>((resolve, reject) => {
-      const pending = new PendingRequest(id, method, resolve, reject, options, (p, error) => {
-        this.#settle(p.id);
-        void this.#sendCancel(p.id, error.message, options.relatedRequestId);
-        reject(error);
-      });
+      const pending = new PendingRequest(id, method, resolve, reject, options, this.#timedOut);
       if (signal || cancellation) {
         const onAbort = (reason: unknown) => {
           if (!this.#settle(id)) return;
