@@ -188,13 +188,13 @@ export function policyMiddleware(pc: PolicyContext): Middleware {
           }
         }
       }
-      const run = (): Promise<JsonObject> => {
-        if (request.method === 'completion/complete' && target) return forwardCompletion(front, request, target.upstream);
-        return next();
-      };
+      const completion = request.method === 'completion/complete' && target !== undefined;
       // Without a tracer provider the span is a no-op one with an invalid context: nothing to carry (setting it
-      // would copy the active context's Map per request for nothing).
-      result = await (isSpanContextValid(span.spanContext()) ? otelContext.with(trace.setSpan(otelContext.active(), span), run) : run());
+      // would copy the active context's Map per request for nothing, and the closure is made only here).
+      if (isSpanContextValid(span.spanContext())) {
+        const run = (): Promise<JsonObject> => (completion ? forwardCompletion(front, request, target.upstream) : next());
+        result = await otelContext.with(trace.setSpan(otelContext.active(), span), run);
+      } else result = await (completion ? forwardCompletion(front, request, target.upstream) : next());
       if (!target && request.method.endsWith('/list')) result = filterList(front, policy, scopes, request.method, result);
       return result;
     } catch (error) {
