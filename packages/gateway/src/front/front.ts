@@ -182,7 +182,7 @@ export class GatewayFront {
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
         async (args, ctx) => {
-          const cleared = this.#cleared(this.catalogue.tools.get(name) ?? entry, () => this.catalogue.tools.get(name), name);
+          const cleared = this.#cleared(this.catalogue.tools.get(name) ?? entry, 'tools', name);
           const current = cleared instanceof Promise ? await cleared : cleared;
           const params = withMeta({ name: current.original, arguments: args as JsonObject }, ctx);
           const result = await this.upstreamOf(current).request(
@@ -213,7 +213,7 @@ export class GatewayFront {
           ...(d.icons === undefined ? {} : { icons: d.icons }),
         },
         async (args, ctx) => {
-          const cleared = this.#cleared(this.catalogue.prompts.get(name) ?? entry, () => this.catalogue.prompts.get(name), name);
+          const cleared = this.#cleared(this.catalogue.prompts.get(name) ?? entry, 'prompts', name);
           const current = cleared instanceof Promise ? await cleared : cleared;
           const result = await this.upstreamOf(current).request('prompts/get', withMeta({ name: current.original, arguments: args }, ctx), {
             cancellation: ctx.cancellation,
@@ -237,13 +237,17 @@ export class GatewayFront {
    * The entry to call, once no re-read of its upstream's lists is under way (a list_changed may have withdrawn
    * or quarantined it). Synchronous when nothing is being re-read: the usual call waits no turn.
    */
-  #cleared<T>(entry: CatalogueEntry<T>, lookup: () => CatalogueEntry<T> | undefined, name: string): CatalogueEntry<T> | Promise<CatalogueEntry<T>> {
+  /**
+   * The entry `name` has in the catalogue once its upstream's list has settled (the catalogue is read then, by
+   * `kind`, since a settling list replaces it).
+   */
+  #cleared<T>(entry: CatalogueEntry<T>, kind: 'tools' | 'prompts', name: string): CatalogueEntry<T> | Promise<CatalogueEntry<T>> {
     const settling = this.upstreamOf(entry).settling();
-    return settling === undefined ? this.#clearedNow(lookup, name) : settling.then(() => this.#clearedNow(lookup, name));
+    return settling === undefined ? this.#clearedNow<T>(kind, name) : settling.then(() => this.#clearedNow<T>(kind, name));
   }
 
-  #clearedNow<T>(lookup: () => CatalogueEntry<T> | undefined, name: string): CatalogueEntry<T> {
-    const current = lookup();
+  #clearedNow<T>(kind: 'tools' | 'prompts', name: string): CatalogueEntry<T> {
+    const current = this.catalogue[kind].get(name) as CatalogueEntry<T> | undefined;
     if (current) return current;
     const why = this.withheld(name);
     throw new ProtocolError(ErrorCode.InvalidRequest, why ? `Refused: ${name}: ${why}` : `Refused: ${name} is no longer offered by its server`, {

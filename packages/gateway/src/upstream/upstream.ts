@@ -5,7 +5,7 @@
  */
 import type { CallOptions, Client, ClientEvents } from '@mcpkit/client';
 import { backoffDelay } from '@mcpkit/client';
-import { type JsonObject, ErrorCode, ProtocolError } from '@mcpkit/protocol';
+import { type JsonObject, ErrorCode, ProtocolError, copyObject } from '@mcpkit/protocol';
 import type { UpstreamEntry } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { CONNECT_MAX_AGE_MS, type SharedCatalogues } from './shared-catalogue.js';
@@ -302,7 +302,10 @@ export class Upstream {
     this.inFlight += 1;
     if (onLog) this.#logRelays.add(onLog);
     try {
-      return await client.request(method, params, { timeoutMs, ...options });
+      // copyObject, then a store: `{ timeoutMs, ...options }` is V8 11's slow path for a spread (Node 20).
+      const withTimeout: CallOptions = copyObject(options);
+      if (!Object.hasOwn(options, 'timeoutMs')) withTimeout.timeoutMs = timeoutMs;
+      return await client.request(method, params, withTimeout);
     } catch (error) {
       if (error instanceof ProtocolError) {
         // The upstream's own answers (unknown tool, invalid params, …) pass as they are. An internal error may
