@@ -97,12 +97,16 @@ class StatelessReply implements StatelessCall {
   }
 
   notify(method: string, params: JsonObject): Promise<void> {
-    let sse = this.#sse;
-    if (sse === undefined) {
-      sse = this.#sse = new SseStream();
-      this.#settle!(sseReply(sse));
+    try {
+      let sse = this.#sse;
+      if (sse === undefined) {
+        sse = this.#sse = new SseStream();
+        this.#settle!(sseReply(sse));
+      }
+      sse.send({ jsonrpc: '2.0', method, params });
+    } catch (error) {
+      return Promise.reject(error); // a failure is the promise's, as from an async function
     }
-    sse.send({ jsonrpc: '2.0', method, params });
     return RESOLVED;
   }
 
