@@ -19,7 +19,7 @@ import { type StatelessCall, type StatelessMeta, executeStateless, readStateless
 import { openListen } from '../stateless/listen.js';
 import { checkMcpHeaders } from './mcp-headers.js';
 import type { HttpRequestLike } from './request.js';
-import { type HttpReply, emptyReply, jsonReply, rpcErrorReply, sseReply, statusForError } from './responses.js';
+import { type HttpReply, emptyReply, jsonReply, refuse, rpcErrorReply, sseReply, statusForError } from './responses.js';
 import { SseStream } from './sse.js';
 import { runMiddleware } from '../middleware.js';
 
@@ -112,9 +112,16 @@ class StatelessReply implements StatelessCall {
 
   #answer(response: JsonRpcResponse): void {
     const sse = this.#sse;
-    if (sse === undefined) return this.#settle!(jsonResponseReply(response));
-    sse.send(response);
-    sse.close();
+    try {
+      if (sse === undefined) return this.#settle!(jsonResponseReply(response));
+      sse.send(response);
+      sse.close();
+    } catch (error) {
+      // A result JSON cannot carry (a BigInt, a cycle): a 500, as any failure of the handler path, never a hang.
+      this.#core.report(error, `${this.request.method} reply`);
+      if (sse === undefined) this.#settle!(refuse(500, ErrorCode.InternalError, 'Internal error'));
+      else sse.close();
+    }
   }
 }
 
