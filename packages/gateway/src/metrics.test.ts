@@ -32,8 +32,17 @@ describe('GatewayMetrics request counts and durations', () => {
     ]) {
       expect(lines, line).toContain(line);
     }
-    // Read twice: the counter is rebuilt from the cells, never doubled.
+    // Read twice: the counter is given only what is new, never doubled.
     expect(await m.registry.metrics()).toBe(text);
+    // The prom-client API still works beside it: a direct inc adds, a direct observe lands in the histogram.
+    m.requests.inc({ method: 'tools/call', upstream: 'echo', outcome: 'ok' });
+    m.request('tools/call', 'echo', 'ok', 0.002);
+    m.duration.observe({ method: 'tools/call', upstream: 'echo' }, 0.0001);
+    const after = new Set((await m.registry.metrics()).split('\n'));
+    expect(after).toContain('mcpkit_gateway_requests_total{method="tools/call",upstream="echo",outcome="ok"} 4');
+    expect(after).toContain('mcpkit_gateway_request_duration_seconds_bucket{method="tools/call",upstream="echo",le="0.0005"} 2');
+    expect(after).toContain('mcpkit_gateway_request_duration_seconds_count{method="tools/call",upstream="echo"} 6');
+    expect(() => m.duration.observe({ method: 'x', upstream: '' }, Number.NaN)).toThrow(TypeError);
     const json = await m.registry.getMetricsAsJSON();
     expect(json.find((x) => x.name === 'mcpkit_gateway_request_duration_seconds')?.type).toBe('histogram');
   });

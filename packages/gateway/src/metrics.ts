@@ -13,6 +13,8 @@ export type RequestOutcome = (typeof OUTCOMES)[number];
 interface Cell {
   readonly labels: { method: string; upstream: string };
   readonly outcomes: [number, number, number];
+  /** Of `outcomes`, what the requests counter has been given already (it is added to, never reset). */
+  readonly counted: [number, number, number];
   readonly buckets: number[];
   sum: number;
   count: number;
@@ -27,19 +29,25 @@ class RequestCells {
   readonly #byMethod = new Map<string, Map<string, Cell>>();
 
   record(method: string, upstream: string, outcome: RequestOutcome, seconds: number): void {
+    const cell = this.observe(method, upstream, seconds);
+    cell.outcomes[outcome === 'ok' ? 0 : outcome === 'error' ? 1 : 2]++;
+  }
+
+  /** A duration alone (what `duration.observe` records). */
+  observe(method: string, upstream: string, seconds: number): Cell {
     let byUpstream = this.#byMethod.get(method);
     if (byUpstream === undefined) this.#byMethod.set(method, (byUpstream = new Map()));
     let cell = byUpstream.get(upstream);
     if (cell === undefined) {
-      cell = { labels: { method, upstream }, outcomes: [0, 0, 0], buckets: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
+      cell = { labels: { method, upstream }, outcomes: [0, 0, 0], counted: [0, 0, 0], buckets: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
       byUpstream.set(upstream, cell);
     }
-    cell.outcomes[outcome === 'ok' ? 0 : outcome === 'error' ? 1 : 2]++;
     let i = 0;
     while (i < DURATION_BUCKETS.length && seconds > (DURATION_BUCKETS[i] as number)) i++;
     cell.buckets[i]!++;
     cell.sum += seconds;
     cell.count++;
+    return cell;
   }
 
   *cells(): IterableIterator<Cell> {
@@ -57,6 +65,12 @@ class DurationHistogram {
 
   constructor(cells: RequestCells) {
     this.#cells = cells;
+  }
+
+  /** Records one duration, as prom-client's `Histogram.observe(labels, value)` did. */
+  observe(labels: { method: string; upstream: string }, seconds: number): void {
+    if (!Number.isFinite(seconds)) throw new TypeError(`Value is not a valid number: ${seconds}`);
+    this.#cells.observe(labels.method, labels.upstream, seconds);
   }
 
   get(): { name: string; help: string; type: string; aggregator: string; values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> } {
@@ -82,13 +96,13 @@ export class GatewayMetrics {
     help: 'Requests handled, by method, upstream and outcome (ok, error, refused).',
     labelNames: ['method', 'upstream', 'outcome'] as const,
     registers: [this.registry],
-    // Filled from the cells when read (see RequestCells).
+    // Given what the cells counted since the last read (see RequestCells); an `inc` made directly adds as usual.
     collect: () => {
-      this.requests.reset();
       for (const cell of this.#requests.cells()) {
         for (let i = 0; i < OUTCOMES.length; i++) {
-          const n = cell.outcomes[i] as number;
+          const n = (cell.outcomes[i] as number) - (cell.counted[i] as number);
           if (n > 0) this.requests.inc({ ...cell.labels, outcome: OUTCOMES[i] as RequestOutcome }, n);
+          cell.counted[i] = cell.outcomes[i] as number;
         }
       }
     },
@@ -126,13 +140,16 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Counts one request handled by the front: its outcome and its duration. */
+  /** `mcpkit_gateway_request_duration_seconds`, by method and upstream. */
+  readonly duration = new DurationHistogram(this.#requests);
+
+  /** Counts one request handled by the front, its outcome and its duration, without prom-client's per-call cost. */
   request(method: string, upstream: string, outcome: RequestOutcome, seconds: number): void {
     this.#requests.record(method, upstream, outcome, seconds);
   }
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    this.registry.registerMetric(new DurationHistogram(this.#requests) as unknown as Counter);
+    this.registry.registerMetric(this.duration as unknown as Counter);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'mcpkit_gateway_' });
   }
 }
