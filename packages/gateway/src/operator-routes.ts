@@ -3,7 +3,7 @@
  * `metrics` is on), the trust admin (`/admin/trust`, with pinning on) and the admin API (audit and keys).
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NodeListener } from '@mcpkit/server/node';
 import type { GatewayConfig } from './config/types.js';
 import type { AuditLog } from './audit/index.js';
 import type { Logger } from './log.js';
@@ -15,9 +15,6 @@ import type { Upstream } from './upstream/upstream.js';
 import type { TrustGuard } from './trust/trust-guard.js';
 import { ADMIN_API_PATHS, adminApi, adminHosts } from './admin/admin-api.js';
 import { trustAdmin } from './trust/admin.js';
-
-/** A `node:http` listener for one path. */
-export type NodeRoute = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface OperatorRoutesDeps {
   /** The configuration at start: whether `/metrics` is served, and the hosts the admin endpoints accept. */
@@ -40,9 +37,9 @@ export interface OperatorRoutesDeps {
 }
 
 /** The operator endpoints by path, for `serveHttp`'s `routes`. */
-export function operatorRoutes(deps: OperatorRoutesDeps): Record<string, NodeRoute> {
+export function operatorRoutes(deps: OperatorRoutesDeps): Record<string, NodeListener> {
   const { config, metrics, verifier, audit, keys, trust, upstreams, resync, log } = deps;
-  const routes: Record<string, NodeRoute> = {};
+  const routes: Record<string, NodeListener> = {};
   if (config.metrics) {
     routes['/metrics'] = (_req, res) => {
       metrics.registry.metrics().then(
